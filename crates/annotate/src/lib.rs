@@ -1,0 +1,25 @@
+//! Annotate: sentences, named entities with canonical ids, direct quotes with their speakers,
+//! dates resolved to ISO 8601, and numeric facts, all as span rows over a document's clean text.
+//!
+//! Each step is a [`pipeline::DocStep`]; [`build_steps`] is the registry that turns the
+//! `[annotate] steps` list of pipeline.toml into steps.
+
+use pipeline::config::{AnnotateConfig, AnnotateStep};
+use pipeline::{DocStep, StepError};
+
+/// The steps of `[annotate] steps`, in order, configured from their tables.
+pub fn build_steps(cfg: &AnnotateConfig) -> Result<Vec<Box<dyn DocStep>>, StepError> {
+    let steps: Vec<Box<dyn DocStep>> = Vec::new();
+    for step in &cfg.steps {
+        match step {
+            AnnotateStep::Sentences
+            | AnnotateStep::Entities
+            | AnnotateStep::Quotes
+            | AnnotateStep::Dates
+            | AnnotateStep::Quantities => {
+                return Err(StepError::Failed { step: "annotate", message: format!("step {step:?} is not built yet") });
+            }
+        }
+    }
+    Ok(steps)
+}
