@@ -1,1 +1,6 @@
-//! ingest
+//! Ingest: turn input paths into documents. Walks files and folders in a deterministic order,
+//! decodes bytes safely (BOMs, UTF-16, Windows-1252), reads plain text, HTML pages and JSONL
+//! records, and reads what each article says about itself (outlet, title, authors, dateline, date).
+//! Anything that cannot be read becomes a reject row with a reason, never a panic.
+
+pub mod metadata;

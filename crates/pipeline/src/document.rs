@@ -16,6 +16,19 @@ pub struct Metadata {
     pub published: Option<String>,
     pub published_basis: Option<PublishedBasis>,
     pub language: Option<String>,
+    /// Raw lines ingest recognised while reading metadata (title, byline, masthead, source and
+    /// copyright lines, contributor credits), so normalise can classify them without guessing again.
+    pub line_roles: Vec<LineRole>,
+}
+
+/// What ingest found one raw line to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRole {
+    /// 0-based index of the line in `raw_text` split on '\n'.
+    pub line: usize,
+    pub kind: BlockKind,
+    /// Which metadata rule recognised it ("title_first_line", "byline", ...).
+    pub rule: String,
 }
 
 /// One article on its way through the pipeline.

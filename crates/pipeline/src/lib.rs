@@ -18,7 +18,7 @@ pub mod stage;
 pub mod text;
 
 pub use config::Config;
-pub use document::{Document, Metadata};
+pub use document::{Document, LineRole, Metadata};
 pub use error::{ConfigError, StepError};
 pub use records::*;
 pub use stage::{CorpusKnowledge, DocStep};
