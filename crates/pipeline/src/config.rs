@@ -21,7 +21,7 @@ pub struct Config {
     pub export: ExportConfig,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StageName {
     Ingest,
@@ -291,6 +291,15 @@ impl Config {
         if let Some(dup) = first_duplicate(stages) {
             return Err(invalid("pipeline", "stages", format!("stage {dup:?} is listed twice")));
         }
+        // Annotations point into the clean text, so they must come after normalise changes it,
+        // and export writes what the stages before it made.
+        if !stages.windows(2).all(|w| w[0] < w[1]) {
+            return Err(invalid(
+                "pipeline",
+                "stages",
+                "stages run in the order ingest, normalise, annotate, export (any of the last three may be dropped)".into(),
+            ));
+        }
         if let Some(dup) = first_duplicate(&self.normalise.steps) {
             return Err(invalid("normalise", "steps", format!("step {dup:?} is listed twice")));
         }
@@ -423,5 +432,7 @@ dir = "out"
         }
         assert!(parse("[pipeline]\nstages = [\"annotate\"]\n").is_err());
         assert!(parse("[pipeline]\nstages = [\"ingest\", \"ingest\"]\n").is_err());
+        assert!(parse("[pipeline]\nstages = [\"ingest\", \"annotate\", \"normalise\"]\n").is_err());
+        assert!(parse("[pipeline]\nstages = [\"ingest\", \"annotate\", \"export\"]\n").is_ok());
     }
 }

@@ -121,6 +121,36 @@ impl Document {
         }
     }
 
+    /// Removes every span row whose offsets do not select exactly its text, and says which: a
+    /// step's bug must not put a wrong offset in front of a user, nor cost the whole document.
+    pub fn retain_valid_spans(&mut self) -> Vec<String> {
+        let clean = CharMap::new(&self.text);
+        let raw = CharMap::new(&self.raw_text);
+        let mut problems = Vec::new();
+        let ok = |map: &CharMap, text: &str, s: usize, e: usize, want: &str| {
+            s <= e && e <= map.len_chars() && &text[map.byte_of(s)..map.byte_of(e)] == want
+        };
+        macro_rules! retain {
+            ($rows:expr, $what:literal, $map:expr, $text:expr, $s:ident, $e:ident, $t:ident) => {{
+                let before = $rows.len();
+                $rows.retain(|r| ok($map, $text, r.$s, r.$e, &r.$t));
+                if $rows.len() != before {
+                    problems.push(format!("{}: dropped {} {} rows with wrong offsets", self.doc_id, before - $rows.len(), $what));
+                }
+            }};
+        }
+        let text = self.text.clone();
+        let raw_text = self.raw_text.clone();
+        retain!(self.sentences, "sentence", &clean, &text, start, end, text);
+        retain!(self.mentions, "mention", &clean, &text, start, end, text);
+        retain!(self.quotes, "quote", &clean, &text, start, end, text);
+        retain!(self.dates, "date", &clean, &text, start, end, text);
+        retain!(self.quantities, "quantity", &clean, &text, start, end, text);
+        retain!(self.blocks, "block", &raw, &raw_text, raw_start, raw_end, text);
+        retain!(self.edits, "edit", &raw, &raw_text, raw_start, raw_end, before);
+        problems
+    }
+
     /// Checks that every span row's offsets select exactly its text; returns the first mismatch.
     /// Steps call it in tests; the runner calls it on every document before export.
     pub fn check_spans(&self) -> Result<(), String> {
@@ -232,6 +262,9 @@ mod tests {
         assert!(d.check_spans().is_ok());
         d.sentences[0].end = 7;
         assert!(d.check_spans().is_err());
+        let problems = d.retain_valid_spans();
+        assert_eq!(problems.len(), 1);
+        assert!(d.sentences.is_empty() && d.check_spans().is_ok());
         assert_eq!(d.paragraph_index(3), 0);
     }
 }
