@@ -1,0 +1,63 @@
+//! `runner eval` and `runner train`: scoring steps against public gold data, and rebuilding the
+//! trained model. The last line `eval` prints is one JSON object (pipeline::eval::EvalReport).
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum EvalCommand {
+    /// Entity tagger on a CoNLL-2003 file: entity-level exact match, as conlleval scores it.
+    Ner {
+        #[arg(long)]
+        conll: PathBuf,
+        /// Model file to evaluate instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Dates step on TimeML (.tml) files, their creation date as anchor.
+    Dates {
+        #[arg(long)]
+        timeml: PathBuf,
+    },
+    /// Quotes step on PolNeAR brat files (attributions whose content holds a quotation mark).
+    Quotes {
+        #[arg(long)]
+        polnear: PathBuf,
+    },
+    /// HTML article extraction on the article-extraction-benchmark layout.
+    Extract {
+        #[arg(long)]
+        scrapinghub: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TrainCommand {
+    /// Train the entity tagger on CoNLL-2003 files and write the model.
+    Ner {
+        #[arg(long)]
+        train: PathBuf,
+        #[arg(long)]
+        dev: Option<PathBuf>,
+        #[arg(long, default_value = "crates/annotate/model/ner.bin.gz")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        epochs: usize,
+    },
+}
+
+pub fn eval(cmd: EvalCommand, _threads: Option<usize>) -> Result<()> {
+    match cmd {
+        EvalCommand::Ner { .. } | EvalCommand::Dates { .. } | EvalCommand::Quotes { .. } | EvalCommand::Extract { .. } => {
+            bail!("this evaluation is not built yet")
+        }
+    }
+}
+
+pub fn train(cmd: TrainCommand) -> Result<()> {
+    match cmd {
+        TrainCommand::Ner { .. } => bail!("training is not built yet"),
+    }
+}
