@@ -15,12 +15,13 @@ pub fn stages() -> String {
     for stage in ["pipeline", "ingest", "normalise", "annotate", "export"] {
         let Some(def) = property_schema(&schema, &schema, stage) else { continue };
         out.push_str(&format!("\n[{stage}]\n"));
-        describe_table(&schema, &def, &defaults[stage], stage, &mut out);
+        describe_table(&schema, &def, &defaults[stage], stage, 1, &mut out);
     }
     out
 }
 
-fn describe_table(root: &Value, def: &Value, defaults: &Value, path: &str, out: &mut String) {
+fn describe_table(root: &Value, def: &Value, defaults: &Value, path: &str, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
     let Some(props) = def.get("properties").and_then(Value::as_object) else { return };
     let mut tables = Vec::new();
     for (key, prop) in props {
@@ -30,7 +31,7 @@ fn describe_table(root: &Value, def: &Value, defaults: &Value, path: &str, out: 
             tables.push((key.clone(), prop.clone()));
             continue;
         }
-        let mut line = format!("  {key} = {}", toml_value(default));
+        let mut line = format!("{pad}{key} = {}", toml_value(default));
         if let Some(choices) = choices(root, &prop) {
             line.push_str(&format!("    # choices: {}", choices.join(", ")));
         }
@@ -38,19 +39,19 @@ fn describe_table(root: &Value, def: &Value, defaults: &Value, path: &str, out: 
         out.push('\n');
         if let Some(desc) = description(&prop) {
             for l in desc.lines() {
-                out.push_str(&format!("      {l}\n"));
+                out.push_str(&format!("{pad}    {l}\n"));
             }
         }
     }
     for (key, prop) in tables {
         let sub = format!("{path}.{key}");
-        out.push_str(&format!("  [{sub}]\n"));
+        out.push_str(&format!("{pad}[{sub}]\n"));
         if let Some(desc) = description(&prop) {
             for l in desc.lines() {
-                out.push_str(&format!("      {l}\n"));
+                out.push_str(&format!("{pad}    {l}\n"));
             }
         }
-        describe_table(root, &prop, &defaults[&key], &sub, out);
+        describe_table(root, &prop, &defaults[&key], &sub, depth + 1, out);
     }
 }
 

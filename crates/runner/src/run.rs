@@ -318,6 +318,7 @@ fn doc_path(doc: &Document) -> String {
 fn process_doc(doc: &mut Document, steps: &Steps, knowledge: &CorpusKnowledge) -> Result<(f64, f64), String> {
     let mut secs = [0.0f64; 2];
     for (i, stage) in [&steps.normalise, &steps.annotate].into_iter().enumerate() {
+        let _span = tracing::debug_span!("stage", name = ["normalise", "annotate"][i], doc = %doc.doc_id).entered();
         let t = Instant::now();
         for step in stage {
             let outcome = catch_unwind(AssertUnwindSafe(|| step.apply(doc, knowledge)));
