@@ -2,5 +2,18 @@
 //! decodes bytes safely (BOMs, UTF-16, Windows-1252), reads plain text, HTML pages and JSONL
 //! records, and reads what each article says about itself (outlet, title, authors, dateline, date).
 //! Anything that cannot be read becomes a reject row with a reason, never a panic.
+//!
+//! The runner calls [`discover`] once, then [`read_input`] for each file; `runner eval extract`
+//! calls [`eval_extract`].
 
+pub mod decode;
+pub mod discover;
+pub mod error;
+pub mod fields;
+pub mod html;
 pub mod metadata;
+pub mod read;
+
+pub use discover::{discover, InputFile};
+pub use error::IngestError;
+pub use read::read_input;
