@@ -273,3 +273,211 @@ fn jsonl_record(
     doc.warnings = warnings;
     Ok(doc)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::Path;
+
+    use super::*;
+    use crate::discover::discover;
+
+    fn write(dir: &Path, rel: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.join(rel);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn gz(bytes: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// Reads every file under `dir` and returns the documents and rejects.
+    fn read_all(dir: &Path, cfg: &IngestConfig) -> (Vec<Document>, Vec<RejectRow>) {
+        let (files, mut rejects) = discover(&[dir.to_path_buf()]);
+        let mut docs = Vec::new();
+        for f in &files {
+            for r in read_input(f, cfg) {
+                match r {
+                    Ok(d) => docs.push(d),
+                    Err(e) => rejects.push(e),
+                }
+            }
+        }
+        (docs, rejects)
+    }
+
+    fn kind_of(rejects: &[RejectRow], suffix: &str) -> String {
+        rejects.iter().find(|r| r.path.ends_with(suffix)).map(|r| r.error_kind.clone()).unwrap_or_else(|| panic!("no reject for {suffix}: {rejects:?}"))
+    }
+
+    #[test]
+    fn plain_text_keeps_raw_text_exactly() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let body = "Biden, Putin hold call\r\n\r\nBy Ann Lee\r\n\r\nMOSCOW — The Kremlin said…\r\n";
+        let p = write(tmp.path(), "a.txt", body.as_bytes());
+        let file = InputFile { path: p, display: "corpus/a.txt".into(), format: SourceFormat::Text, gzip: false };
+        let docs = read_input(&file, &IngestConfig::default());
+        let doc = docs.into_iter().next().unwrap().unwrap();
+        assert_eq!(doc.raw_text, body);
+        assert_eq!(doc.text, body);
+        assert_eq!(doc.doc_id, doc_id("corpus/a.txt", None));
+        assert_eq!(doc.source.sha256, sha256_hex(body.as_bytes()));
+        assert_eq!(doc.source.bytes, body.len() as u64);
+        assert_eq!(doc.source.encoding, "UTF-8");
+        assert_eq!(doc.meta.language.as_deref(), Some("en"));
+        assert!(doc.warnings.is_empty());
+    }
+
+    #[test]
+    fn encodings_binaries_and_empties() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let d = tmp.path();
+        write(d, "cp1252.txt", b"The \x93summit\x94 ended.");
+        let mut le = vec![0xff, 0xfe];
+        le.extend("Kyiv talks".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        write(d, "utf16.txt", &le);
+        write(d, "nul.txt", b"abc\0def and some more text");
+        write(d, "empty.txt", b"");
+        write(d, "blank.txt", b" \r\n\t\n\xef\xbb\xbf");
+        write(d, "bom_only.txt", b"\xef\xbb\xbf");
+        write(d, "fake.txt", b"%PDF-1.5 binary");
+        let (docs, rejects) = read_all(d, &IngestConfig::default());
+        let by = |n: &str| docs.iter().find(|x| x.source.path.ends_with(n)).unwrap();
+        assert_eq!(by("cp1252.txt").raw_text, "The “summit” ended.");
+        assert_eq!(by("cp1252.txt").source.encoding, "windows-1252");
+        assert_eq!(by("cp1252.txt").warnings.len(), 1);
+        assert_eq!(by("utf16.txt").raw_text, "Kyiv talks");
+        assert_eq!(by("utf16.txt").source.encoding, "UTF-16LE");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(kind_of(&rejects, "nul.txt"), "binary");
+        assert_eq!(kind_of(&rejects, "fake.txt"), "binary");
+        assert_eq!(kind_of(&rejects, "empty.txt"), "empty");
+        assert_eq!(kind_of(&rejects, "blank.txt"), "empty");
+        assert_eq!(kind_of(&rejects, "bom_only.txt"), "empty");
+    }
+
+    #[test]
+    fn size_limits_reject_without_panicking() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let d = tmp.path();
+        write(d, "big.txt", &vec![b'a'; 5000]);
+        let mut long_line = vec![b'w'; 3000];
+        long_line.extend_from_slice(b"\nshort\n");
+        write(d, "longline.txt", &long_line);
+        write(d, "ok.txt", b"Fine.\nShort lines.\n");
+        let cfg = IngestConfig { max_file_bytes: 4096, max_line_bytes: 2048, ..IngestConfig::default() };
+        let (docs, rejects) = read_all(d, &cfg);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(kind_of(&rejects, "big.txt"), "too_large");
+        assert_eq!(kind_of(&rejects, "longline.txt"), "line_too_long");
+        assert!(rejects.iter().any(|r| r.message.contains("line 1")));
+        // A huge single-line file within limits is read.
+        write(d, "huge.txt", &vec![b'x'; 3_000_000]);
+        let cfg = IngestConfig::default();
+        let (docs, _) = read_all(d, &cfg);
+        assert!(docs.iter().any(|x| x.raw_text.len() == 3_000_000));
+    }
+
+    #[test]
+    fn jsonl_good_lines_survive_bad_ones() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let d = tmp.path();
+        let lines = [
+            r#"{"id": "a1", "text": "Putin spoke.", "title": "Call", "date": "2021-12-07T10:00:00Z", "outlet": "AP", "authors": ["Ann Lee"], "url": "https://www.apnews.com/x"}"#,
+            r#"{"id": "a2", "text": "#,
+            r#"{"id": "a3", "body": "no text field"}"#,
+            r#"{"id": "a4", "text": 42}"#,
+            r#"{"id": "a1", "text": "same id again"}"#,
+            "",
+            r#"[1, 2]"#,
+            r#"{"text": "No id here.", "title": 7, "date": "someday"}"#,
+            r#"{"id": 17, "text": "   "}"#,
+            r#"{"id": {"x": 1}, "text": "object id"}"#,
+        ];
+        write(d, "r.jsonl", lines.join("\n").as_bytes());
+        let (docs, rejects) = read_all(d, &IngestConfig::default());
+        assert_eq!(docs.len(), 2, "{rejects:?}");
+        let a1 = &docs[0];
+        assert_eq!(a1.raw_text, "Putin spoke.");
+        assert_eq!(a1.source.line, Some(1));
+        assert_eq!(a1.meta.title.as_deref(), Some("Call"));
+        assert_eq!(a1.meta.published.as_deref(), Some("2021-12-07"));
+        assert_eq!(a1.meta.published_basis, Some(PublishedBasis::Metadata));
+        assert_eq!(a1.meta.outlet.as_deref(), Some("AP"));
+        assert_eq!(a1.meta.site.as_deref(), Some("apnews.com"));
+        assert_eq!(a1.meta.authors, ["Ann Lee"]);
+        let path = &a1.source.path;
+        assert_eq!(a1.doc_id, doc_id(path, Some("a1")));
+        let no_id = &docs[1];
+        assert_eq!(no_id.source.line, Some(8));
+        assert_eq!(no_id.doc_id, doc_id(path, Some("8")));
+        assert_eq!(no_id.meta.title, None);
+        assert_eq!(no_id.warnings.len(), 2, "{:?}", no_id.warnings);
+        let kinds: Vec<(String, &str)> =
+            rejects.iter().map(|r| (r.path.rsplit(':').next().unwrap().to_string(), r.error_kind.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("2".to_string(), "bad_json"),
+                ("3".to_string(), "missing_field"),
+                ("4".to_string(), "wrong_type"),
+                ("5".to_string(), "duplicate_id"),
+                ("7".to_string(), "wrong_type"),
+                ("9".to_string(), "empty"),
+                ("10".to_string(), "wrong_type"),
+            ]
+        );
+        assert!(rejects[3].message.contains("line 1"), "{}", rejects[3].message);
+    }
+
+    #[test]
+    fn jsonl_gz_and_configured_field_names() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let d = tmp.path();
+        let body = "{\"key\": \"k1\", \"content\": \"Text one.\"}\r\n{\"key\": \"k2\", \"content\": \"Text two.\"}\n";
+        write(d, "r.jsonl.gz", &gz(body.as_bytes()));
+        write(d, "broken.jsonl.gz", b"\x1f\x8b\x08\x00garbage");
+        let mut cfg = IngestConfig::default();
+        cfg.jsonl.text_field = "content".into();
+        cfg.jsonl.id_field = "key".into();
+        let (docs, rejects) = read_all(d, &cfg);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].raw_text, "Text two.");
+        assert_eq!(docs[1].doc_id, doc_id(&docs[1].source.path, Some("k2")));
+        assert_eq!(docs[0].source.sha256, sha256_hex(&fs::read(d.join("r.jsonl.gz")).unwrap()));
+        assert_eq!(kind_of(&rejects, "broken.jsonl.gz"), "bad_gzip");
+    }
+
+    #[test]
+    fn html_page_becomes_its_article_text() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let d = tmp.path();
+        let page = r#"<!DOCTYPE html><html lang="en"><head><title>Biden warns Putin</title>
+<meta property="og:site_name" content="The Example Post">
+<meta property="article:published_time" content="2021-12-07T18:00:00-05:00">
+<meta name="author" content="Ann Lee"></head>
+<body><article><h1>Biden warns Putin</h1>
+<p>President Biden warned Vladimir Putin on Tuesday of severe economic penalties if Russia invades Ukraine, officials said after the call.</p>
+<p>The two leaders spoke for two hours by secure video link, according to a readout released by the White House later that evening.</p>
+</article></body></html>"#;
+        write(d, "p.html", page.as_bytes());
+        write(d, "scripts.html", b"<html><head><script>var x = 1;</script></head></html>");
+        write(d, "nobody.htm", b"<<<>>>&&&");
+        let (docs, rejects) = read_all(d, &IngestConfig::default());
+        assert_eq!(docs.len(), 1, "{rejects:?}");
+        let doc = &docs[0];
+        assert!(doc.raw_text.starts_with("Biden warns Putin\n\nPresident Biden warned"), "{}", doc.raw_text);
+        assert!(doc.raw_text.contains("penalties if Russia invades Ukraine"));
+        assert_eq!(doc.meta.title.as_deref(), Some("Biden warns Putin"));
+        assert_eq!(doc.meta.outlet.as_deref(), Some("The Example Post"));
+        assert_eq!(doc.meta.published.as_deref(), Some("2021-12-07"));
+        assert_eq!(doc.meta.published_basis, Some(PublishedBasis::Metadata));
+        assert_eq!(doc.meta.authors, ["Ann Lee"]);
+        assert_eq!(doc.source.format, SourceFormat::Html);
+        assert_eq!(kind_of(&rejects, "scripts.html"), "no_article");
+        assert_eq!(kind_of(&rejects, "nobody.htm"), "no_article");
+    }
+}
