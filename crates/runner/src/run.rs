@@ -277,7 +277,7 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<CorpusKnowledg
 /// Reads one input and runs every per-document step on each of its documents. A panic inside a
 /// step costs only that document: it becomes a reject row naming the step.
 fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, knowledge: &CorpusKnowledge) -> FileResult {
-    let path = file.display_path();
+    let path = file.display.clone();
     let t = Instant::now();
     let read = catch_unwind(AssertUnwindSafe(|| ingest::read_input(file, &config.ingest)));
     let ingest_secs = t.elapsed().as_secs_f64();
