@@ -6,7 +6,12 @@
 //! line) and `doc.edits` (repairs in raw offsets); see [`workspace`] and [`aligned`].
 
 pub mod aligned;
+pub mod boilerplate;
+pub mod dedupe_blocks;
 pub mod mt_artifacts;
+pub mod near_dup;
+pub mod rules;
+pub mod survey;
 pub mod typography;
 pub mod unicode;
 pub mod whitespace;
@@ -14,6 +19,11 @@ pub mod workspace;
 
 use pipeline::config::{NormaliseConfig, NormaliseStep};
 use pipeline::{DocStep, StepError};
+
+pub use boilerplate::{BlockClassifier, BoilerplateStep};
+pub use near_dup::{DocSignature, NearDuplicateClusters, NearDuplicates};
+pub use rules::{BoilerplateRules, RulesError};
+pub use survey::{LineSurvey, line_hash};
 
 /// The per-document steps of `[normalise] steps`, in order. `dedupe_documents` is corpus-level
 /// ([`NearDuplicates`]) and is skipped here.
@@ -25,8 +35,9 @@ pub fn build_steps(cfg: &NormaliseConfig) -> Result<Vec<Box<dyn DocStep>>, StepE
             NormaliseStep::Whitespace => steps.push(Box::new(whitespace::WhitespaceStep)),
             NormaliseStep::Typography => steps.push(Box::new(typography::TypographyStep)),
             NormaliseStep::MtArtifacts => steps.push(Box::new(mt_artifacts::MtArtifactsStep::new(&cfg.mt_artifacts))),
+            NormaliseStep::Boilerplate => steps.push(Box::new(BoilerplateStep::new(&cfg.boilerplate)?)),
+            NormaliseStep::DedupeBlocks => steps.push(Box::new(dedupe_blocks::DedupeBlocksStep)),
             NormaliseStep::DedupeDocuments => {}
-            _ => {}
         }
     }
     Ok(steps)
