@@ -1,17 +1,43 @@
 //! Normalise: repair text, strip boilerplate, dedupe lines, paragraphs and near-duplicate
 //! documents, recording every change (blocks.jsonl, edits.jsonl, duplicates.jsonl).
 //!
-//! [`build_steps`] is the registry that turns `[normalise] steps` into per-document steps.
+//! [`build_steps`] is the registry that turns `[normalise] steps` into per-document steps. The
+//! steps share one state, kept in the document itself: `doc.blocks` (one row per non-blank raw
+//! line) and `doc.edits` (repairs in raw offsets); see [`workspace`] and [`aligned`].
+
+pub mod aligned;
+pub mod boilerplate;
+pub mod dedupe_blocks;
+pub mod mt_artifacts;
+pub mod near_dup;
+pub mod rules;
+pub mod survey;
+pub mod typography;
+pub mod unicode;
+pub mod whitespace;
+pub mod workspace;
 
 use pipeline::config::{NormaliseConfig, NormaliseStep};
 use pipeline::{DocStep, StepError};
 
-/// The per-document steps of `[normalise] steps`, in order.
+pub use boilerplate::{BlockClassifier, BoilerplateStep};
+pub use near_dup::{DocSignature, NearDuplicateClusters, NearDuplicates};
+pub use rules::{BoilerplateRules, RulesError};
+pub use survey::{LineSurvey, line_hash};
+
+/// The per-document steps of `[normalise] steps`, in order. `dedupe_documents` is corpus-level
+/// ([`NearDuplicates`]) and is skipped here.
 pub fn build_steps(cfg: &NormaliseConfig) -> Result<Vec<Box<dyn DocStep>>, StepError> {
-    let steps: Vec<Box<dyn DocStep>> = Vec::new();
+    let mut steps: Vec<Box<dyn DocStep>> = Vec::new();
     for step in &cfg.steps {
         match step {
-            _ => return Err(StepError::Failed { step: "normalise", message: format!("step {step:?} is not built yet") }),
+            NormaliseStep::Unicode => steps.push(Box::new(unicode::UnicodeStep)),
+            NormaliseStep::Whitespace => steps.push(Box::new(whitespace::WhitespaceStep)),
+            NormaliseStep::Typography => steps.push(Box::new(typography::TypographyStep)),
+            NormaliseStep::MtArtifacts => steps.push(Box::new(mt_artifacts::MtArtifactsStep::new(&cfg.mt_artifacts))),
+            NormaliseStep::Boilerplate => steps.push(Box::new(BoilerplateStep::new(&cfg.boilerplate)?)),
+            NormaliseStep::DedupeBlocks => steps.push(Box::new(dedupe_blocks::DedupeBlocksStep)),
+            NormaliseStep::DedupeDocuments => {}
         }
     }
     Ok(steps)

@@ -1,0 +1,421 @@
+//! Aligned text: a block's working text (raw text with the repairs made so far) whose every code
+//! point knows which raw code points it stands for.
+//!
+//! Repairs run before boilerplate classification and each step runs on its own, so the only state
+//! the steps share is the document's `edits` list: the working text of a block is always rebuilt as
+//! "raw block text with its repair edits applied". A rule proposes [`Change`]s in working-text
+//! coordinates; [`AlignedText::commit`] turns them into edit rows in raw coordinates, merging a
+//! change with earlier edits it touches so edits never overlap and `before` is always exactly
+//! `raw_text[raw_start..raw_end]`.
+
+use pipeline::{EditKind, EditRow};
+
+/// A proposed change to a block's working text, in byte offsets of that working text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+    pub rule: &'static str,
+    pub kind: EditKind,
+}
+
+impl Change {
+    pub fn repair(start: usize, end: usize, replacement: impl Into<String>, rule: &'static str) -> Self {
+        Change { start, end, replacement: replacement.into(), rule, kind: EditKind::Repair }
+    }
+
+    pub fn flag(start: usize, end: usize, suggestion: impl Into<String>, rule: &'static str) -> Self {
+        Change { start, end, replacement: suggestion.into(), rule, kind: EditKind::Flag }
+    }
+}
+
+/// Where a working-text code point comes from: raw code points `start..end` (document offsets),
+/// either itself (`edit == None`) or as part of the `after` text of a repair edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Origin {
+    start: usize,
+    end: usize,
+    edit: Option<usize>,
+}
+
+/// One block's working text. `raw` is the block's raw text, starting at document code point
+/// `raw_base`; `edits` are the block's repair edits, sorted and non-overlapping.
+#[derive(Debug, Clone)]
+pub struct AlignedText {
+    raw: Vec<char>,
+    raw_base: usize,
+    edits: Vec<EditRow>,
+    text: String,
+    /// Byte offset of each working code point, plus the text length.
+    byte_of: Vec<usize>,
+    origins: Vec<Origin>,
+    /// Working code-point range of each edit's `after` text.
+    edit_chars: Vec<(usize, usize)>,
+}
+
+impl AlignedText {
+    /// Builds the working text of a block from its raw text and its repair edits (flags and edits
+    /// outside the block are ignored).
+    pub fn new(raw_block: &str, raw_base: usize, edits: &[EditRow]) -> Self {
+        let raw: Vec<char> = raw_block.chars().collect();
+        let end = raw_base + raw.len();
+        let mut own: Vec<EditRow> = edits
+            .iter()
+            .filter(|e| e.kind == EditKind::Repair && e.raw_start >= raw_base && e.raw_end <= end)
+            .cloned()
+            .collect();
+        sort_edits(&mut own);
+        let mut at = AlignedText {
+            raw,
+            raw_base,
+            edits: own,
+            text: String::new(),
+            byte_of: Vec::new(),
+            origins: Vec::new(),
+            edit_chars: Vec::new(),
+        };
+        at.rebuild();
+        at
+    }
+
+    fn rebuild(&mut self) {
+        let mut text = String::with_capacity(self.raw.len());
+        let mut origins = Vec::with_capacity(self.raw.len());
+        let mut edit_chars = Vec::with_capacity(self.edits.len());
+        let mut pos = self.raw_base; // next raw code point not yet emitted
+        let push_raw = |text: &mut String, origins: &mut Vec<Origin>, from: usize, to: usize, raw: &[char], base: usize| {
+            for p in from..to {
+                text.push(raw[p - base]);
+                origins.push(Origin { start: p, end: p + 1, edit: None });
+            }
+        };
+        for (i, e) in self.edits.iter().enumerate() {
+            let s = e.raw_start.max(pos);
+            push_raw(&mut text, &mut origins, pos, s, &self.raw, self.raw_base);
+            let first = origins.len();
+            for c in e.after.chars() {
+                text.push(c);
+                origins.push(Origin { start: e.raw_start, end: e.raw_end, edit: Some(i) });
+            }
+            edit_chars.push((first, origins.len()));
+            pos = e.raw_end.max(s);
+        }
+        push_raw(&mut text, &mut origins, pos, self.raw_base + self.raw.len(), &self.raw, self.raw_base);
+        let mut byte_of: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        byte_of.push(text.len());
+        self.text = text;
+        self.origins = origins;
+        self.edit_chars = edit_chars;
+        self.byte_of = byte_of;
+    }
+
+    /// The working text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The block's repair edits, sorted.
+    pub fn edits(&self) -> &[EditRow] {
+        &self.edits
+    }
+
+    fn char_of_byte(&self, byte: usize) -> usize {
+        match self.byte_of.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Raw (document) code-point span that working code points `a..b` stand for; for an empty
+    /// range, the insertion point.
+    fn raw_span(&self, a: usize, b: usize) -> (usize, usize) {
+        if a < b {
+            let s = self.origins[a..b].iter().map(|o| o.start).min().unwrap_or(0);
+            let e = self.origins[a..b].iter().map(|o| o.end).max().unwrap_or(s);
+            (s, e)
+        } else if a < self.origins.len() {
+            let p = self.origins[a].start;
+            (p, p)
+        } else if a > 0 {
+            let p = self.origins[a - 1].end;
+            (p, p)
+        } else {
+            (self.raw_base + self.raw.len(), self.raw_base + self.raw.len())
+        }
+    }
+
+    fn raw_slice(&self, s: usize, e: usize) -> String {
+        self.raw[s - self.raw_base..e - self.raw_base].iter().collect()
+    }
+
+    /// Applies `changes` (byte offsets into [`Self::text`], sorted by start, non-overlapping; any
+    /// that are not are dropped). Repairs become edits of this block; flags are returned as rows
+    /// without changing the text. Returns the flag rows (doc_id left empty for the caller).
+    pub fn commit(&mut self, changes: &[Change]) -> Vec<EditRow> {
+        let mut flags = Vec::new();
+        // Changes in code points, validated.
+        let mut ok: Vec<(usize, usize, &Change)> = Vec::new();
+        let mut last_end = 0usize;
+        for c in changes {
+            if c.start > c.end || c.end > self.text.len() || !self.text.is_char_boundary(c.start) || !self.text.is_char_boundary(c.end) {
+                continue;
+            }
+            let (a, b) = (self.char_of_byte(c.start), self.char_of_byte(c.end));
+            if !ok.is_empty() && a < last_end {
+                continue;
+            }
+            if c.kind == EditKind::Flag {
+                flags.push(self.flag_row(a, b, c));
+                continue;
+            }
+            if a == b && c.replacement.is_empty() {
+                continue;
+            }
+            last_end = b;
+            ok.push((a, b, c));
+        }
+        if ok.is_empty() {
+            return flags;
+        }
+
+        // Group changes with the old edits they touch; a group becomes one edit row.
+        struct Group<'c> {
+            span: (usize, usize),
+            edits: Vec<usize>,
+            changes: Vec<(usize, usize, &'c Change)>,
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        for (a, b, c) in ok {
+            let span = self.raw_span(a, b);
+            let mut touched: Vec<usize> = self.origins[a..b].iter().filter_map(|o| o.edit).collect();
+            for (i, e) in self.edits.iter().enumerate() {
+                if overlaps(span, (e.raw_start, e.raw_end)) {
+                    touched.push(i);
+                }
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            let mut span = span;
+            for &i in &touched {
+                span = (span.0.min(self.edits[i].raw_start), span.1.max(self.edits[i].raw_end));
+            }
+            let joins = groups.last().is_some_and(|g| {
+                touched.iter().any(|i| g.edits.contains(i)) || overlaps(g.span, span)
+            });
+            if joins {
+                let g = groups.last_mut().expect("checked above");
+                g.span = (g.span.0.min(span.0), g.span.1.max(span.1));
+                g.edits.extend(touched);
+                g.edits.sort_unstable();
+                g.edits.dedup();
+                g.changes.push((a, b, c));
+            } else {
+                groups.push(Group { span, edits: touched, changes: vec![(a, b, c)] });
+            }
+        }
+
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut removed: Vec<bool> = vec![false; self.edits.len()];
+        let mut added: Vec<EditRow> = Vec::new();
+        for g in groups {
+            // Working code points the group's row covers: the changes plus the old edits' text.
+            let mut x = g.changes[0].0;
+            let mut y = g.changes[g.changes.len() - 1].1;
+            for &i in &g.edits {
+                let (s, e) = self.edit_chars[i];
+                if e > s {
+                    x = x.min(s);
+                    y = y.max(e);
+                }
+            }
+            let mut after = String::new();
+            let mut cur = x;
+            for &(a, b, c) in &g.changes {
+                after.extend(&chars[cur..a]);
+                after.push_str(&c.replacement);
+                cur = b;
+            }
+            after.extend(&chars[cur..y]);
+            let mut rules: Vec<String> = Vec::new();
+            for &i in &g.edits {
+                removed[i] = true;
+                for r in self.edits[i].rule.split('+') {
+                    if !rules.iter().any(|x| x == r) {
+                        rules.push(r.to_string());
+                    }
+                }
+            }
+            for &(_, _, c) in &g.changes {
+                if !rules.iter().any(|x| x == c.rule) {
+                    rules.push(c.rule.to_string());
+                }
+            }
+            let before = self.raw_slice(g.span.0, g.span.1);
+            if before == after {
+                continue; // the repairs cancel out: the raw text stands
+            }
+            added.push(EditRow {
+                doc_id: String::new(),
+                rule: rules.join("+"),
+                kind: EditKind::Repair,
+                raw_start: g.span.0,
+                raw_end: g.span.1,
+                before,
+                after,
+            });
+        }
+        let mut edits: Vec<EditRow> =
+            self.edits.drain(..).zip(removed).filter(|(_, r)| !r).map(|(e, _)| e).collect();
+        edits.extend(added);
+        sort_edits(&mut edits);
+        self.edits = edits;
+        self.rebuild();
+        flags
+    }
+
+    fn flag_row(&self, a: usize, b: usize, c: &Change) -> EditRow {
+        let (s, e) = self.raw_span(a, b);
+        // Widen to whole earlier edits so `before` is raw text and `after` the full suggestion.
+        let (mut s2, mut e2) = (s, e);
+        let (mut x, mut y) = (a, b);
+        for (i, ed) in self.edits.iter().enumerate() {
+            if overlaps((s, e), (ed.raw_start, ed.raw_end)) {
+                s2 = s2.min(ed.raw_start);
+                e2 = e2.max(ed.raw_end);
+                let (cs, ce) = self.edit_chars[i];
+                if ce > cs {
+                    x = x.min(cs);
+                    y = y.max(ce);
+                }
+            }
+        }
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut after: String = chars[x..a].iter().collect();
+        after.push_str(&c.replacement);
+        after.extend(&chars[b..y]);
+        EditRow {
+            doc_id: String::new(),
+            rule: c.rule.to_string(),
+            kind: EditKind::Flag,
+            raw_start: s2,
+            raw_end: e2,
+            before: self.raw_slice(s2, e2),
+            after,
+        }
+    }
+}
+
+/// Whether two raw spans share code points; an empty span counts when it lies strictly inside the
+/// other, or when both are empty at the same point (two insertions there must become one row).
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    if a.0 == a.1 && b.0 == b.1 {
+        return a.0 == b.0;
+    }
+    if a.0 == a.1 {
+        return b.0 < a.0 && a.0 < b.1;
+    }
+    if b.0 == b.1 {
+        return a.0 < b.0 && b.0 < a.1;
+    }
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.
+pub fn sort_edits(edits: &mut [EditRow]) {
+    edits.sort_by(|x, y| (x.raw_start, x.raw_end, x.kind as u8).cmp(&(y.raw_start, y.raw_end, y.kind as u8)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(raw: &str, base_edits: &[EditRow], changes: &[Change]) -> AlignedText {
+        let mut at = AlignedText::new(raw, 0, base_edits);
+        at.commit(changes);
+        at
+    }
+
+    fn check(at: &AlignedText, raw: &str) {
+        let chars: Vec<char> = raw.chars().collect();
+        for e in at.edits() {
+            let s: String = chars[e.raw_start..e.raw_end].iter().collect();
+            assert_eq!(s, e.before);
+        }
+    }
+
+    #[test]
+    fn single_change_maps_to_raw() {
+        let raw = "Ukraine‘s army";
+        let at = apply(raw, &[], &[Change::repair(7, 10, "’", "t")]);
+        assert_eq!(at.text(), "Ukraine’s army");
+        assert_eq!(at.edits().len(), 1);
+        assert_eq!((at.edits()[0].raw_start, at.edits()[0].raw_end), (7, 8));
+        check(&at, raw);
+    }
+
+    #[test]
+    fn change_over_earlier_edit_merges() {
+        let raw = "to\u{a0} the";
+        let mut at = AlignedText::new(raw, 0, &[]);
+        at.commit(&[Change::repair(2, 4, " ", "unicode")]);
+        assert_eq!(at.text(), "to  the");
+        // Collapse both spaces into one: touches the earlier edit.
+        at.commit(&[Change::repair(2, 4, " ", "ws")]);
+        assert_eq!(at.text(), "to the");
+        assert_eq!(at.edits().len(), 1);
+        let e = &at.edits()[0];
+        assert_eq!((e.raw_start, e.raw_end, e.before.as_str(), e.after.as_str()), (2, 4, "\u{a0} ", " "));
+        assert_eq!(e.rule, "unicode+ws");
+        check(&at, raw);
+        // Rebuilding from the edits gives the same working text.
+        assert_eq!(AlignedText::new(raw, 0, at.edits()).text(), "to the");
+    }
+
+    #[test]
+    fn deletion_then_insertion_and_cancelling() {
+        let raw = "a. . b";
+        let mut at = AlignedText::new(raw, 0, &[]);
+        at.commit(&[Change::repair(2, 4, "", "del")]);
+        assert_eq!(at.text(), "a. b");
+        at.commit(&[Change::repair(2, 2, " .", "ins")]);
+        assert_eq!(at.text(), "a. . b");
+        check(&at, raw);
+        assert_eq!(AlignedText::new(raw, 0, at.edits()).text(), "a. . b");
+        // Undoing a replacement inside its own span restores raw: no edit left.
+        let mut at = AlignedText::new("x‘s", 0, &[]);
+        at.commit(&[Change::repair(1, 4, "’", "t")]);
+        at.commit(&[Change::repair(1, 4, "‘", "u")]);
+        assert!(at.edits().is_empty(), "{:?}", at.edits());
+    }
+
+    #[test]
+    fn multibyte_offsets_and_base() {
+        let raw = "Кремль  said";
+        let mut at = AlignedText::new(raw, 100, &[]);
+        let b = raw.find("  ").unwrap();
+        at.commit(&[Change::repair(b, b + 2, " ", "ws")]);
+        assert_eq!(at.text(), "Кремль said");
+        assert_eq!((at.edits()[0].raw_start, at.edits()[0].raw_end), (106, 108));
+    }
+
+    #[test]
+    fn flags_do_not_change_text_and_bad_changes_are_dropped() {
+        let raw = "BIden said";
+        let mut at = AlignedText::new(raw, 0, &[]);
+        let flags = at.commit(&[Change::flag(0, 5, "Biden", "f"), Change::repair(3, 99, "", "bad")]);
+        assert_eq!(at.text(), raw);
+        assert_eq!(flags.len(), 1);
+        assert_eq!(flags[0].before, "BIden");
+        assert_eq!(flags[0].after, "Biden");
+    }
+
+    #[test]
+    fn two_changes_one_pass() {
+        let raw = "a ,b ;c";
+        let at = apply(raw, &[], &[Change::repair(1, 2, "", "x"), Change::repair(4, 5, "", "x")]);
+        assert_eq!(at.text(), "a,b;c");
+        assert_eq!(at.edits().len(), 2);
+        check(&at, raw);
+    }
+}

@@ -1,0 +1,120 @@
+//! Step `unicode`: canonical composition (NFC), stray control and zero-width characters, and
+//! non-breaking or exotic spaces turned into plain spaces.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+use pipeline::{CorpusKnowledge, DocStep, Document, StepError};
+
+use crate::aligned::Change;
+use crate::workspace::repair_blocks;
+
+pub struct UnicodeStep;
+
+impl DocStep for UnicodeStep {
+    fn name(&self) -> &'static str {
+        "unicode"
+    }
+
+    fn apply(&self, doc: &mut Document, _corpus: &CorpusKnowledge) -> Result<(), StepError> {
+        repair_blocks(doc, |_, text| unicode_changes(text));
+        Ok(())
+    }
+}
+
+/// Spaces that should read as a plain space in running text.
+fn is_odd_space(c: char) -> bool {
+    matches!(c, '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
+}
+
+/// Invisible characters that carry nothing in prose. Joiners (U+200C/D) are left alone where a
+/// neighbour is outside ASCII: they shape emoji sequences and several scripts.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{ad}' | '\u{180e}')
+}
+
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+pub fn unicode_changes(text: &str) -> Vec<Change> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (b, c) = chars[i];
+        let next_b = chars.get(i + 1).map_or(text.len(), |x| x.0);
+        if is_odd_space(c) {
+            out.push(Change::repair(b, next_b, " ", "unicode.nbsp"));
+            i += 1;
+            continue;
+        }
+        if is_zero_width(c) {
+            out.push(Change::repair(b, next_b, "", "unicode.zero_width"));
+            i += 1;
+            continue;
+        }
+        if matches!(c, '\u{200c}' | '\u{200d}') {
+            let prev_ascii = i == 0 || chars[i - 1].1.is_ascii();
+            let next_ascii = chars.get(i + 1).is_none_or(|x| x.1.is_ascii());
+            if prev_ascii && next_ascii {
+                out.push(Change::repair(b, next_b, "", "unicode.zero_width"));
+            }
+            i += 1;
+            continue;
+        }
+        if is_stray_control(c) {
+            out.push(Change::repair(b, next_b, "", "unicode.control"));
+            i += 1;
+            continue;
+        }
+        // A base character and the combining marks after it compose (or not) as one unit.
+        let mut j = i + 1;
+        while j < chars.len() && canonical_combining_class(chars[j].1) != 0 {
+            j += 1;
+        }
+        let end_b = chars.get(j).map_or(text.len(), |x| x.0);
+        let unit = &text[b..end_b];
+        if !unit.is_ascii() {
+            let nfc: String = unit.nfc().collect();
+            if nfc != unit {
+                out.push(Change::repair(b, end_b, nfc, "unicode.nfc"));
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aligned::AlignedText;
+
+    fn fix(t: &str) -> String {
+        let mut at = AlignedText::new(t, 0, &[]);
+        at.commit(&unicode_changes(t));
+        at.text().to_string()
+    }
+
+    #[test]
+    fn repairs_what_it_should() {
+        assert_eq!(fix("to\u{a0}the"), "to the");
+        assert_eq!(fix("te\u{302}te-a\u{300}-te\u{302}te"), "tête-à-tête");
+        assert_eq!(fix("Kre\u{200b}mlin\u{feff}"), "Kremlin");
+        assert_eq!(fix("co\u{ad}operation"), "cooperation");
+        assert_eq!(fix("a\u{7}b\u{0}c\u{85}d"), "abcd");
+        assert_eq!(fix("x\u{202f}y\u{3000}z"), "x y z");
+        assert_eq!(fix("ab\u{200d}cd"), "abcd");
+    }
+
+    #[test]
+    fn leaves_what_is_right() {
+        for t in ["tête-à-tête", "Кремль “said” — 😀", "👩\u{200d}💻 works", "tab\tstays for whitespace", "e\u{301}\u{323}"] {
+            let got = fix(t);
+            let want: String = t.nfc().collect();
+            assert_eq!(got, want, "{t:?}");
+        }
+        assert!(unicode_changes("plain ASCII text.").is_empty());
+    }
+}

@@ -1,0 +1,78 @@
+//! Step `whitespace`: doubled spaces and tabs inside a line become one space; whitespace left at a
+//! block's edges (after invisible characters were removed) goes.
+//!
+//! Trailing spaces on raw lines and runs of blank lines never reach a block (blocks are trimmed
+//! non-blank lines, and the clean text separates blocks by exactly one blank line), so paragraph
+//! breaks are kept by construction and need no edit rows.
+
+use pipeline::{CorpusKnowledge, DocStep, Document, StepError};
+
+use crate::aligned::Change;
+use crate::workspace::repair_blocks;
+
+pub struct WhitespaceStep;
+
+impl DocStep for WhitespaceStep {
+    fn name(&self) -> &'static str {
+        "whitespace"
+    }
+
+    fn apply(&self, doc: &mut Document, _corpus: &CorpusKnowledge) -> Result<(), StepError> {
+        repair_blocks(doc, |_, text| whitespace_changes(text));
+        Ok(())
+    }
+}
+
+pub fn whitespace_changes(text: &str) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((b, c)) = it.next() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let mut end = b + c.len_utf8();
+        let mut all_spaces = c == ' ';
+        while let Some(&(b2, c2)) = it.peek() {
+            if !c2.is_whitespace() {
+                break;
+            }
+            all_spaces &= c2 == ' ';
+            end = b2 + c2.len_utf8();
+            it.next();
+        }
+        if b == 0 || end == text.len() {
+            out.push(Change::repair(b, end, "", "whitespace.trim"));
+        } else if all_spaces && end - b > 1 {
+            // Delete the extra spaces only, so the row says exactly what went.
+            out.push(Change::repair(b + 1, end, "", "whitespace.collapse"));
+        } else if !all_spaces {
+            out.push(Change::repair(b, end, " ", "whitespace.collapse"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aligned::AlignedText;
+
+    fn fix(t: &str) -> String {
+        let mut at = AlignedText::new(t, 0, &[]);
+        at.commit(&whitespace_changes(t));
+        at.text().to_string()
+    }
+
+    #[test]
+    fn collapses_runs_and_tabs() {
+        assert_eq!(fix("according to  the readout"), "according to the readout");
+        assert_eq!(fix("a\tb \t c"), "a b c");
+        assert_eq!(fix(" lead and trail  "), "lead and trail");
+    }
+
+    #[test]
+    fn single_spaces_untouched() {
+        assert!(whitespace_changes("One space — between “words”.").is_empty());
+        assert!(whitespace_changes("").is_empty());
+    }
+}

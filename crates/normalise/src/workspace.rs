@@ -1,0 +1,199 @@
+//! The document state the normalise steps share: raw blocks (one per non-blank raw line) in
+//! `doc.blocks`, repairs in `doc.edits`, and the clean text assembled from both.
+//!
+//! Every step opens the same state and leaves it consistent, so any subset of steps, in any
+//! order, yields a valid document: blocks exist, edits are sorted and exact, and `doc.text` is the
+//! kept blocks' working text joined by blank lines.
+
+use pipeline::text::CharMap;
+use pipeline::{BlockKind, BlockRow, Document, EditKind, EditRow};
+
+use crate::aligned::{AlignedText, Change, sort_edits};
+
+/// Passes of one rule over a block before it must have settled.
+const MAX_PASSES: usize = 4;
+
+/// Rule name of blocks no classifier has looked at.
+pub const DEFAULT_BLOCK_RULE: &str = "default_body";
+
+/// Splits the raw text into blocks (one per non-blank line, trimmed), all body, unless a step has
+/// already done so.
+pub fn ensure_blocks(doc: &mut Document) {
+    if !doc.blocks.is_empty() {
+        return;
+    }
+    let mut pos = 0usize; // code points
+    let mut index = 0usize;
+    for line in doc.raw_text.split('\n') {
+        let n = line.chars().count();
+        let lead = line.chars().take_while(|c| c.is_whitespace()).count();
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let len = trimmed.chars().count();
+            doc.blocks.push(BlockRow {
+                doc_id: doc.doc_id.clone(),
+                index,
+                raw_start: pos + lead,
+                raw_end: pos + lead + len,
+                kind: BlockKind::Body,
+                kept: true,
+                rule: DEFAULT_BLOCK_RULE.to_string(),
+                text: trimmed.to_string(),
+            });
+            index += 1;
+        }
+        pos += n + 1;
+    }
+}
+
+/// 0-based raw line number of each block (lines split on '\n'), for matching ingest's line roles.
+pub fn block_line_numbers(doc: &Document) -> Vec<usize> {
+    let map = CharMap::new(&doc.raw_text);
+    let mut starts: Vec<usize> = vec![0];
+    for (b, c) in doc.raw_text.char_indices() {
+        if c == '\n' {
+            starts.push(map.char_of(b) + 1);
+        }
+    }
+    doc.blocks
+        .iter()
+        .map(|bl| starts.partition_point(|&s| s <= bl.raw_start).saturating_sub(1))
+        .collect()
+}
+
+/// Working text of every block (raw with repairs applied), in block order.
+pub fn working_texts(doc: &Document) -> Vec<String> {
+    let ranges = edit_ranges(doc);
+    doc.blocks
+        .iter()
+        .zip(ranges)
+        .map(|(b, (lo, hi))| AlignedText::new(&b.text, b.raw_start, &doc.edits[lo..hi]).text().to_string())
+        .collect()
+}
+
+/// For each block, the range of `doc.edits` (sorted) that lie inside it.
+fn edit_ranges(doc: &Document) -> Vec<(usize, usize)> {
+    doc.blocks
+        .iter()
+        .map(|b| {
+            let lo = doc.edits.partition_point(|e| e.raw_start < b.raw_start);
+            let hi = doc.edits.partition_point(|e| e.raw_start <= b.raw_end);
+            (lo, hi.max(lo))
+        })
+        .collect()
+}
+
+/// Runs a repair rule over every block: `rule(block_index, working_text)` proposes changes, which
+/// become repair or flag rows. Keeps `doc.edits` sorted and reassembles the clean text.
+pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Vec<Change>) {
+    ensure_blocks(doc);
+    sort_edits(&mut doc.edits);
+    let ranges = edit_ranges(doc);
+    let mut out: Vec<EditRow> = Vec::with_capacity(doc.edits.len());
+    let mut taken = vec![false; doc.edits.len()];
+    for (i, (b, &(lo, hi))) in doc.blocks.iter().zip(&ranges).enumerate() {
+        let mut at = AlignedText::new(&b.text, b.raw_start, &doc.edits[lo..hi]);
+        for t in &mut taken[lo..hi] {
+            *t = true;
+        }
+        // Rules look at the text once per pass; a repair can expose another one (a space left
+        // before a comma once a quote moved), so passes repeat until nothing changes. That makes
+        // every step idempotent.
+        let mut flags: Vec<EditRow> = Vec::new();
+        for _ in 0..MAX_PASSES {
+            let changes = rule(i, at.text());
+            let repairs = changes.iter().any(|c| c.kind == EditKind::Repair);
+            for f in at.commit(&changes) {
+                if !flags.iter().any(|g| g.rule == f.rule && g.raw_start == f.raw_start && g.raw_end == f.raw_end) {
+                    flags.push(f);
+                }
+            }
+            if !repairs {
+                break;
+            }
+        }
+        out.extend(at.edits().iter().cloned());
+        out.extend(flags);
+        // Earlier flags inside the block are kept as they were.
+        out.extend(doc.edits[lo..hi].iter().filter(|e| e.kind == EditKind::Flag).cloned());
+    }
+    // Edits outside every block (none are made by this crate) are kept untouched.
+    out.extend(doc.edits.iter().zip(&taken).filter(|(_, t)| !**t).map(|(e, _)| e.clone()));
+    for e in &mut out {
+        e.doc_id.clone_from(&doc.doc_id);
+    }
+    sort_edits(&mut out);
+    out.dedup();
+    doc.edits = out;
+    assemble(doc);
+}
+
+/// Sets `doc.text` (and paragraphs) to the kept blocks' working text, one paragraph per block.
+pub fn assemble(doc: &mut Document) {
+    ensure_blocks(doc);
+    let texts = working_texts(doc);
+    let mut clean = String::new();
+    for (b, t) in doc.blocks.iter().zip(&texts) {
+        let t = t.trim();
+        if !b.kept || t.is_empty() {
+            continue;
+        }
+        if !clean.is_empty() {
+            clean.push_str("\n\n");
+        }
+        clean.push_str(t);
+    }
+    doc.set_text(clean);
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use pipeline::{Metadata, SourceFormat, SourceInfo};
+
+    pub fn doc(raw: &str) -> Document {
+        let source = SourceInfo {
+            path: "t.txt".into(),
+            format: SourceFormat::Text,
+            sha256: String::new(),
+            bytes: raw.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        };
+        Document::new("d1".into(), source, raw.to_string(), Metadata::default())
+    }
+
+    #[test]
+    fn blocks_are_trimmed_non_blank_lines() {
+        let mut d = doc("Title\u{a0}\n\n\n  Body one.\r\nBody two. \n \u{a0}\n");
+        ensure_blocks(&mut d);
+        let texts: Vec<&str> = d.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Title", "Body one.", "Body two."]);
+        assert_eq!(block_line_numbers(&d), [0, 3, 4]);
+        assemble(&mut d);
+        assert_eq!(d.text, "Title\n\nBody one.\n\nBody two.");
+        assert_eq!(d.paragraphs.len(), 3);
+        d.check_spans().unwrap();
+    }
+
+    #[test]
+    fn empty_and_blank_documents() {
+        for raw in ["", "\n\n", " \u{a0} \n"] {
+            let mut d = doc(raw);
+            assemble(&mut d);
+            assert!(d.blocks.is_empty());
+            assert_eq!(d.text, "");
+        }
+    }
+
+    #[test]
+    fn repairs_land_in_raw_offsets() {
+        let mut d = doc("Кремль\n\nwon‘t  go");
+        repair_blocks(&mut d, |_, t| {
+            t.find('‘').map(|b| vec![Change::repair(b, b + '‘'.len_utf8(), "’", "x")]).unwrap_or_default()
+        });
+        assert_eq!(d.text, "Кремль\n\nwon’t  go");
+        assert_eq!(d.edits[0].raw_start, 11);
+        d.check_spans().unwrap();
+    }
+}
