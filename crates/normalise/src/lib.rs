@@ -42,13 +42,3 @@ pub fn build_steps(cfg: &NormaliseConfig) -> Result<Vec<Box<dyn DocStep>>, StepE
     }
     Ok(steps)
 }
-
-// TEMPORARY local stub for compiling the runner; replaced by the normalise branch.
-pub struct LineSurvey;
-impl LineSurvey { pub fn new(_c: &NormaliseConfig) -> Self { LineSurvey } }
-impl pipeline::stage::CorpusStep for LineSurvey {
-    type Summary = (); type Output = pipeline::CorpusKnowledge;
-    fn name(&self) -> &'static str { "survey" }
-    fn summarize(&self, _d: &pipeline::Document) {}
-    fn finish(&self, _s: Vec<()>) -> pipeline::CorpusKnowledge { Default::default() }
-}

@@ -253,7 +253,7 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<CorpusKnowledg
         return Ok(CorpusKnowledge::default());
     }
     let _span = tracing::info_span!("survey").entered();
-    let survey = normalise::LineSurvey::new(&config.normalise);
+    let survey = normalise::LineSurvey::new(&config.normalise).context("normalise: cannot build the line survey")?;
     let mut summaries = Vec::new();
     for chunk in files.chunks(CHUNK_FILES) {
         let part: Vec<Vec<_>> = chunk
