@@ -124,11 +124,20 @@ impl RunSummary {
 struct Steps {
     normalise: Vec<Box<dyn DocStep>>,
     annotate: Vec<Box<dyn DocStep>>,
+    near_duplicates: Option<normalise::NearDuplicates>,
+}
+
+/// Corpus-level results that amend spooled rows when they are copied into the final datasets.
+#[derive(Default)]
+struct Amendments {
+    /// doc_id -> (cluster_id, duplicate_of)
+    clusters: BTreeMap<String, (String, Option<String>)>,
 }
 
 /// One document's outcome in the main pass.
 struct Processed {
     doc: Document,
+    signature: Option<normalise::DocSignature>,
     normalise_secs: f64,
     annotate_secs: f64,
 }
@@ -173,6 +182,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         out.reject(r)?;
     }
 
+    let mut signatures = Vec::new();
     let progress = progress_bar(opts.progress, files.len() as u64);
     let mut cpu = BTreeMap::<String, f64>::new();
     let mut inputs_manifest = Vec::new();
@@ -199,7 +209,8 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
                 out.reject(r)?;
                 summary.warnings.push(format!("rejected {}: {} ({})", r.path, r.message, r.error_kind));
             }
-            for p in fr.docs {
+            for mut p in fr.docs {
+                signatures.extend(p.signature.take());
                 *cpu.entry("normalise".into()).or_default() += p.normalise_secs;
                 *cpu.entry("annotate".into()).or_default() += p.annotate_secs;
                 summary.raw_bytes += p.doc.raw_text.len() as u64;
@@ -213,9 +224,21 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     progress.finish_and_clear();
     summary.rejected = out.rejects;
 
+    let mut amend = Amendments::default();
+    if let Some(near) = &steps.near_duplicates {
+        let _span = tracing::info_span!("dedupe_documents").entered();
+        let t = Instant::now();
+        let found = near.finish(signatures);
+        for row in &found.clusters {
+            out.write("duplicates", row)?;
+        }
+        amend.clusters = found.membership;
+        *cpu.entry("normalise".into()).or_default() += t.elapsed().as_secs_f64();
+    }
+
     let export_started = Instant::now();
     if let Some(staging) = staging {
-        let datasets = out.finish(config)?;
+        let datasets = out.finish(&amend)?;
         export::write_schemas(staging.path(), &datasets.keys().map(String::as_str).collect::<Vec<_>>())?;
         summary.datasets = datasets;
         summary.timings = cpu;
@@ -242,7 +265,12 @@ fn build_steps(config: &Config) -> Result<Steps> {
     } else {
         Vec::new()
     };
-    Ok(Steps { normalise, annotate })
+    let near_duplicates = if config.runs(StageName::Normalise) && config.normalise.steps.contains(&NormaliseStep::DedupeDocuments) {
+        Some(normalise::NearDuplicates::new(&config.normalise.dedupe_documents).context("normalise: dedupe_documents")?)
+    } else {
+        None
+    };
+    Ok(Steps { normalise, annotate, near_duplicates })
 }
 
 /// Pass 1: corpus knowledge for the per-document steps.
@@ -295,7 +323,10 @@ fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, knowle
             Ok(mut doc) => {
                 result.format = Some(format!("{:?}", doc.source.format).to_lowercase());
                 match process_doc(&mut doc, steps, knowledge) {
-                    Ok((normalise_secs, annotate_secs)) => result.docs.push(Processed { doc, normalise_secs, annotate_secs }),
+                    Ok((normalise_secs, annotate_secs)) => {
+                        let signature = steps.near_duplicates.as_ref().map(|n| n.summarize(&doc));
+                        result.docs.push(Processed { doc, signature, normalise_secs, annotate_secs })
+                    }
                     Err(message) => result.rejects.push(RejectRow {
                         path: doc_path(&doc),
                         error_kind: "panic".into(),
@@ -467,7 +498,7 @@ impl Outputs {
     }
 
     /// Closes every dataset, copying spooled rows into their final files.
-    fn finish(mut self, _config: &Config) -> Result<BTreeMap<String, DatasetSummary>> {
+    fn finish(mut self, amend: &Amendments) -> Result<BTreeMap<String, DatasetSummary>> {
         let mut done = BTreeMap::new();
         let Some(dir) = self.dir.clone() else { return Ok(done) };
         for (name, spool) in std::mem::take(&mut self.spools) {
@@ -479,8 +510,12 @@ impl Outputs {
             for line in reader.lines() {
                 let mut line = line?;
                 if name == "documents" {
-                    let row: DocumentRow = serde_json::from_str(&line)?;
-                    line = serde_json::to_string(&row)?;
+                    let mut row: DocumentRow = serde_json::from_str(&line)?;
+                    if let Some((cluster, dup_of)) = amend.clusters.get(&row.doc_id) {
+                        row.cluster_id = Some(cluster.clone());
+                        row.duplicate_of = dup_of.clone();
+                        line = serde_json::to_string(&row)?;
+                    }
                 }
                 line.push('\n');
                 w.write_line(line.as_bytes())?;
