@@ -126,7 +126,7 @@ fn is_closer(c: char) -> bool {
 }
 
 /// Splits one paragraph `block` (which starts at byte `base` of the whole text) into sentences.
-fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)>) {
+pub(crate) fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)>) {
     let chars: Vec<(usize, char)> = block.char_indices().collect();
     let n = chars.len();
     let byte = |i: usize| if i < n { chars[i].0 } else { block.len() };
@@ -170,11 +170,11 @@ fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)>) {
             break;
         }
         if chars[k].1 == '\n' {
-            i = k;
             if should_split_before_break(&chars, i, j) {
                 push_trimmed(block, base, start, byte(j), out);
                 start = byte(k);
             }
+            i = k;
             continue;
         }
         if should_split(block, &chars, i, j, k) {
@@ -347,6 +347,8 @@ mod tests {
         assert!(sents("   \n\n  ").is_empty());
         assert_eq!(sents("."), vec!["."]);
         assert_eq!(sents("Кремль. 😀 Да!"), vec!["Кремль.", "😀 Да!"]);
+        assert_eq!(sents("One.\nTwo.\n"), vec!["One.", "Two."]);
+        assert_eq!(sents("Mr.\nPutin spoke."), vec!["Mr.\nPutin spoke."]);
         let weird = "…”’. ?!\n\n“ ” Mr. . a.";
         for (s, e) in split_sentences(weird) {
             assert!(weird.is_char_boundary(s) && weird.is_char_boundary(e) && s < e);
