@@ -201,7 +201,7 @@ fn should_split_before_break(chars: &[(usize, char)], i: usize, j: usize) -> boo
 /// `k`, ends a sentence.
 fn should_split(block: &str, chars: &[(usize, char)], i: usize, j: usize, k: usize) -> bool {
     let next = chars[k].1;
-    if next.is_lowercase() || matches!(next, ',' | ';' | ':' | ')' | ']' | '—' | '–' | '-' | '%') {
+    if next.is_lowercase() || matches!(next, ',' | ';' | ':' | ')' | ']' | '—' | '–' | '―' | '-' | '%') {
         return false;
     }
     let next_word = word_at(block, chars, k);

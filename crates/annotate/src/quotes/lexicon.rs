@@ -20,7 +20,7 @@ pub const CUE_VERBS: &[&str] = &[
     "mused", "lamented", "cautioned", "assured", "reiterated", "repeated", "agreed", "disagreed",
     "retorted", "snapped", "conceded", "contended", "contends", "maintained", "maintains", "asserted",
     "asserts", "alleged", "alleges", "wondered", "read", "reads", "concluded", "offered", "shot",
-    "chanted", "sang", "screamed", "explained", "indicated", "announced", "characterized",
+    "chanted", "sang", "sings", "stressing", "admires", "scolded", "lauded", "likened", "ruled", "screamed", "explained", "indicated", "announced", "characterized",
     "characterised", "promising", "vowing", "urging", "declaring", "stating", "adding", "pointing",
 ];
 
@@ -147,3 +147,9 @@ pub const NP_STOP: &[&str] = &[
 pub fn is_speaker_noun(lower_word: &str) -> bool {
     SPEAKER_NOUNS.contains(&lower_word) || SPEAKER_NOUNS.contains(&super::singular(lower_word))
 }
+
+/// Lowercase words allowed inside a title-case title ("Fox and Friends").
+pub const TITLE_SMALL_WORDS: &[&str] = &["of", "the", "and", "a", "an", "in", "on", "for", "to", "with", "at", "by", "from", "or", "is"];
+
+/// Verbs that introduce a name or label in quotes ("called Machado “Miss Piggy”").
+pub const NAMING_CUES: &[&str] = &["called", "calls", "calling", "dubbed", "labeled", "labelled", "branded", "nicknamed", "as", "termed", "named", "chanting", "chanted"];

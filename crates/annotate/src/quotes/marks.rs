@@ -84,7 +84,8 @@ pub fn find_quotes(text: &str, paragraphs: &[(usize, usize)]) -> Vec<QuoteSpan> 
             let next = chars.get(idx + 1).map(|&(_, c)| c);
             let opens = match kind {
                 Mark::Open => true,
-                Mark::Close => false,
+                // A closing mark typed for an opening one (”Fear. I am ...” at a paragraph start).
+                Mark::Close => open.is_none() && prev.is_none_or(char::is_whitespace) && next.is_some_and(char::is_alphanumeric),
                 Mark::Either => {
                     // 6'2" or a 55" screen: an inch mark, unless it closes an open quote.
                     if open.is_none() && prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') {
@@ -145,6 +146,12 @@ mod tests {
             "He told me ‘no way’ and it won‘t change,"
         ]);
         assert!(quotes("It won‘t happen, and Putin’s aides didn’t say so.").is_empty());
+    }
+
+    #[test]
+    fn closing_mark_typed_as_opening() {
+        assert_eq!(quotes("”Fear. I am afraid.” ― Edwin Monroy"), vec!["Fear. I am afraid."]);
+        assert_eq!(quotes("He said “no” and” then"), vec!["no"]);
     }
 
     #[test]

@@ -582,9 +582,26 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let next_open = quotes.get(qi + 1).map_or(text.len(), |n| n.open);
         let before = (open_sent.0.max(prev_close).min(q.open), q.open);
         let after = (q.close_end, close_sent.1.max(q.close_end).min(next_open).max(q.close_end));
+        let before_toks = tokenize(text, before.0, before.1);
         let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1));
-        if found.is_none() {
-            found = attribution_before(&ctx, &tokenize(text, before.0, before.1));
+        let is_title = found.is_none() && looks_like_title(&ctx, &text[q.start..q.end], &before_toks);
+        if found.is_none() && !is_title {
+            found = attribution_before(&ctx, &before_toks);
+        }
+        if found.is_none() && !is_title && before_toks.is_empty() {
+            // "Caddell continued:" closing the sentence or paragraph before the quote.
+            let prev_sent = sentences.partition_point(|&(s, _)| s < open_sent.0).checked_sub(1).map(|i| sentences[i]);
+            if let Some((ps, pe)) = prev_sent.filter(|&(_, pe)| text[..pe].trim_end().ends_with(':') && pe >= prev_close) {
+                let toks = tokenize(text, ps.max(prev_close), pe);
+                let toks = &toks[..toks.len().saturating_sub(1)];
+                found = attribution_before(&ctx, toks).map(|(np, cue, _)| (np, cue, "colon_intro"));
+            }
+        }
+        if let Some((np, _, _)) = &found
+            && np.kind == NpKind::Pronoun
+            && let Some(named) = named_attribution_before(&ctx, &before_toks, np.s)
+        {
+            found = Some(named);
         }
         let n_words = text[q.start..q.end].split_whitespace().count();
         let para = para_of(q.open);
@@ -593,7 +610,7 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
             None => {
                 let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
                 let cont = prev.as_ref().filter(|(_, a, p)| {
-                    a.kind != SpeakerKind::UNKNOWN && (same_sentence || (para <= p + 1 && n_words >= 4))
+                    !is_title && a.kind != SpeakerKind::UNKNOWN && (same_sentence || (para <= p + 1 && n_words >= 4))
                 });
                 match cont {
                     Some((_, a, _)) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
@@ -603,7 +620,13 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                         kind: SpeakerKind::UNKNOWN,
                         mention: None,
                         cue: None,
-                        rule: if n_words <= 3 { "scare_quote".into() } else { "no_cue".into() },
+                        rule: if is_title {
+                            "title".into()
+                        } else if n_words <= 3 {
+                            "scare_quote".into()
+                        } else {
+                            "no_cue".into()
+                        },
                     },
                 }
             }
@@ -655,27 +678,33 @@ fn cue_at(ctx: &Ctx, toks: &[Tok], i: usize) -> Option<usize> {
 
 type Found = (Np, (usize, usize), &'static str);
 
-/// A cue in the words after the quote, up to the end of its clause.
+/// A cue in the words after the quote, up to the end of its clause. The speaker phrase or the
+/// verb must follow the quote directly (`“…,” Putin said`, `“…,” said Putin`,
+/// `“…,” Flynn, a top surrogate, said`); a clause that starts otherwise ("when Clinton blasted
+/// him") is about something else.
 fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
-    for i in 0..toks.len().min(12) {
+    let first = toks.first()?;
+    // "” ― Nell Carden Grey": a dash and a name sign the quote.
+    if matches!(ctx.w(first), "―" | "—" | "–" | "-")
+        && let Some(np) = ctx.np_right(toks, 1, toks.len()).filter(|np| np.kind == NpKind::Name)
+    {
+        return Some((np, (first.s, first.e), "after_dash_name"));
+    }
+    for i in 0..toks.len().min(40) {
         let w = ctx.w(&toks[i]);
-        if matches!(w, "." | "!" | "?" | ";" | "(" | "“" | "\"" | ":") {
+        if matches!(w, "." | "!" | "?" | ";" | "“" | "\"" | ":") {
             break;
         }
         let Some(n) = cue_at(ctx, toks, i) else { continue };
         let cue = (toks[i].s, toks[i + n - 1].e);
+        let only_skips = toks[..i].iter().all(|t| (!t.word && ctx.w(t) == ",") || (t.word && SKIP_LEFT.contains(&lower(ctx.w(t)).as_str())));
         if lower(w) == "according" {
-            return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_according_to"));
+            return if only_skips { ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_according_to")) } else { None };
         }
-        let only_skips =
-            toks[..i].iter().all(|t| !t.word && ctx.w(t) == "," || t.word && SKIP_LEFT.contains(&lower(ctx.w(t)).as_str()));
-        if !only_skips && let Some(np) = ctx.subject_left(toks, 0, i) {
-            return Some((np, cue, "after_subject_verb"));
+        if only_skips {
+            return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_verb_subject"));
         }
-        if let Some(np) = ctx.np_right(toks, i + n, toks.len()) {
-            return Some((np, cue, "after_verb_subject"));
-        }
-        return None;
+        return ctx.np_right(toks, 0, i).map(|np| (np, cue, "after_subject_verb"));
     }
     None
 }
@@ -701,13 +730,57 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         if let Some(np) = ctx.subject_left(toks, 0, i) {
             return Some((np, cue, "before_subject_verb"));
         }
+        // "… and vowed to punish “…”": the verb shares the clause's subject.
+        let mut j = i;
+        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[j - 1])).as_str()) {
+            j -= 1;
+        }
+        if j > 0 && matches!(lower(ctx.w(&toks[j - 1])).as_str(), "and" | "but" | "then")
+            && let Some(np) = ctx.clause_subject(toks, 0, j - 1)
+        {
+            return Some((np, cue, "before_clause_subject"));
+        }
+        // "said Yuri Ushakov: “…”"
         if l != "put"
             && let Some(np) = ctx.np_right(toks, i + n, toks.len()).filter(|np| np.kind == NpKind::Name)
         {
-            return Some((np, cue, "before_verb_subject"));
+            let next = toks.iter().position(|t| t.s >= np.e).map(|k| ctx.w(&toks[k]));
+            if next.is_none_or(|w| matches!(w, "," | ":")) {
+                return Some((np, cue, "before_verb_subject"));
+            }
         }
     }
     None
+}
+
+/// Like [`attribution_before`], but only a cue whose speaker is a name or a description: for a
+/// pronoun found nearer the quote ("Ditto said she expects “…”"), the outer speaker is the one
+/// the pronoun stands for.
+fn named_attribution_before(ctx: &Ctx, toks: &[Tok], before: usize) -> Option<Found> {
+    let cut = toks.iter().position(|t| t.s >= before).unwrap_or(toks.len());
+    let mut end = cut;
+    while let Some(f) = attribution_before(ctx, &toks[..end]) {
+        if f.0.kind != NpKind::Pronoun {
+            return Some(f);
+        }
+        end = toks.iter().position(|t| t.s >= f.1.0.min(f.0.s)).unwrap_or(0);
+        if end == 0 {
+            break;
+        }
+    }
+    None
+}
+
+/// A short quote in title case ("Morning Joe", "Fox and Friends.") names a show, a book or a
+/// slogan; it is not something a speaker said unless a naming verb introduces it.
+fn looks_like_title(ctx: &Ctx, quote: &str, before: &[Tok]) -> bool {
+    let words: Vec<&str> = quote.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words.len() > 6 {
+        return false;
+    }
+    let title_case = words.iter().all(|w| is_cap(w) || TITLE_SMALL_WORDS.contains(w) || w.chars().all(|c| c.is_ascii_digit()));
+    let naming = before.iter().rev().take(3).any(|t| NAMING_CUES.contains(&lower(ctx.w(t)).as_str()));
+    title_case && words.iter().any(|w| is_cap(w)) && !naming
 }
 
 /// Turns the speaker phrase into who it names.
