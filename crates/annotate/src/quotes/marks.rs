@@ -58,6 +58,8 @@ pub fn find_quotes(text: &str, paragraphs: &[(usize, usize)]) -> Vec<QuoteSpan> 
     let mut out = Vec::new();
     // An open quote carried over from earlier paragraphs: (open mark byte, content start, paragraphs).
     let mut carried: Option<(usize, usize, usize)> = None;
+    // Whether the open quote was opened with a straight mark.
+    let mut open_straight = false;
     for (pi, &(ps, pe)) in paragraphs.iter().enumerate() {
         let para = &text[ps..pe];
         let chars: Vec<(usize, char)> = para.char_indices().map(|(b, c)| (ps + b, c)).collect();
@@ -74,6 +76,7 @@ pub fn find_quotes(text: &str, paragraphs: &[(usize, usize)]) -> Vec<QuoteSpan> 
             }
         }
         let mut skip_first = open.is_some();
+        let mut nested = 0usize;
         for (idx, &(b, c)) in chars.iter().enumerate() {
             let Some(kind) = mark_kind(c) else { continue };
             if skip_first {
@@ -98,7 +101,22 @@ pub fn find_quotes(text: &str, paragraphs: &[(usize, usize)]) -> Vec<QuoteSpan> 
                 }
             };
             let after = b + c.len_utf8();
+            let straight_mark = kind == Mark::Either;
+            if open.is_some() && straight_mark != open_straight {
+                // A mark of the other style inside a quote: a nested quote ("… “As you know …?” …"),
+                // or, with nothing nested open, a closing typed in the other style.
+                if opens {
+                    nested += 1;
+                    continue;
+                }
+                if nested > 0 {
+                    nested -= 1;
+                    continue;
+                }
+            }
             if opens {
+                open_straight = straight_mark;
+                nested = 0;
                 // A new opening while one is open: the earlier mark was stray; start again.
                 open = Some((b, after, 1));
             } else if let Some((o, s, n)) = open.take() {
@@ -152,6 +170,13 @@ mod tests {
     fn closing_mark_typed_as_opening() {
         assert_eq!(quotes("”Fear. I am afraid.” ― Edwin Monroy"), vec!["Fear. I am afraid."]);
         assert_eq!(quotes("He said “no” and” then"), vec!["no"]);
+    }
+
+    #[test]
+    fn other_style_marks_nest() {
+        assert_eq!(quotes(r#""He asked: “Are you well?” Then he left." Next."#), vec!["He asked: “Are you well?” Then he left."]);
+        assert_eq!(quotes(r#"“He said "no" to me,” she said."#), vec![r#"He said "no" to me,"#]);
+        assert_eq!(quotes(r#"sort "work-related” emails from “personal messages.”"#), vec!["work-related", "personal messages."]);
     }
 
     #[test]

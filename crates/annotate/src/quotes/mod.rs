@@ -690,11 +690,23 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
     {
         return Some((np, (first.s, first.e), "after_dash_name"));
     }
-    for i in 0..toks.len().min(40) {
+    let mut i = 0;
+    while i < toks.len().min(40) {
         let w = ctx.w(&toks[i]);
-        if matches!(w, "." | "!" | "?" | ";" | "“" | "\"" | ":") {
+        if w == "(" {
+            // "Rep. John Mica (R-Fla.) said": skip the parenthesis.
+            while i < toks.len() && ctx.w(&toks[i]) != ")" {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let next = toks.get(i + 1).map(|t| ctx.w(t));
+        if matches!(w, "!" | "?" | ";" | "“" | "\"" | ":") || (w == "." && !matches!(next, Some("," | ")"))) {
             break;
         }
+        i += 1;
+        let i = i - 1;
         let Some(n) = cue_at(ctx, toks, i) else { continue };
         let cue = (toks[i].s, toks[i + n - 1].e);
         let only_skips = toks[..i].iter().all(|t| (!t.word && ctx.w(t) == ",") || (t.word && SKIP_LEFT.contains(&lower(ctx.w(t)).as_str())));
@@ -704,7 +716,7 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         if only_skips {
             return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_verb_subject"));
         }
-        return ctx.np_right(toks, 0, i).map(|np| (np, cue, "after_subject_verb"));
+        return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
     }
     None
 }
@@ -735,7 +747,7 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[j - 1])).as_str()) {
             j -= 1;
         }
-        if j > 0 && matches!(lower(ctx.w(&toks[j - 1])).as_str(), "and" | "but" | "then")
+        if j > 0 && (l.ends_with("ing") || matches!(lower(ctx.w(&toks[j - 1])).as_str(), "and" | "but" | "then"))
             && let Some(np) = ctx.clause_subject(toks, 0, j - 1)
         {
             return Some((np, cue, "before_clause_subject"));
