@@ -141,7 +141,12 @@ pub(crate) fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)
             while k < n && chars[k].1.is_whitespace() {
                 k += 1;
             }
-            if k < n && !chars[k].1.is_lowercase() {
+            let mut last = i;
+            while last > 0 && chars[last - 1].1.is_whitespace() {
+                last -= 1;
+            }
+            let keeps_title = last > 0 && chars[last - 1].1 == '.' && !should_split_before_break(&chars, last - 1, last);
+            if k < n && !chars[k].1.is_lowercase() && !keeps_title {
                 push_trimmed(block, base, start, byte(i), out);
                 start = byte(k);
             }
