@@ -7,7 +7,7 @@ pub const CUE_VERBS: &[&str] = &[
     "asks", "asking", "wrote", "writes", "writing", "tweeted", "tweets", "tweeting", "posted", "stated",
     "states", "declared", "declares", "insisted", "insists", "insisting", "argued", "argues", "arguing",
     "noted", "notes", "noting", "explained", "explains", "explaining", "warned", "warns", "warning",
-    "claimed", "claims", "claiming", "continued", "continues", "replied", "replies", "responded",
+    "claimed", "claiming", "continued", "continues", "replied", "replies", "responded",
     "responds", "recalled", "recalls", "acknowledged", "acknowledges", "admitted", "admits",
     "announced", "announces", "observed", "remarked", "suggested", "suggests", "stressed", "stresses",
     "emphasized", "emphasised", "complained", "complains", "countered", "conceded", "concedes",
@@ -16,7 +16,7 @@ pub const CUE_VERBS: &[&str] = &[
     "branded", "termed", "dubbed", "praised", "blasted", "criticized", "criticised", "accused",
     "charged", "testified", "reported", "reports", "quipped", "joked", "shouted", "yelled",
     "whispered", "boasted", "bragged", "pledged", "threatened", "demanded", "proclaimed", "confirmed",
-    "denied", "believes", "thinks", "hopes", "hoped", "expects", "expected", "feared", "fears",
+    "denied", "believes", "thinks", "hopes", "hoped", "expects", "expected", "feared",
     "mused", "lamented", "cautioned", "assured", "reiterated", "repeated", "agreed", "disagreed",
     "retorted", "snapped", "conceded", "contended", "contends", "maintained", "maintains", "asserted",
     "asserts", "alleged", "alleges", "wondered", "read", "reads", "concluded", "offered", "shot",
@@ -101,8 +101,7 @@ pub const TITLE_WORDS: &[&str] = &[
     "foreign", "defense", "defence", "state", "sir", "lord", "lady", "dame", "professor", "attorney",
     "candidate", "nominee", "congressman", "congresswoman", "representative", "aide", "adviser",
     "advisor", "officer", "rabbi", "father", "sheikh", "president-elect", "former", "first",
-    "admiral", "colonel", "lieutenant", "sergeant", "captain", "major", "press", "white", "house",
-    "kremlin", "u.s.", "us",
+    "admiral", "colonel", "lieutenant", "sergeant", "captain", "major", "press",
 ];
 
 /// Adjectives that open a title phrase and are not part of the name ("Russian President ...").
@@ -153,3 +152,17 @@ pub const TITLE_SMALL_WORDS: &[&str] = &["of", "the", "and", "a", "an", "in", "o
 
 /// Verbs that introduce a name or label in quotes ("called Machado “Miss Piggy”").
 pub const NAMING_CUES: &[&str] = &["called", "calls", "calling", "dubbed", "labeled", "labelled", "branded", "nicknamed", "as", "termed", "named", "chanting", "chanted"];
+
+/// Capitalised words that are never a speaker's name (months).
+pub const NOT_NAMES: &[&str] = &[
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
+];
+
+/// Lowercase words that open a clause that is not a speaker phrase ("amid", "when", "so").
+pub const CLAUSE_OPENERS: &[&str] = &[
+    "amid", "when", "so", "then", "because", "although", "though", "unless", "until", "despite",
+    "including", "like", "unlike", "per", "via", "without", "against", "toward", "towards", "among",
+    "between", "through", "throughout", "within", "where", "whereas", "whether", "what", "how", "why",
+    "or", "nor", "yet", "even", "just", "only", "rather", "instead", "not", "no", "never", "ever",
+];

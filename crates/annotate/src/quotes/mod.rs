@@ -178,7 +178,11 @@ impl<'a> Ctx<'a> {
 
     fn is_name_tok(&self, t: &Tok) -> bool {
         let w = self.w(t);
-        t.word && !is_possessive(w) && (is_cap(w) || NAME_PARTICLES.contains(&w)) && !CAP_FUNCTION_WORDS.contains(&w)
+        t.word
+            && !is_possessive(w)
+            && (is_cap(w) || NAME_PARTICLES.contains(&w))
+            && !CAP_FUNCTION_WORDS.contains(&w)
+            && !NOT_NAMES.contains(&w)
     }
 
     /// The noun phrase that ends just before token `j` (exclusive), not reaching before `lo`.
@@ -393,7 +397,7 @@ fn is_org_name(name: &str) -> bool {
     name.split_whitespace().any(|w| {
         let l = w.trim_end_matches('.').to_lowercase();
         ORG_WORDS.contains(&l.as_str())
-            || (w.chars().count() >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && w.chars().any(char::is_alphabetic))
+            || (w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase))
     })
 }
 
@@ -666,7 +670,12 @@ fn cue_at(ctx: &Ctx, toks: &[Tok], i: usize) -> Option<usize> {
     if !toks[i].word {
         return None;
     }
-    let l = lower(ctx.w(&toks[i]));
+    let w = ctx.w(&toks[i]);
+    // A capitalised "States" or "Reports" is a name or a heading, not a verb.
+    if is_cap(w) && w != "According" {
+        return None;
+    }
+    let l = lower(w);
     if l == "according" && toks.get(i + 1).is_some_and(|t| lower(ctx.w(t)) == "to") {
         return Some(2);
     }
@@ -715,6 +724,22 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         }
         if only_skips {
             return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_verb_subject"));
+        }
+        // The speaker phrase must open the clause: "amid Western fears" is not one.
+        let t0 = &toks[0];
+        let w0 = ctx.w(t0);
+        let l0 = lower(w0);
+        let opens_np = t0.word
+            && (ctx.is_name_tok(t0)
+                || is_title_abbrev(w0)
+                || PRONOUNS.contains(&l0.as_str())
+                || DETERMINERS.contains(&l0.as_str())
+                || is_possessive(w0)
+                || is_speaker_noun(&l0)
+                || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
+                || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())));
+        if !opens_np {
+            return None;
         }
         return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
     }
