@@ -166,3 +166,6 @@ pub const CLAUSE_OPENERS: &[&str] = &[
     "between", "through", "throughout", "within", "where", "whereas", "whether", "what", "how", "why",
     "or", "nor", "yet", "even", "just", "only", "rather", "instead", "not", "no", "never", "ever",
 ];
+
+/// Words that mark the quote after them as a scare quote.
+pub const SCARE_MARKERS: &[&str] = &["so-called", "supposed", "alleged", "self-styled", "self-described", "quote-unquote", "word"];

@@ -546,6 +546,10 @@ struct Attribution {
     rule: String,
 }
 
+/// A quote with no cue is given to its sentence's subject only from this many words on; shorter
+/// ones with no cue are scare quotes (UNKNOWN).
+const MIN_WORDS_SUBJECT_ONLY: usize = 4;
+
 /// Quotes of a document with their speakers, as rows in text order.
 pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
     let text = doc.text.as_str();
@@ -616,9 +620,23 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                 let cont = prev.as_ref().filter(|(_, a, p)| {
                     !is_title && a.kind != SpeakerKind::UNKNOWN && (same_sentence || (para <= p + 1 && n_words >= 4))
                 });
-                match cont {
-                    Some((_, a, _)) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
-                    None => Attribution {
+                // No cue at all: a quoted phrase inside a sentence is most often the words of the
+                // sentence's subject ("Trump took to Twitter to accuse them of being “duped”"),
+                // unless it is marked as a scare quote ("so-called") or is very short.
+                let so_called = before_toks.iter().rev().take(2).any(|t| SCARE_MARKERS.contains(&lower(ctx.w(t)).as_str()));
+                let subject = if cont.is_none() && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
+                    ctx.clause_subject(&before_toks, 0, before_toks.len())
+                } else {
+                    None
+                };
+                match (cont, subject) {
+                    (Some((_, a, _)), _) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
+                    (None, Some(np)) => {
+                        let mut a = resolve(&ctx, &people, &speakers_seen, np, (0, 0), "sentence_subject");
+                        a.cue = None;
+                        a
+                    }
+                    (None, None) => Attribution {
                         speaker: None,
                         entity_id: None,
                         kind: SpeakerKind::UNKNOWN,
@@ -626,7 +644,7 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                         cue: None,
                         rule: if is_title {
                             "title".into()
-                        } else if n_words <= 3 {
+                        } else if n_words < MIN_WORDS_SUBJECT_ONLY {
                             "scare_quote".into()
                         } else {
                             "no_cue".into()
