@@ -60,8 +60,13 @@ pub fn parse_ann(ann: &str, path: &Path) -> Result<Vec<GoldAttribution>, QuoteEv
     let mut spans: std::collections::BTreeMap<&str, Vec<(usize, usize)>> = Default::default();
     let mut out = Vec::new();
     let bad = |line: usize, message: &str| QuoteEvalError::Parse { path: path.to_path_buf(), line: line + 1, message: message.into() };
+    // A span's surface text may hold a newline, so a line that does not start with an id and a
+    // tab ("T12\t") is the rest of the previous line's surface.
+    let is_id = |line: &str, kind: char| {
+        line.split_once('\t').is_some_and(|(id, _)| id.len() > 1 && id.starts_with(kind) && id[1..].bytes().all(|b| b.is_ascii_digit()))
+    };
     for (ln, line) in ann.lines().enumerate() {
-        if line.starts_with('T') {
+        if is_id(line, 'T') {
             let mut cols = line.split('\t');
             let id = cols.next().ok_or_else(|| bad(ln, "no id"))?;
             let desc = cols.next().ok_or_else(|| bad(ln, "no span"))?;
@@ -78,7 +83,7 @@ pub fn parse_ann(ann: &str, path: &Path) -> Result<Vec<GoldAttribution>, QuoteEv
         }
     }
     for (ln, line) in ann.lines().enumerate() {
-        if !line.starts_with('E') {
+        if !is_id(line, 'E') {
             continue;
         }
         let args = line.split('\t').nth(1).ok_or_else(|| bad(ln, "no arguments"))?;
