@@ -592,6 +592,9 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let after = (q.close_end, close_sent.1.max(q.close_end).min(next_open).max(q.close_end));
         let before_toks = tokenize(text, before.0, before.1);
         let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1));
+        if found.is_none() {
+            found = attribution_final_clause(&ctx, &tokenize(text, after.0, after.1));
+        }
         let is_title = found.is_none() && looks_like_title(&ctx, &text[q.start..q.end], &before_toks);
         if found.is_none() && !is_title {
             found = attribution_before(&ctx, &before_toks);
@@ -762,6 +765,17 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
     }
     None
+}
+
+/// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
+/// Russian official told reporters."): it reports the whole sentence, the quote included.
+fn attribution_final_clause(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+    let comma = toks.iter().rposition(|t| ctx.w(t) == ",")?;
+    let clause = &toks[comma + 1..];
+    if clause.len() > 16 {
+        return None;
+    }
+    attribution_after(ctx, clause).map(|(np, cue, _)| (np, cue, "after_final_clause"))
 }
 
 /// The nearest cue before the quote in its sentence that has a speaker.
