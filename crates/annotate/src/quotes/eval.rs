@@ -305,3 +305,31 @@ pub fn eval_polnear(dir: &Path, entities: Option<&dyn DocStep>) -> Result<EvalRe
     report.seconds = t0.elapsed().as_secs_f64();
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brat_relations_with_multiline_surfaces() {
+        let ann = "T1\tSource 0 5\tPutin\nT2\tCue 6 10\tsaid\nT3\tContent 12 20;25 30\tab\ncd\nThe rest\nT4\tAttribution 6 10\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\nE2\tAttribution:T4 Cue:T2\n";
+        let g = parse_ann(ann, Path::new("x.ann")).unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].content, vec![(12, 20), (25, 30)]);
+        assert_eq!(g[0].source, vec![(0, 5)]);
+        assert!(parse_ann("T1\tSource x y\tz\n", Path::new("x.ann")).is_err());
+    }
+
+    #[test]
+    fn quoted_segments_and_trimming() {
+        let text: Vec<char> = "He said “open, frank” and “fine.” Then".chars().collect();
+        let segs = quoted_segments(&text, &[(3, text.len())]);
+        assert_eq!(segs, vec!["open, frank".to_string(), "fine".to_string()]);
+        assert_eq!(trim_edges("“fine,” "), "fine");
+    }
+
+    #[test]
+    fn missing_dir_is_an_error() {
+        assert!(eval_polnear(Path::new("/nonexistent/polnear/dev"), None).is_err());
+    }
+}
