@@ -127,6 +127,17 @@ fn is_cap(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// A lowercase content word that can head a noun phrase (not a function word or a verb cue).
+fn is_plain_word(l: &str) -> bool {
+    l.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !NP_STOP.contains(&l)
+        && !CUE_VERBS.contains(&l)
+        && !DETERMINERS.contains(&l)
+        && !SKIP_LEFT.contains(&l)
+        && !CLAUSE_OPENERS.contains(&l)
+        && !PRONOUNS.contains(&l)
+}
+
 fn is_possessive(w: &str) -> bool {
     w.ends_with("’s") || w.ends_with("'s") || w.ends_with("s’") || w.ends_with("s'")
 }
@@ -206,10 +217,12 @@ impl<'a> Ctx<'a> {
             return Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Name });
         }
         let lw = lower(hw);
-        if !is_speaker_noun(&lw) {
+        let speaker_head = is_speaker_noun(&lw);
+        if !speaker_head && !is_plain_word(&lw) {
             return None;
         }
         let mut k = j - 1;
+        let mut determined = false;
         while k > lo && j - k < 8 {
             let t = &toks[k - 1];
             let w = self.w(t);
@@ -219,12 +232,18 @@ impl<'a> Ctx<'a> {
             }
             if DETERMINERS.contains(&l.as_str()) || is_possessive(w) {
                 k -= 1;
+                determined = true;
                 break;
             }
             if NP_STOP.contains(&l.as_str()) || CUE_VERBS.contains(&l.as_str()) {
                 break;
             }
             k -= 1;
+        }
+        // Any noun heads a speaker phrase that a determiner opens ("the gambling tycoon said");
+        // without one, only a speaker noun does ("officials said").
+        if !speaker_head && !(determined && j - k <= 5) {
+            return None;
         }
         Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
     }
@@ -313,6 +332,16 @@ impl<'a> Ctx<'a> {
             }
         }
         if is_speaker_noun(&hl) {
+            return Some(Np { s: toks[i].s, e: head.e, kind: NpKind::Descriptor });
+        }
+        // "the gambling tycoon told": a determined phrase right before a cue.
+        let l0 = lower(w0);
+        if (DETERMINERS.contains(&l0.as_str()) || is_possessive(w0))
+            && k - i >= 2
+            && k - i <= 5
+            && is_plain_word(&hl)
+            && toks.get(k).is_some_and(|t| CUE_VERBS.contains(&lower(self.w(t)).as_str()))
+        {
             return Some(Np { s: toks[i].s, e: head.e, kind: NpKind::Descriptor });
         }
         if let Some((rs, re)) = last_name_run {
