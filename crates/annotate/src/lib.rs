@@ -4,17 +4,20 @@
 //! Each step is a [`pipeline::DocStep`]; [`build_steps`] is the registry that turns the
 //! `[annotate] steps` list of pipeline.toml into steps.
 
+pub mod quotes;
+pub mod sentences;
+
 use pipeline::config::{AnnotateConfig, AnnotateStep};
 use pipeline::{DocStep, StepError};
 
 /// The steps of `[annotate] steps`, in order, configured from their tables.
 pub fn build_steps(cfg: &AnnotateConfig) -> Result<Vec<Box<dyn DocStep>>, StepError> {
-    let steps: Vec<Box<dyn DocStep>> = Vec::new();
+    let mut steps: Vec<Box<dyn DocStep>> = Vec::new();
     for step in &cfg.steps {
         match step {
-            AnnotateStep::Sentences
-            | AnnotateStep::Entities
-            | AnnotateStep::Quotes
+            AnnotateStep::Sentences => steps.push(Box::new(sentences::SentenceSplitter::new())),
+            AnnotateStep::Quotes => steps.push(Box::new(quotes::QuoteAttributor::new())),
+            AnnotateStep::Entities
             | AnnotateStep::Dates
             | AnnotateStep::Quantities => {
                 return Err(StepError::Failed { step: "annotate", message: format!("step {step:?} is not built yet") });

@@ -1,0 +1,918 @@
+//! The `quotes` step: every direct quotation of a document with its speaker.
+//!
+//! A quotation is the text inside a pair of double quotation marks ([`marks`]); `start`/`end` of a
+//! [`QuoteRow`] cover the content INSIDE the marks (trimmed of whitespace), so the marks themselves
+//! are never part of `text`; a quote over several paragraphs covers them all (the inner closing and
+//! reopening marks included). The eval ([`eval`]) matches on the same convention.
+//!
+//! Attribution is rule-based over the sentence around the quote, in this order:
+//! 1. a speech cue after the quote in its sentence: `“…,” Putin said` (`after_subject_verb`),
+//!    `“…,” said Yuri Ushakov` (`after_verb_subject`), `“…,” according to …` (`after_according_to`);
+//! 2. a cue before it in its sentence, nearest first: `Putin said, “…”`, `Putin called the talks
+//!    “open”` (`before_subject_verb`), `according to …, “…”` (`before_according_to`), a participle
+//!    `…, saying “…”` whose subject opens the clause (`before_participle`);
+//! 3. a quote with no cue of its own continues the previous attributed quote of the same or the
+//!    previous paragraph (`run_same_speaker`);
+//! 4. otherwise the quote has no speaker (`speaker_kind` UNKNOWN): `scare_quote` for a quote of a
+//!    few words, `no_cue` for a longer one.
+//!
+//! The speaker mention is a name, a pronoun (resolved to the last person mentioned before it
+//! outside quotes) or a descriptor of an anonymous source kept as written ("a senior
+//! administration official", ANON). Names link to `doc.mentions` when the entities step ran;
+//! without mentions, names are read from the text (capitalised runs, titles stripped).
+
+pub mod eval;
+mod lexicon;
+mod marks;
+
+use std::collections::BTreeMap;
+
+use pipeline::ids::span_id;
+use pipeline::text::CharMap;
+use pipeline::{CorpusKnowledge, DocStep, Document, EntityLabel, QuoteRow, SpeakerKind, StepError};
+
+pub use marks::{QuoteSpan, find_quotes};
+
+use lexicon::*;
+
+/// The `quotes` step.
+#[derive(Debug, Default, Clone)]
+pub struct QuoteAttributor;
+
+impl QuoteAttributor {
+    pub fn new() -> Self {
+        QuoteAttributor
+    }
+}
+
+impl DocStep for QuoteAttributor {
+    fn name(&self) -> &'static str {
+        "quotes"
+    }
+
+    fn apply(&self, doc: &mut Document, _corpus: &CorpusKnowledge) -> Result<(), StepError> {
+        doc.quotes = attribute_quotes(doc);
+        Ok(())
+    }
+}
+
+/// Paragraphs of `text` as byte ranges: runs of non-blank lines.
+pub fn byte_paragraphs(text: &str) -> Vec<(usize, usize)> {
+    let map = CharMap::new(text);
+    pipeline::document::paragraphs_of(text).into_iter().map(|(s, e)| (map.byte_of(s), map.byte_of(e))).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// tokens
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    s: usize,
+    e: usize,
+    word: bool,
+}
+
+/// Words and punctuation of `text[from..to]`. Words keep inner apostrophes, hyphens and dots
+/// ("didn’t", "follow-up", "U.S") and the full stop of an initial or title ("V.", "Mr.").
+fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
+    let seg = &text[from..to];
+    let chars: Vec<(usize, char)> = seg.char_indices().collect();
+    let n = chars.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = chars[i].1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            let s = from + chars[i].0;
+            out.push(Tok { s, e: s + c.len_utf8(), word: false });
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n {
+            let c = chars[i].1;
+            if c.is_alphanumeric() {
+                i += 1;
+            } else if matches!(c, '\'' | '’' | '-' | '.' | '&') && i + 1 < n && chars[i + 1].1.is_alphanumeric() {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let mut end = if i < n { chars[i].0 } else { seg.len() };
+        let w = &seg[chars[start].0..end];
+        if i < n && chars[i].1 == '.' && (is_initial(w) || w.contains('.') || is_title_abbrev(w)) {
+            end += 1;
+            i += 1;
+        }
+        out.push(Tok { s: from + chars[start].0, e: from + end, word: true });
+    }
+    out
+}
+
+fn is_initial(w: &str) -> bool {
+    let mut cs = w.chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if c.is_uppercase())
+}
+
+fn is_title_abbrev(w: &str) -> bool {
+    TITLE_ABBREVS.contains(&w)
+}
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A lowercase content word that can head a noun phrase (not a function word or a verb cue).
+fn is_plain_word(l: &str) -> bool {
+    l.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !NP_STOP.contains(&l)
+        && !CUE_VERBS.contains(&l)
+        && !DETERMINERS.contains(&l)
+        && !SKIP_LEFT.contains(&l)
+        && !CLAUSE_OPENERS.contains(&l)
+        && !PRONOUNS.contains(&l)
+}
+
+fn is_possessive(w: &str) -> bool {
+    w.ends_with("’s") || w.ends_with("'s") || w.ends_with("s’") || w.ends_with("s'")
+}
+
+fn lower(w: &str) -> String {
+    w.to_lowercase()
+}
+
+/// "officials" -> "official", "witnesses" -> "witness": enough for the lexicon look-ups.
+fn singular(w: &str) -> &str {
+    if let Some(s) = w.strip_suffix("es")
+        && (s.ends_with("ss") || s.ends_with("sh") || s.ends_with("ch"))
+    {
+        return s;
+    }
+    if w.len() > 3 && !w.ends_with("ss") {
+        return w.strip_suffix('s').unwrap_or(w);
+    }
+    w
+}
+
+// ---------------------------------------------------------------------------------------------
+// noun phrases
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NpKind {
+    Name,
+    Pronoun,
+    Descriptor,
+}
+
+/// A speaker phrase: token range (as byte range) and what it is. For a descriptor, `head` is the
+/// byte range of any capitalised run that ends it ("the Kremlin" -> "Kremlin").
+#[derive(Debug, Clone, Copy)]
+struct Np {
+    s: usize,
+    e: usize,
+    kind: NpKind,
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+}
+
+impl<'a> Ctx<'a> {
+    fn w(&self, t: &Tok) -> &'a str {
+        &self.text[t.s..t.e]
+    }
+
+    fn is_name_tok(&self, t: &Tok) -> bool {
+        let w = self.w(t);
+        t.word
+            && !is_possessive(w)
+            && (is_cap(w) || NAME_PARTICLES.contains(&w))
+            && !CAP_FUNCTION_WORDS.contains(&w)
+            && !NOT_NAMES.contains(&w)
+    }
+
+    /// The noun phrase that ends just before token `j` (exclusive), not reaching before `lo`.
+    fn np_ending_at(&self, toks: &[Tok], lo: usize, j: usize) -> Option<Np> {
+        if j <= lo {
+            return None;
+        }
+        let head = &toks[j - 1];
+        if !head.word {
+            return None;
+        }
+        let hw = self.w(head);
+        if PRONOUNS.contains(&lower(hw).as_str()) {
+            return Some(Np { s: head.s, e: head.e, kind: NpKind::Pronoun });
+        }
+        if self.is_name_tok(head) && !NAME_PARTICLES.contains(&hw) {
+            let mut k = j - 1;
+            while k > lo && (self.is_name_tok(&toks[k - 1]) || is_title_abbrev(self.w(&toks[k - 1]))) {
+                k -= 1;
+            }
+            return Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Name });
+        }
+        let lw = lower(hw);
+        let speaker_head = is_speaker_noun(&lw);
+        if !speaker_head && !is_plain_word(&lw) {
+            return None;
+        }
+        let mut k = j - 1;
+        let mut determined = false;
+        while k > lo && j - k < 8 {
+            let t = &toks[k - 1];
+            let w = self.w(t);
+            let l = lower(w);
+            if !t.word {
+                break;
+            }
+            if DETERMINERS.contains(&l.as_str()) || is_possessive(w) {
+                k -= 1;
+                determined = true;
+                break;
+            }
+            if NP_STOP.contains(&l.as_str()) || CUE_VERBS.contains(&l.as_str()) {
+                break;
+            }
+            k -= 1;
+        }
+        // Any noun heads a speaker phrase that a determiner opens ("the gambling tycoon said");
+        // without one, only a speaker noun does ("officials said").
+        if !speaker_head && !(determined && j - k <= 5) {
+            return None;
+        }
+        Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
+    }
+
+    /// The subject of the cue verb at token `vi`, looking left no further than `lo`.
+    fn subject_left(&self, toks: &[Tok], lo: usize, vi: usize) -> Option<Np> {
+        let mut j = vi;
+        while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+            j -= 1;
+        }
+        if j > lo && self.w(&toks[j - 1]) == "," {
+            // "Biden, however, said" / "Yuri Ushakov, Mr. Putin’s adviser, said" /
+            // "Ukraine’s foreign minister, Dmitry Kuleba, said" / "An official, briefing reporters, said"
+            let c2 = j - 1;
+            let mut k = c2;
+            while k > lo && c2 - k < 16 && self.w(&toks[k - 1]) != "," && toks[k - 1].word {
+                k -= 1;
+            }
+            if k > lo && self.w(&toks[k - 1]) == "," && k < c2 {
+                let seg_np = self.np_ending_at(toks, k, c2).filter(|np| np.kind == NpKind::Name && np.s == toks[k].s);
+                let main = self.np_ending_at(toks, lo, k - 1);
+                return match (main, seg_np) {
+                    (Some(m), _) if m.kind == NpKind::Name => Some(m),
+                    (_, Some(s)) => Some(s),
+                    (m, None) => m,
+                };
+            }
+            return None;
+        }
+        self.np_ending_at(toks, lo, j)
+    }
+
+    /// The noun phrase that starts at token `i` (inverted "said Yuri Ushakov", "according to X").
+    fn np_right(&self, toks: &[Tok], i: usize, hi: usize) -> Option<Np> {
+        if i >= hi || !toks[i].word {
+            return None;
+        }
+        let w0 = self.w(&toks[i]);
+        if PRONOUNS.contains(&lower(w0).as_str()) {
+            return Some(Np { s: toks[i].s, e: toks[i].e, kind: NpKind::Pronoun });
+        }
+        let mut k = i;
+        let mut last_name_run: Option<(usize, usize)> = None;
+        let mut run_start: Option<usize> = None;
+        while k < hi && k - i < 10 {
+            let t = &toks[k];
+            let w = self.w(t);
+            let l = lower(w);
+            if !t.word {
+                break;
+            }
+            if k > i && (NP_STOP.contains(&l.as_str()) || CUE_VERBS.contains(&l.as_str())) {
+                break;
+            }
+            if self.is_name_tok(t) || is_title_abbrev(w) {
+                if run_start.is_none() {
+                    run_start = Some(k);
+                }
+                last_name_run = Some((run_start.unwrap_or(k), k + 1));
+            } else {
+                run_start = None;
+                if last_name_run.is_some() && !(is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str())) {
+                    break;
+                }
+            }
+            if is_possessive(w) && last_name_run.is_none() {
+                // "according to Putin’s spokesman": keep going to the head noun.
+            }
+            k += 1;
+        }
+        if k == i {
+            return None;
+        }
+        let head = &toks[k - 1];
+        let hl = lower(self.w(head));
+        if let Some((rs, re)) = last_name_run
+            && re == k
+        {
+            let mut s = rs;
+            // "the Kremlin": the article is not part of the name.
+            while s < re && CAP_FUNCTION_WORDS.contains(&self.w(&toks[s])) {
+                s += 1;
+            }
+            if s < re {
+                return Some(Np { s: toks[s].s, e: toks[re - 1].e, kind: NpKind::Name });
+            }
+        }
+        if is_speaker_noun(&hl) {
+            return Some(Np { s: toks[i].s, e: head.e, kind: NpKind::Descriptor });
+        }
+        // "the gambling tycoon told": a determined phrase right before a cue.
+        let l0 = lower(w0);
+        if (DETERMINERS.contains(&l0.as_str()) || is_possessive(w0))
+            && k - i >= 2
+            && k - i <= 5
+            && is_plain_word(&hl)
+            && toks.get(k).is_some_and(|t| CUE_VERBS.contains(&lower(self.w(t)).as_str()))
+        {
+            return Some(Np { s: toks[i].s, e: head.e, kind: NpKind::Descriptor });
+        }
+        if let Some((rs, re)) = last_name_run {
+            return Some(Np { s: toks[rs].s, e: toks[re - 1].e, kind: NpKind::Name });
+        }
+        None
+    }
+
+    /// The first subject-like phrase of a clause (for a participle cue: "Zelensky challenged
+    /// Moscow, saying …").
+    fn clause_subject(&self, toks: &[Tok], lo: usize, hi: usize) -> Option<Np> {
+        let mut i = lo;
+        while i < hi {
+            let t = &toks[i];
+            if t.word {
+                let w = self.w(t);
+                let l = lower(w);
+                if PRONOUNS.contains(&l.as_str()) && l != "it" {
+                    return Some(Np { s: t.s, e: t.e, kind: NpKind::Pronoun });
+                }
+                if self.is_name_tok(t) && !NAME_PARTICLES.contains(&w) {
+                    let mut k = i;
+                    while k < hi && (self.is_name_tok(&toks[k]) || is_title_abbrev(self.w(&toks[k]))) {
+                        k += 1;
+                    }
+                    // A name run followed by a comma and words is an introductory phrase
+                    // ("In Kyiv, ..."), unless a verb-ish word follows directly.
+                    if i > lo && NP_STOP.contains(&lower(self.w(&toks[i - 1])).as_str()) {
+                        i = k;
+                        continue;
+                    }
+                    return Some(Np { s: toks[i].s, e: toks[k - 1].e, kind: NpKind::Name });
+                }
+                if is_speaker_noun(&l) {
+                    return self.np_ending_at(toks, lo, i + 1);
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// people known in the document
+
+/// A mention of a person or organisation that a pronoun or a name can resolve to (bytes).
+#[derive(Debug, Clone)]
+struct Known {
+    s: usize,
+    e: usize,
+    name: String,
+    entity_id: Option<String>,
+    kind: SpeakerKind,
+}
+
+/// Strips titles and roles off a name: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov",
+/// "Mr. Putin" -> "Putin".
+pub fn strip_titles(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let is_title = |w: &str| {
+        let l = w.trim_end_matches('.').to_lowercase();
+        TITLE_WORDS.contains(&l.as_str()) || is_title_abbrev(w) || LEADING_ADJECTIVES.contains(&l.as_str())
+    };
+    let mut cut = 0;
+    for (i, w) in words.iter().enumerate() {
+        if is_title(w) && i + 1 < words.len() {
+            cut = i + 1;
+        }
+    }
+    let kept = &words[cut..];
+    let mut s = kept.join(" ");
+    for suffix in ["’s", "'s"] {
+        if let Some(x) = s.strip_suffix(suffix) {
+            s = x.to_string();
+        }
+    }
+    s
+}
+
+fn is_org_name(name: &str) -> bool {
+    name.split_whitespace().any(|w| {
+        let l = w.trim_end_matches('.').to_lowercase();
+        ORG_WORDS.contains(&l.as_str())
+            || (w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase))
+    })
+}
+
+struct People {
+    /// Person and organisation mentions outside quotes, in text order.
+    mentions: Vec<Known>,
+    /// Canonical name by surname (text mode) or by entity id (mention mode).
+    canonical: BTreeMap<String, String>,
+    from_entities: bool,
+}
+
+impl People {
+    /// From the entities step's mentions.
+    fn from_mentions(doc: &Document, map: &CharMap, quotes: &[QuoteSpan]) -> People {
+        let mut canonical: BTreeMap<String, String> = BTreeMap::new();
+        for m in &doc.mentions {
+            let name = strip_titles(&m.text);
+            let e = canonical.entry(m.entity_id.clone()).or_default();
+            if name.chars().count() > e.chars().count() {
+                *e = name;
+            }
+        }
+        let mut mentions = Vec::new();
+        for m in &doc.mentions {
+            let kind = match m.label {
+                EntityLabel::PER => SpeakerKind::PER,
+                EntityLabel::ORG => SpeakerKind::ORG,
+                _ => continue,
+            };
+            let (s, e) = (map.byte_of(m.start), map.byte_of(m.end));
+            if inside_quote(quotes, s) {
+                continue;
+            }
+            let name = canonical.get(&m.entity_id).cloned().unwrap_or_else(|| strip_titles(&m.text));
+            mentions.push(Known { s, e, name, entity_id: Some(m.entity_id.clone()), kind });
+        }
+        mentions.sort_by_key(|k| (k.s, k.e));
+        People { mentions, canonical, from_entities: true }
+    }
+
+    /// From the text alone: capitalised runs that look like people (a title before them, or two
+    /// words or more and not after a place preposition), then every later use of their surname.
+    fn from_text(text: &str, paragraphs: &[(usize, usize)], quotes: &[QuoteSpan]) -> People {
+        let ctx = Ctx { text };
+        let mut runs: Vec<(usize, usize, bool)> = Vec::new(); // (s, e, person-like)
+        for &(ps, pe) in paragraphs {
+            let toks = tokenize(text, ps, pe);
+            let mut i = 0;
+            while i < toks.len() {
+                if !ctx.is_name_tok(&toks[i]) && !is_title_abbrev(ctx.w(&toks[i])) {
+                    i += 1;
+                    continue;
+                }
+                let mut k = i;
+                while k < toks.len() && (ctx.is_name_tok(&toks[k]) || is_title_abbrev(ctx.w(&toks[k]))) {
+                    k += 1;
+                }
+                let (s, e) = (toks[i].s, toks[k - 1].e);
+                if inside_quote(quotes, s) {
+                    i = k.max(i + 1);
+                    continue;
+                }
+                let raw = &text[s..e];
+                let stripped = strip_titles(raw);
+                let titled = stripped.split_whitespace().count() < raw.split_whitespace().count()
+                    || (i > 0 && toks[i - 1].word && TITLE_WORDS.contains(&lower(ctx.w(&toks[i - 1])).as_str()));
+                let after_place_prep = i > 0 && PLACE_PREPS.contains(&lower(ctx.w(&toks[i - 1])).as_str());
+                let multi = stripped.split_whitespace().count() >= 2;
+                let person = !is_org_name(&stripped) && (titled || (multi && !after_place_prep));
+                runs.push((s, e, person));
+                i = k.max(i + 1);
+            }
+        }
+        let mut canonical: BTreeMap<String, String> = BTreeMap::new();
+        for &(s, e, person) in &runs {
+            if !person {
+                continue;
+            }
+            let name = strip_titles(&text[s..e]);
+            if let Some(surname) = name.split_whitespace().last() {
+                let c = canonical.entry(surname.to_string()).or_default();
+                if name.chars().count() > c.chars().count() {
+                    *c = name.clone();
+                }
+            }
+        }
+        let mut mentions = Vec::new();
+        for &(s, e, _) in &runs {
+            let name = strip_titles(&text[s..e]);
+            let Some(surname) = name.split_whitespace().last() else { continue };
+            if is_org_name(&name) {
+                mentions.push(Known { s, e, name, entity_id: None, kind: SpeakerKind::ORG });
+            } else if let Some(c) = canonical.get(surname) {
+                mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
+            }
+        }
+        People { mentions, canonical, from_entities: false }
+    }
+
+    /// The speaker for a name phrase at bytes `s..e`.
+    fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind) {
+        // A mention that overlaps the phrase's last word (its head), the longest such.
+        let head_start = text[s..e].rfind(' ').map_or(s, |i| s + i + 1);
+        let hit = self.mentions.iter().filter(|m| m.s < e && head_start < m.e).max_by_key(|m| m.e - m.s);
+        if let Some(m) = hit {
+            return (Some(m.name.clone()), m.entity_id.clone(), m.kind);
+        }
+        let name = strip_titles(&text[s..e]);
+        if is_org_name(&name) {
+            return (Some(name), None, SpeakerKind::ORG);
+        }
+        let canonical = if self.from_entities {
+            None
+        } else {
+            name.split_whitespace().last().and_then(|sn| self.canonical.get(sn)).cloned()
+        };
+        (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER)
+    }
+
+    /// The last person (or, for "it"/"they", organisation) mentioned before byte `pos`.
+    fn antecedent(&self, pos: usize, pronoun: &str, extra: &[Known]) -> Option<Known> {
+        let want = match pronoun {
+            "it" => SpeakerKind::ORG,
+            _ => SpeakerKind::PER,
+        };
+        let best = self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos && m.kind == want).max_by_key(|m| (m.e, m.s));
+        best.cloned()
+    }
+}
+
+fn inside_quote(quotes: &[QuoteSpan], pos: usize) -> bool {
+    quotes.iter().any(|q| q.start <= pos && pos < q.end)
+}
+
+// ---------------------------------------------------------------------------------------------
+// attribution
+
+/// What one quote's attribution rests on (bytes).
+#[derive(Debug, Clone)]
+struct Attribution {
+    speaker: Option<String>,
+    entity_id: Option<String>,
+    kind: SpeakerKind,
+    mention: Option<(usize, usize)>,
+    cue: Option<(usize, usize)>,
+    rule: String,
+}
+
+/// A quote with no cue is given to its sentence's subject only from this many words on; shorter
+/// ones with no cue are scare quotes (UNKNOWN).
+const MIN_WORDS_SUBJECT_ONLY: usize = 4;
+
+/// Quotes of a document with their speakers, as rows in text order.
+pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
+    let text = doc.text.as_str();
+    let map = CharMap::new(text);
+    let n_chars = map.len_chars();
+    let paragraphs: Vec<(usize, usize)> = doc
+        .paragraphs
+        .iter()
+        .map(|&(s, e)| (s.min(n_chars), e.min(n_chars)))
+        .filter(|&(s, e)| s < e)
+        .map(|(s, e)| (map.byte_of(s), map.byte_of(e)))
+        .collect();
+    let quotes = find_quotes(text, &paragraphs);
+    if quotes.is_empty() {
+        return Vec::new();
+    }
+    let mut sentences = Vec::new();
+    for &(s, e) in &paragraphs {
+        crate::sentences::split_block(&text[s..e], s, &mut sentences);
+    }
+    let people = if doc.mentions.is_empty() {
+        People::from_text(text, &paragraphs, &quotes)
+    } else {
+        People::from_mentions(doc, &map, &quotes)
+    };
+    let para_of = |pos: usize| paragraphs.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
+    let sent_of = |pos: usize| {
+        let i = sentences.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
+        sentences.get(i).copied().unwrap_or((0, text.len()))
+    };
+    let ctx = Ctx { text };
+    let mut speakers_seen: Vec<Known> = Vec::new();
+    let mut rows: Vec<QuoteRow> = Vec::new();
+    let mut prev: Option<(usize, Attribution, usize)> = None; // (close_end, attribution, paragraph)
+    for (qi, q) in quotes.iter().enumerate() {
+        let (open_sent, close_sent) = (sent_of(q.open), sent_of(q.end.saturating_sub(1).max(q.start)));
+        let prev_close = if qi > 0 { quotes[qi - 1].close_end } else { 0 };
+        let next_open = quotes.get(qi + 1).map_or(text.len(), |n| n.open);
+        let before = (open_sent.0.max(prev_close).min(q.open), q.open);
+        let after = (q.close_end, close_sent.1.max(q.close_end).min(next_open).max(q.close_end));
+        let before_toks = tokenize(text, before.0, before.1);
+        let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1));
+        if found.is_none() {
+            found = attribution_final_clause(&ctx, &tokenize(text, after.0, after.1));
+        }
+        let is_title = found.is_none() && looks_like_title(&ctx, &text[q.start..q.end], &before_toks);
+        if found.is_none() && !is_title {
+            found = attribution_before(&ctx, &before_toks);
+        }
+        if found.is_none() && !is_title && before_toks.is_empty() {
+            // "Caddell continued:" closing the sentence or paragraph before the quote.
+            let prev_sent = sentences.partition_point(|&(s, _)| s < open_sent.0).checked_sub(1).map(|i| sentences[i]);
+            if let Some((ps, pe)) = prev_sent.filter(|&(_, pe)| text[..pe].trim_end().ends_with(':') && pe >= prev_close) {
+                let toks = tokenize(text, ps.max(prev_close), pe);
+                let toks = &toks[..toks.len().saturating_sub(1)];
+                found = attribution_before(&ctx, toks).map(|(np, cue, _)| (np, cue, "colon_intro"));
+            }
+        }
+        if let Some((np, _, _)) = &found
+            && np.kind == NpKind::Pronoun
+            && let Some(named) = named_attribution_before(&ctx, &before_toks, np.s)
+        {
+            found = Some(named);
+        }
+        let n_words = text[q.start..q.end].split_whitespace().count();
+        let para = para_of(q.open);
+        let att = match found {
+            Some((np, cue, rule)) => resolve(&ctx, &people, &speakers_seen, np, cue, rule),
+            None => {
+                let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
+                let cont = prev.as_ref().filter(|(_, a, p)| {
+                    !is_title && a.kind != SpeakerKind::UNKNOWN && (same_sentence || (para <= p + 1 && n_words >= 4))
+                });
+                // No cue at all: a quoted phrase inside a sentence is most often the words of the
+                // sentence's subject ("Trump took to Twitter to accuse them of being “duped”"),
+                // unless it is marked as a scare quote ("so-called") or is very short.
+                let so_called = before_toks.iter().rev().take(2).any(|t| SCARE_MARKERS.contains(&lower(ctx.w(t)).as_str()));
+                let subject = if cont.is_none() && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
+                    ctx.clause_subject(&before_toks, 0, before_toks.len())
+                } else {
+                    None
+                };
+                match (cont, subject) {
+                    (Some((_, a, _)), _) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
+                    (None, Some(np)) => {
+                        let mut a = resolve(&ctx, &people, &speakers_seen, np, (0, 0), "sentence_subject");
+                        a.cue = None;
+                        a
+                    }
+                    (None, None) => Attribution {
+                        speaker: None,
+                        entity_id: None,
+                        kind: SpeakerKind::UNKNOWN,
+                        mention: None,
+                        cue: None,
+                        rule: if is_title {
+                            "title".into()
+                        } else if n_words < MIN_WORDS_SUBJECT_ONLY {
+                            "scare_quote".into()
+                        } else {
+                            "no_cue".into()
+                        },
+                    },
+                }
+            }
+        };
+        if att.kind == SpeakerKind::PER
+            && let (Some((s, e)), Some(name)) = (att.mention, att.speaker.clone())
+        {
+            speakers_seen.push(Known { s, e, name, entity_id: att.entity_id.clone(), kind: SpeakerKind::PER });
+        }
+        if att.kind != SpeakerKind::UNKNOWN {
+            prev = Some((q.close_end, att.clone(), para_of(q.close_end.saturating_sub(1))));
+        }
+        let (start, end) = (map.char_of(q.start), map.char_of(q.end));
+        let ch = |p: Option<(usize, usize)>| p.map(|(s, e)| (map.char_of(s), map.char_of(e)));
+        rows.push(QuoteRow {
+            doc_id: doc.doc_id.clone(),
+            quote_id: span_id(&doc.doc_id, 'q', start, end),
+            start,
+            end,
+            text: text[q.start..q.end].to_string(),
+            speaker: att.speaker,
+            speaker_entity_id: att.entity_id,
+            speaker_kind: att.kind,
+            speaker_start: ch(att.mention).map(|m| m.0),
+            speaker_end: ch(att.mention).map(|m| m.1),
+            cue: att.cue.map(|(s, e)| text[s..e].to_string()),
+            cue_start: ch(att.cue).map(|m| m.0),
+            cue_end: ch(att.cue).map(|m| m.1),
+            rule: att.rule,
+        });
+    }
+    rows
+}
+
+/// Index of a cue at token `i`: `Some(n)` with the number of tokens the cue spans.
+fn cue_at(ctx: &Ctx, toks: &[Tok], i: usize) -> Option<usize> {
+    if !toks[i].word {
+        return None;
+    }
+    let w = ctx.w(&toks[i]);
+    // A capitalised "States" or "Reports" is a name or a heading, not a verb.
+    if is_cap(w) && w != "According" {
+        return None;
+    }
+    let l = lower(w);
+    if l == "according" && toks.get(i + 1).is_some_and(|t| lower(ctx.w(t)) == "to") {
+        return Some(2);
+    }
+    if l == "put" && toks.get(i + 1).is_some_and(|t| lower(ctx.w(t)) == "it") {
+        return Some(2);
+    }
+    if CUE_VERBS.contains(&l.as_str()) { Some(1) } else { None }
+}
+
+type Found = (Np, (usize, usize), &'static str);
+
+/// A cue in the words after the quote, up to the end of its clause. The speaker phrase or the
+/// verb must follow the quote directly (`“…,” Putin said`, `“…,” said Putin`,
+/// `“…,” Flynn, a top surrogate, said`); a clause that starts otherwise ("when Clinton blasted
+/// him") is about something else.
+fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+    let first = toks.first()?;
+    // "” ― Nell Carden Grey": a dash and a name sign the quote.
+    if matches!(ctx.w(first), "―" | "—" | "–" | "-")
+        && let Some(np) = ctx.np_right(toks, 1, toks.len()).filter(|np| np.kind == NpKind::Name)
+    {
+        return Some((np, (first.s, first.e), "after_dash_name"));
+    }
+    let mut i = 0;
+    while i < toks.len().min(40) {
+        let w = ctx.w(&toks[i]);
+        if w == "(" {
+            // "Rep. John Mica (R-Fla.) said": skip the parenthesis.
+            while i < toks.len() && ctx.w(&toks[i]) != ")" {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let next = toks.get(i + 1).map(|t| ctx.w(t));
+        if matches!(w, "!" | "?" | ";" | "“" | "\"" | ":") || (w == "." && !matches!(next, Some("," | ")"))) {
+            break;
+        }
+        i += 1;
+        let i = i - 1;
+        let Some(n) = cue_at(ctx, toks, i) else { continue };
+        let cue = (toks[i].s, toks[i + n - 1].e);
+        let only_skips = toks[..i].iter().all(|t| (!t.word && ctx.w(t) == ",") || (t.word && SKIP_LEFT.contains(&lower(ctx.w(t)).as_str())));
+        if lower(w) == "according" {
+            return if only_skips { ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_according_to")) } else { None };
+        }
+        if only_skips {
+            return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_verb_subject"));
+        }
+        // The speaker phrase must open the clause: "amid Western fears" is not one.
+        let t0 = &toks[0];
+        let w0 = ctx.w(t0);
+        let l0 = lower(w0);
+        let opens_np = t0.word
+            && (ctx.is_name_tok(t0)
+                || is_title_abbrev(w0)
+                || PRONOUNS.contains(&l0.as_str())
+                || DETERMINERS.contains(&l0.as_str())
+                || is_possessive(w0)
+                || is_speaker_noun(&l0)
+                || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
+                || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())));
+        if !opens_np {
+            return None;
+        }
+        return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
+    }
+    None
+}
+
+/// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
+/// Russian official told reporters."): it reports the whole sentence, the quote included.
+fn attribution_final_clause(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+    let comma = toks.iter().rposition(|t| ctx.w(t) == ",")?;
+    let clause = &toks[comma + 1..];
+    if clause.len() > 16 {
+        return None;
+    }
+    attribution_after(ctx, clause).map(|(np, cue, _)| (np, cue, "after_final_clause"))
+}
+
+/// The nearest cue before the quote in its sentence that has a speaker.
+fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+    for i in (0..toks.len()).rev() {
+        let Some(n) = cue_at(ctx, toks, i) else { continue };
+        let cue = (toks[i].s, toks[i + n - 1].e);
+        let l = lower(ctx.w(&toks[i]));
+        if l == "according" {
+            if let Some(np) = ctx.np_right(toks, i + n, toks.len()) {
+                return Some((np, cue, "before_according_to"));
+            }
+            continue;
+        }
+        if l.ends_with("ing") && i > 0 && ctx.w(&toks[i - 1]) == "," {
+            if let Some(np) = ctx.clause_subject(toks, 0, i) {
+                return Some((np, cue, "before_participle"));
+            }
+            continue;
+        }
+        if let Some(np) = ctx.subject_left(toks, 0, i) {
+            return Some((np, cue, "before_subject_verb"));
+        }
+        // "… and vowed to punish “…”": the verb shares the clause's subject.
+        let mut j = i;
+        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[j - 1])).as_str()) {
+            j -= 1;
+        }
+        if j > 0 && (l.ends_with("ing") || matches!(lower(ctx.w(&toks[j - 1])).as_str(), "and" | "but" | "then"))
+            && let Some(np) = ctx.clause_subject(toks, 0, j - 1)
+        {
+            return Some((np, cue, "before_clause_subject"));
+        }
+        // "said Yuri Ushakov: “…”"
+        if l != "put"
+            && let Some(np) = ctx.np_right(toks, i + n, toks.len()).filter(|np| np.kind == NpKind::Name)
+        {
+            let next = toks.iter().position(|t| t.s >= np.e).map(|k| ctx.w(&toks[k]));
+            if next.is_none_or(|w| matches!(w, "," | ":")) {
+                return Some((np, cue, "before_verb_subject"));
+            }
+        }
+    }
+    None
+}
+
+/// Like [`attribution_before`], but only a cue whose speaker is a name or a description: for a
+/// pronoun found nearer the quote ("Ditto said she expects “…”"), the outer speaker is the one
+/// the pronoun stands for.
+fn named_attribution_before(ctx: &Ctx, toks: &[Tok], before: usize) -> Option<Found> {
+    let cut = toks.iter().position(|t| t.s >= before).unwrap_or(toks.len());
+    let mut end = cut;
+    while let Some(f) = attribution_before(ctx, &toks[..end]) {
+        if f.0.kind != NpKind::Pronoun {
+            return Some(f);
+        }
+        end = toks.iter().position(|t| t.s >= f.1.0.min(f.0.s)).unwrap_or(0);
+        if end == 0 {
+            break;
+        }
+    }
+    None
+}
+
+/// A short quote in title case ("Morning Joe", "Fox and Friends.") names a show, a book or a
+/// slogan; it is not something a speaker said unless a naming verb introduces it.
+fn looks_like_title(ctx: &Ctx, quote: &str, before: &[Tok]) -> bool {
+    let words: Vec<&str> = quote.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words.len() > 6 {
+        return false;
+    }
+    let title_case = words.iter().all(|w| is_cap(w) || TITLE_SMALL_WORDS.contains(w) || w.chars().all(|c| c.is_ascii_digit()));
+    let naming = before.iter().rev().take(3).any(|t| NAMING_CUES.contains(&lower(ctx.w(t)).as_str()));
+    title_case && words.iter().any(|w| is_cap(w)) && !naming
+}
+
+/// Turns the speaker phrase into who it names.
+fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usize), rule: &str) -> Attribution {
+    let phrase = &ctx.text[np.s..np.e];
+    let (speaker, entity_id, kind, rule) = match np.kind {
+        NpKind::Name => {
+            let (s, id, k) = people.for_name(ctx.text, np.s, np.e);
+            (s, id, k, rule.to_string())
+        }
+        NpKind::Pronoun => {
+            let p = phrase.to_lowercase();
+            match p.as_str() {
+                "he" | "she" | "it" => match people.antecedent(np.s, &p, seen) {
+                    Some(k) => (Some(k.name), k.entity_id, k.kind, format!("{rule}+pronoun")),
+                    None if p == "it" => (None, None, SpeakerKind::ORG, format!("{rule}+pronoun_unresolved")),
+                    None => (None, None, SpeakerKind::PER, format!("{rule}+pronoun_unresolved")),
+                },
+                // "they", "we", "I": a group or the writer; kept as written.
+                _ => (Some(phrase.to_string()), None, SpeakerKind::ANON, format!("{rule}+pronoun")),
+            }
+        }
+        NpKind::Descriptor => {
+            // "the Kremlin" or "a White House spokeswoman": an entity mention that ends the phrase
+            // names the speaker; otherwise it is an anonymous source as written.
+            let hit = people.mentions.iter().find(|m| m.e == np.e && m.s >= np.s);
+            match hit {
+                Some(m) => (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string()),
+                None => (Some(phrase.to_string()), None, SpeakerKind::ANON, rule.to_string()),
+            }
+        }
+    };
+    Attribution { speaker, entity_id, kind, mention: Some((np.s, np.e)), cue: Some(cue), rule }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+use super::*;
+use pipeline::{Metadata, SourceFormat, SourceInfo};
+
+fn doc(text: &str) -> Document {
+    let src = SourceInfo { path: "x.txt".into(), format: SourceFormat::Text, sha256: String::new(), bytes: 0, line: None, encoding: "UTF-8".into() };
+    Document::new("d1".into(), src, text.to_string(), Metadata::default())
+}
+
+fn run(text: &str) -> Document {
+    let mut d = doc(text);
+    QuoteAttributor.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+    d.check_spans().unwrap();
+    d
+}
+
+fn find<'a>(d: &'a Document, starts: &str) -> &'a QuoteRow {
+    d.quotes.iter().find(|q| q.text.starts_with(starts)).unwrap_or_else(|| panic!("no quote starting {starts:?} in {:#?}", d.quotes))
+}
+
+fn mention<'a>(d: &'a Document, q: &QuoteRow) -> &'a str {
+    pipeline::text::slice_chars(&d.text, q.speaker_start.unwrap(), q.speaker_end.unwrap())
+}
+
+#[test]
+fn corpus_quote_then_name_and_verb() {
+    let d = run(include_str!("../../../../corpus/000_7af196de5e79098c.txt"));
+    let q = find(&d, "We can continue this dialogue.");
+    assert_eq!(q.text, "We can continue this dialogue. It seems to me that’s the main thing,");
+    assert_eq!(q.speaker.as_deref(), Some("Vladimir Putin"));
+    assert_eq!(q.speaker_kind, SpeakerKind::PER);
+    assert_eq!(mention(&d, q), "Putin");
+    assert_eq!(q.cue.as_deref(), Some("said"));
+    assert_eq!(q.rule, "after_subject_verb");
+    assert_eq!(q.quote_id, span_id("d1", 'q', q.start, q.end));
+    // The content inside the marks: the character before the span is the opening mark.
+    assert_eq!(pipeline::text::slice_chars(&d.text, q.start - 1, q.start), "“");
+}
+
+#[test]
+fn corpus_pronoun_resolves_to_last_person() {
+    let d = run(include_str!("../../../../corpus/000_7af196de5e79098c.txt"));
+    let q = find(&d, "Russia will prepare its considerations");
+    assert_eq!(mention(&d, q), "he");
+    assert_eq!(q.speaker.as_deref(), Some("Vladimir Putin"));
+    assert!(q.rule.ends_with("+pronoun"), "{}", q.rule);
+}
+
+#[test]
+fn corpus_fragment_and_run_of_quotes() {
+    let d = run(include_str!("../../../../corpus/000_7af196de5e79098c.txt"));
+    // A fragment quoted inside a sentence, cue before it.
+    let q = find(&d, "open, substantive and constructive");
+    assert_eq!(q.speaker.as_deref(), Some("Vladimir Putin"));
+    assert_eq!(q.cue.as_deref(), Some("called"));
+    // The second quote of a run has the speaker of the first.
+    let first = find(&d, "I made very clear");
+    assert_eq!(first.speaker.as_deref(), Some("Biden"));
+    let second = find(&d, "His immediate response was he understood that.");
+    assert_eq!(second.speaker.as_deref(), Some("Biden"));
+    assert_eq!(second.rule, "run_same_speaker");
+    assert_eq!(second.speaker_start, first.speaker_start);
+}
+
+#[test]
+fn corpus_anonymous_source_kept_as_written() {
+    let d = run(include_str!("../../../../corpus/001_eff779026592d293.txt"));
+    let q = find(&d, "complete rupture");
+    assert_eq!(q.speaker_kind, SpeakerKind::ANON);
+    assert_eq!(q.speaker.as_deref(), Some("a Russian official"));
+    assert_eq!(q.cue.as_deref(), Some("told"));
+    let q = find(&d, "set the sort of tone and tenor");
+    assert_eq!(q.speaker.as_deref(), Some("An American official"));
+    let q = find(&d, "made clear that the United States");
+    assert_eq!(q.cue.as_deref(), Some("according to"));
+    assert_eq!(q.speaker_kind, SpeakerKind::ANON);
+}
+
+#[test]
+fn inverted_cue_and_written_cue() {
+    let d = run("“It would be a colossal mistake,” said Yuri Ushakov, a Kremlin aide.\n\nPresident Vladimir Zelensky spoke later. “We are ready,” he wrote on Facebook.");
+    let q = find(&d, "It would be");
+    assert_eq!(q.speaker.as_deref(), Some("Yuri Ushakov"));
+    assert_eq!(q.rule, "after_verb_subject");
+    assert_eq!(mention(&d, q), "Yuri Ushakov");
+    let q = find(&d, "We are ready");
+    assert_eq!(q.cue.as_deref(), Some("wrote"));
+    assert_eq!(mention(&d, q), "he");
+    assert_eq!(q.speaker.as_deref(), Some("Vladimir Zelensky"));
+}
+
+#[test]
+fn cue_before_with_colon_and_titles_stripped() {
+    let d = run("Russian Foreign Minister Sergei Lavrov said: “We have serious doubts.”");
+    let q = find(&d, "We have serious doubts.");
+    assert_eq!(q.speaker.as_deref(), Some("Sergei Lavrov"));
+    assert_eq!(q.rule, "before_subject_verb");
+    assert_eq!(q.cue.as_deref(), Some("said"));
+}
+
+#[test]
+fn quote_over_paragraphs_is_one_attributed_quote() {
+    let d = run("Senator Jane Roe spoke at length. “The first thing is money.\n\n“The second thing is time,” Roe said.");
+    assert_eq!(d.quotes.len(), 1);
+    let q = &d.quotes[0];
+    assert!(q.text.starts_with("The first thing is money.") && q.text.ends_with("time,"));
+    assert_eq!(q.speaker.as_deref(), Some("Jane Roe"));
+}
+
+#[test]
+fn scare_quotes_and_titles_have_no_speaker() {
+    let d = run("The so-called “experts” were wrong about the “deal.” He watched “Morning Joe” on Friday.");
+    assert_eq!(d.quotes.len(), 3);
+    for q in &d.quotes {
+        assert_eq!(q.speaker_kind, SpeakerKind::UNKNOWN, "{q:?}");
+        assert!(q.speaker.is_none() && q.speaker_start.is_none() && q.cue.is_none());
+    }
+    assert_eq!(find(&d, "Morning Joe").rule, "title");
+    assert_eq!(find(&d, "deal").rule, "scare_quote");
+}
+
+#[test]
+fn apostrophes_and_inch_marks_are_not_quotes() {
+    let d = run("They won‘t go, and Putin’s aides didn’t say. The 55\" screen showed a 6'2\" man.");
+    assert!(d.quotes.is_empty(), "{:?}", d.quotes);
+}
+
+#[test]
+fn nested_single_quotes_stay_in_the_outer_quote() {
+    let d = run("“He told me ‘never again,’ and I believed him,” Smith said.");
+    assert_eq!(d.quotes.len(), 1);
+    assert_eq!(d.quotes[0].text, "He told me ‘never again,’ and I believed him,");
+    assert_eq!(d.quotes[0].speaker.as_deref(), Some("Smith"));
+}
+
+#[test]
+fn speaker_links_to_entity_mentions() {
+    let text = "President Vladimir Putin met Biden.\n\n“We can talk,” Putin said.";
+    let mut d = doc(text);
+    let mk = |s: usize, e: usize, id: &str| pipeline::MentionRow {
+        doc_id: "d1".into(),
+        mention_id: format!("m{s}"),
+        sent_index: 0,
+        start: s,
+        end: e,
+        text: pipeline::text::slice_chars(text, s, e).to_string(),
+        label: EntityLabel::PER,
+        entity_id: id.into(),
+    };
+    let p2 = text.chars().count() - "Putin said.".chars().count();
+    d.mentions = vec![mk(0, 24, "e1"), mk(30, 35, "e2"), mk(p2, p2 + 5, "e1")];
+    QuoteAttributor.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+    d.check_spans().unwrap();
+    let q = &d.quotes[0];
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e1"));
+    // The longest mention of the entity, title stripped.
+    assert_eq!(q.speaker.as_deref(), Some("Vladimir Putin"));
+}
+
+#[test]
+fn never_panics_and_offsets_hold() {
+    for t in [
+        "",
+        "“",
+        "”",
+        "\"\"\"",
+        "“” “ ” said he",
+        "“Кремль сказал,” — said Пескова.\n\n“😀 “nested” ‘x’ ",
+        "a\"b\"c “d\n\n\n”e” said",
+        ", said , according to ,“x y z w”",
+    ] {
+        let d = run(t);
+        for q in &d.quotes {
+            assert!(q.start <= q.end);
+        }
+    }
+    let big = "“Word after word,” he said. ".repeat(2000);
+    assert_eq!(run(&big).quotes.len(), 2000);
+}
