@@ -4,19 +4,20 @@
 //! Each step is a [`pipeline::DocStep`]; [`build_steps`] is the registry that turns the
 //! `[annotate] steps` list of pipeline.toml into steps.
 
+pub mod dates;
+pub mod quantities;
+
 use pipeline::config::{AnnotateConfig, AnnotateStep};
 use pipeline::{DocStep, StepError};
 
 /// The steps of `[annotate] steps`, in order, configured from their tables.
 pub fn build_steps(cfg: &AnnotateConfig) -> Result<Vec<Box<dyn DocStep>>, StepError> {
-    let steps: Vec<Box<dyn DocStep>> = Vec::new();
+    let mut steps: Vec<Box<dyn DocStep>> = Vec::new();
     for step in &cfg.steps {
         match step {
-            AnnotateStep::Sentences
-            | AnnotateStep::Entities
-            | AnnotateStep::Quotes
-            | AnnotateStep::Dates
-            | AnnotateStep::Quantities => {
+            AnnotateStep::Dates => steps.push(Box::new(dates::DateTagger::new())),
+            AnnotateStep::Quantities => steps.push(Box::new(quantities::QuantityTagger::new())),
+            AnnotateStep::Sentences | AnnotateStep::Entities | AnnotateStep::Quotes => {
                 return Err(StepError::Failed { step: "annotate", message: format!("step {step:?} is not built yet") });
             }
         }
