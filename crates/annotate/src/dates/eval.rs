@@ -102,6 +102,19 @@ pub fn parse_timeml(xml: &str) -> Result<TimemlDoc, String> {
     Ok(TimemlDoc { text, dct, gold })
 }
 
+/// Up to 80 bytes either side of a span, on char boundaries, for the tuning log.
+fn context(text: &str, start: usize, end: usize) -> &str {
+    let mut s = start.saturating_sub(80);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = (end + 80).min(text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    &text[s..e]
+}
+
 fn tml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DateEvalError> {
     let rd = std::fs::read_dir(dir).map_err(|source| DateEvalError::Io { path: dir.to_path_buf(), source })?;
     for entry in rd {
@@ -178,13 +191,13 @@ pub fn eval_timeml_logged(dir: &Path, mut log: Option<&mut dyn Write>) -> Result
                 total.value += 1;
                 ty.2 += 1;
             } else if let Some(l) = log.as_deref_mut() {
-                let _ = writeln!(l, "VALUE\t{name}\t{gtext:?}\t{}\tpred {:?} {:?} [{}] dct {:?}", g.value, &doc.text[p.start..p.end], p.value, p.rule, doc.dct);
+                let _ = writeln!(l, "VALUE\t{name}\t{gtext:?}\t{}\tpred {:?} {:?} [{}] dct {:?}\t{:?}", g.value, &doc.text[p.start..p.end], p.value, p.rule, doc.dct, context(&doc.text, p.start, p.end));
             }
         }
         if let Some(l) = log.as_deref_mut() {
             for (i, p) in pred.iter().enumerate() {
                 if !used[i] {
-                    let _ = writeln!(l, "FALSE\t{name}\t{:?}\t{:?}\t[{}]", &doc.text[p.start..p.end], p.value, p.rule);
+                    let _ = writeln!(l, "FALSE\t{name}\t{:?}\t{:?}\t[{}]\t{:?}", &doc.text[p.start..p.end], p.value, p.rule, context(&doc.text, p.start, p.end));
                 }
             }
         }
