@@ -208,17 +208,17 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "relative_day",
-            re: re(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
+            re: re(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
             resolve: relative_day,
         },
         Rule {
             name: "reference",
-            re: re(r"(?i)\b(?:now|currently|recently|the past|the future|nowadays|these days|at present|presently|soon)\b"),
+            re: re(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
             resolve: |c, _| {
                 let w = c[0].to_lowercase();
                 let v = match w.as_str() {
                     "recently" | "the past" => "PAST_REF",
-                    "the future" | "soon" => "FUTURE_REF",
+                    "the future" | "the near future" => "FUTURE_REF",
                     _ => "PRESENT_REF",
                 };
                 Some(Res { value: Some(v.into()), granularity: Granularity::Day, relative: true })
@@ -241,19 +241,44 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "duration",
-            re: re(&format!(r"(?i)\b(?P<n>{NUMW})(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
+            re: re(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
             resolve: duration,
         },
         Rule {
             name: "vague_duration",
-            re: re(r"(?i)\b(?:(?:several|a few|few|many|recent|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
+            re: re(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
             resolve: |c, ctx| {
                 let w = c[0].to_lowercase();
                 if !w.contains(' ') && !is_bare_vague_duration(ctx) {
                     return None;
                 }
+                // "in recent years" is the recent past in TimeML, not a length of time.
+                if w.starts_with("recent ") {
+                    return rel(Some("PAST_REF".into()), Granularity::Year);
+                }
                 let u = unit_code(&c["u"])?;
                 Some(Res { value: Some(format!("P{}X{}", if u.1 { "T" } else { "" }, u.0)), granularity: Granularity::Duration, relative: false })
+            },
+        },
+        Rule {
+            name: "weekend",
+            re: re(r"(?i)\bthe\s+weekend\b"),
+            resolve: |_, ctx| {
+                let Some(a) = ctx.anchor else {
+                    return rel(None, Granularity::Week);
+                };
+                // The weekend just past, unless the sentence looks ahead or it is the weekend now.
+                let in_weekend = a.weekday().num_days_from_monday() >= 5;
+                let d = if in_weekend || future_tense(ctx) { a } else { add_days(a, -7) };
+                rel(Some(format!("{}-WE", week(d))), Granularity::Week)
+            },
+        },
+        Rule {
+            name: "ordinal_century",
+            re: re(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
+            resolve: |c, _| {
+                let n: u32 = c["n"].parse().ok()?;
+                abs(format!("{:02}", n.checked_sub(1)?), Granularity::Century)
             },
         },
         Rule {
@@ -432,13 +457,15 @@ fn year(c: &Captures, ctx: &Ctx) -> Option<Res> {
 /// Whether the sentence around the match speaks of the future.
 fn future_tense(ctx: &Ctx) -> bool {
     static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans? to|planned|due to|upcoming|next)\b|['’]ll\b")
+        re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
     });
     let s = ctx.text[..ctx.start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
     let e = ctx.text[ctx.end..].find(['.', '!', '?', '\n']).map_or(ctx.text.len(), |i| ctx.end + i);
-    // Only the clause around the date: up to 60 bytes before and 40 after.
+    // Only the clause around the date: up to 60 bytes before, and after it up to 40 bytes or the
+    // next comma ("announced Wednesday, they said they will appeal" is past).
     let s = s.max(floor_boundary(ctx.text, ctx.start.saturating_sub(60)));
     let e = e.min(floor_boundary(ctx.text, (ctx.end + 40).min(ctx.text.len())));
+    let e = ctx.text[ctx.end..e.max(ctx.end)].find(',').map_or(e, |i| ctx.end + i);
     FUTURE.is_match(&ctx.text[s..ctx.start]) || FUTURE.is_match(&ctx.text[ctx.end..e.max(ctx.end)])
 }
 
@@ -501,6 +528,7 @@ fn relative_day(c: &Captures, ctx: &Ctx) -> Option<Res> {
         Some("yesterday") => (-1, part),
         Some("tomorrow") => (1, part),
         Some("tonight") => (0, Some("night")),
+        Some("last night") => (-1, Some("night")),
         _ if whole.contains("before yesterday") => (-2, None),
         _ if whole.contains("after tomorrow") => (2, None),
         _ => (0, part),
@@ -641,6 +669,20 @@ fn count(n: &str) -> Option<Option<f64>> {
 fn duration_value(n: Option<f64>, u: &str) -> Option<String> {
     let (code, time) = unit_code(u)?;
     let t = if time { "T" } else { "" };
+    if let Some(x) = n.filter(|x| x.fract() != 0.0) {
+        // "5 1/2 hours", "2 1/2 years": the fraction in the next smaller unit.
+        let whole = x.trunc() as i64;
+        let frac = x.fract();
+        return Some(match code {
+            "Y" => format!("P{whole}Y{}M", (frac * 12.0).round() as i64),
+            "M" if !time => format!("P{whole}M{}D", (frac * 30.0).round() as i64),
+            "W" => format!("P{}D", (x * 7.0).round() as i64),
+            "D" => format!("P{whole}DT{}H", (frac * 24.0).round() as i64),
+            "H" => format!("PT{whole}H{}M", (frac * 60.0).round() as i64),
+            "M" => format!("PT{whole}M{}S", (frac * 60.0).round() as i64),
+            _ => format!("P{t}{x}{code}"),
+        });
+    }
     let Some(n) = n else {
         let code = match code {
             "DE" => "DE",
@@ -659,7 +701,10 @@ fn duration_value(n: Option<f64>, u: &str) -> Option<String> {
 }
 
 fn duration(c: &Captures, ctx: &Ctx) -> Option<Res> {
-    let n = count(&c["n"])?;
+    let mut n = count(&c["n"])?;
+    if c.name("half").is_some() {
+        n = n.map(|x| x + 0.5);
+    }
     let u = &c["u"];
     // "one day" is often "some day", and "a day" in "twice a day" is a frequency: still a duration
     // value in TimeML, so keep; but a bare "some" is more often a determiner: "some years".
@@ -668,7 +713,10 @@ fn duration(c: &Captures, ctx: &Ctx) -> Option<Res> {
     }
     // "Su-27" style or "5-year-old"?
     let after = &ctx.text[ctx.end..];
-    if after.starts_with("-old") || after.starts_with(" old") {
+    if ["-old", " old", "-earlier", "-ago", "-end", "-to-"].iter().any(|x| after.starts_with(x)) {
+        return None;
+    }
+    if u.to_lowercase().starts_with("quarters") && c[0].contains('-') {
         return None;
     }
     let before = ctx.text[..ctx.start].chars().next_back();
