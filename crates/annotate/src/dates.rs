@@ -723,6 +723,19 @@ fn duration(c: &Captures, ctx: &Ctx) -> Option<Res> {
     if before.is_some_and(|b| b == '$' || b == '-' || b == '.' || b == ',') {
         return None;
     }
+    let article = matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "one");
+    // "A second group", "60 Minutes": an ordinal or a name.
+    if (article && u.to_lowercase().starts_with("second")) || u.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    // A rate, not a length: "24 hours a day", "$1.76 a year", "700 seats a week".
+    if matches!(c["n"].to_lowercase().as_str(), "a" | "an") {
+        let pw = preceding_word(ctx);
+        let raw_prev = ctx.text[..ctx.start].trim_end();
+        if raw_prev.ends_with(|c: char| c.is_ascii_digit()) || pw.ends_with('s') && pw.len() > 3 && !["was", "is", "has", "this", "across", "less", "plus"].contains(&pw.as_str()) || ["million", "billion", "percent", "cents"].contains(&pw.as_str()) {
+            return None;
+        }
+    }
     // "a quarter of the vote", "a quarter century": a fraction, not three months.
     if u.to_lowercase().starts_with("quarter") && matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "one") {
         return None;
