@@ -1035,6 +1035,87 @@ mod tests {
         }
     }
 
+    fn corpus_doc(text: &str, published: Option<&str>) -> Document {
+        let source = pipeline::SourceInfo {
+            path: "corpus/article.txt".into(),
+            format: pipeline::SourceFormat::Text,
+            sha256: String::new(),
+            bytes: text.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        };
+        let meta = pipeline::Metadata { published: published.map(str::to_string), ..Default::default() };
+        Document::new("d".into(), source, text.to_string(), meta)
+    }
+
+    fn tagged(text: &str, published: Option<&str>) -> Vec<DateRow> {
+        let mut doc = corpus_doc(text, published);
+        DateTagger::new().apply(&mut doc, &CorpusKnowledge::default()).unwrap();
+        doc.check_spans().unwrap();
+        doc.dates
+    }
+
+    fn rows_for<'a>(rows: &'a [DateRow], text: &str) -> Vec<&'a DateRow> {
+        let v: Vec<&DateRow> = rows.iter().filter(|r| r.text == text).collect();
+        assert!(!v.is_empty(), "{text:?} not tagged in {:?}", rows.iter().map(|r| &r.text).collect::<Vec<_>>());
+        v
+    }
+
+    #[test]
+    fn nyt_article_resolves_against_its_publication_date() {
+        // Published Thursday 2021-12-30, the day of the call.
+        let rows = tagged(include_str!("../../../corpus/001_eff779026592d293.txt"), Some("2021-12-30"));
+        for r in rows_for(&rows, "Thursday") {
+            assert_eq!(r.value.as_deref(), Some("2021-12-30"));
+            assert_eq!(r.anchor.as_deref(), Some("2021-12-30"));
+            assert_eq!(r.granularity, Granularity::Day);
+        }
+        let jan10 = rows_for(&rows, "Jan. 10")[0];
+        assert_eq!(jan10.value.as_deref(), Some("2022-01-10"));
+        assert_eq!(jan10.rule, "month_day");
+        assert_eq!(rows_for(&rows, "Dec. 3")[0].value.as_deref(), Some("2021-12-03"));
+        assert_eq!(rows_for(&rows, "next month")[0].value.as_deref(), Some("2022-01"));
+        assert_eq!(rows_for(&rows, "March")[0].value.as_deref(), Some("2022-03"));
+        assert_eq!(rows_for(&rows, "April")[0].value.as_deref(), Some("2022-04"));
+        assert_eq!(rows_for(&rows, "Wednesday")[0].value.as_deref(), Some("2021-12-29"));
+        assert_eq!(rows_for(&rows, "Monday")[0].value.as_deref(), Some("2021-12-27"));
+        let y2014 = rows_for(&rows, "2014")[0];
+        assert_eq!((y2014.value.as_deref(), y2014.anchor.as_deref()), (Some("2014"), None));
+        assert_eq!(rows_for(&rows, "50 minutes")[0].value.as_deref(), Some("PT50M"));
+        // "Card 1 of 5" and "100,000 troops" are not dates.
+        assert!(rows.iter().all(|r| !r.text.contains('1') || r.text.contains("Jan") || r.text.contains("201")), "{rows:?}");
+    }
+
+    #[test]
+    fn bne_article_december_7() {
+        let rows = tagged(include_str!("../../../corpus/004_e9d4a3ba796d143f.txt"), Some("2021-12-08"));
+        for r in rows_for(&rows, "December 7") {
+            assert_eq!(r.value.as_deref(), Some("2021-12-07"));
+        }
+        assert_eq!(rows_for(&rows, "Tuesday")[0].value.as_deref(), Some("2021-12-07"));
+        let june = rows_for(&rows, "June 2021")[0];
+        assert_eq!((june.value.as_deref(), june.anchor.as_deref(), june.granularity), (Some("2021-06"), None, Granularity::Month));
+        assert_eq!(rows_for(&rows, "two-hour")[0].value.as_deref(), Some("PT2H"));
+    }
+
+    #[test]
+    fn without_publication_date_relative_dates_stay_null() {
+        let rows = tagged(include_str!("../../../corpus/001_eff779026592d293.txt"), None);
+        for r in rows_for(&rows, "Thursday") {
+            assert_eq!((r.value.as_deref(), r.anchor.as_deref()), (None, None));
+        }
+        assert_eq!(rows_for(&rows, "Jan. 10")[0].value, None);
+        assert_eq!(rows_for(&rows, "2014")[0].value.as_deref(), Some("2014"));
+    }
+
+    #[test]
+    fn offsets_are_code_points() {
+        let rows = tagged("“Кремль” said on Thursday — 😀 Jan. 10.", Some("2021-12-30"));
+        let t = rows_for(&rows, "Thursday")[0];
+        assert_eq!((t.start, t.end), (17, 25));
+        assert_eq!(rows_for(&rows, "Jan. 10")[0].value.as_deref(), Some("2022-01-10"));
+    }
+
     #[test]
     fn no_panic_on_odd_text() {
         for t in ["", "May", "Dec. 99", "February 30, 2021", "Кремль 😀 Thursday 3:99 p.m.", "99999 years ago", "13 p.m.", "the '90s"] {

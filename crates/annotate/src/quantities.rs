@@ -510,6 +510,54 @@ mod tests {
         }
     }
 
+    fn tagged(text: &str) -> Vec<QuantityRow> {
+        let source = pipeline::SourceInfo {
+            path: "corpus/article.txt".into(),
+            format: pipeline::SourceFormat::Text,
+            sha256: String::new(),
+            bytes: text.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        };
+        let meta = pipeline::Metadata { published: Some("2021-12-30".into()), ..Default::default() };
+        let mut doc = Document::new("d".into(), source, text.to_string(), meta);
+        QuantityTagger::new().apply(&mut doc, &CorpusKnowledge::default()).unwrap();
+        doc.check_spans().unwrap();
+        doc.quantities
+    }
+
+    fn row<'a>(rows: &'a [QuantityRow], text: &str) -> &'a QuantityRow {
+        rows.iter().find(|r| r.text == text).unwrap_or_else(|| panic!("{text:?} not in {:?}", rows.iter().map(|r| &r.text).collect::<Vec<_>>()))
+    }
+
+    #[test]
+    fn corpus_articles() {
+        let nyt = tagged(include_str!("../../../corpus/001_eff779026592d293.txt"));
+        let r = row(&nyt, "about 100,000 troops");
+        assert_eq!((r.value, r.unit.as_deref(), r.approximate), (100000.0, Some("troops"), true));
+        assert!(row(&nyt, "100,000 or so troops").approximate);
+        assert_eq!(row(&nyt, "50-minute").unit.as_deref(), Some("minute"));
+        let r = row(&nyt, "hundreds of millions of dollars");
+        assert_eq!((r.value, r.unit.as_deref(), r.approximate), (1e8, Some("USD"), true));
+        // Years, dates, list numbering: no rows.
+        assert!(nyt.iter().all(|r| !r.text.contains("2014") && !r.text.contains("Jan") && !r.text.contains("Dec") && !r.text.contains("of 5") && r.text != "1"), "{nyt:?}");
+
+        let wapo = tagged(include_str!("../../../corpus/000_7af196de5e79098c.txt"));
+        let r = row(&wapo, "two Su-27 fighter jets");
+        assert_eq!((r.value, r.unit.as_deref()), (2.0, Some("fighter jets")));
+        assert_eq!(row(&wapo, "an estimated 14,000 lives").value, 14000.0);
+        assert!(wapo.iter().all(|r| !r.text.contains("2021")), "{wapo:?}");
+
+        let wapo2 = tagged(include_str!("../../../corpus/003_da8470f8a25eae5a.txt"));
+        assert!(row(&wapo2, "up to 175,000 troops").approximate);
+        assert_eq!(row(&wapo2, "12 miles").unit.as_deref(), Some("miles"));
+
+        let bne = tagged(include_str!("../../../corpus/004_e9d4a3ba796d143f.txt"));
+        let r = row(&bne, "$768bn");
+        assert_eq!((r.value, r.unit.as_deref(), r.approximate), (768e9, Some("USD"), false));
+        assert!(bne.iter().all(|r| !r.text.contains("December") && !r.text.contains("Stream")), "{bne:?}");
+    }
+
     #[test]
     fn no_panic_on_odd_text() {
         for t in ["€", "$", "1", "１２ 😀 ①", "— 5", "5-", "$5bn", "5 Кремль troops", "3,000,000,000,000,000,000,000,000,000 men"] {
