@@ -4,6 +4,8 @@
 //! Each step is a [`pipeline::DocStep`]; [`build_steps`] is the registry that turns the
 //! `[annotate] steps` list of pipeline.toml into steps.
 
+pub mod dates;
+pub mod quantities;
 pub mod quotes;
 pub mod sentences;
 
@@ -17,9 +19,9 @@ pub fn build_steps(cfg: &AnnotateConfig) -> Result<Vec<Box<dyn DocStep>>, StepEr
         match step {
             AnnotateStep::Sentences => steps.push(Box::new(sentences::SentenceSplitter::new())),
             AnnotateStep::Quotes => steps.push(Box::new(quotes::QuoteAttributor::new())),
-            AnnotateStep::Entities
-            | AnnotateStep::Dates
-            | AnnotateStep::Quantities => {
+            AnnotateStep::Dates => steps.push(Box::new(dates::DateTagger::new())),
+            AnnotateStep::Quantities => steps.push(Box::new(quantities::QuantityTagger::new())),
+            AnnotateStep::Entities => {
                 return Err(StepError::Failed { step: "annotate", message: format!("step {step:?} is not built yet") });
             }
         }

@@ -1,0 +1,1126 @@
+//! Dates: temporal expressions in the clean text, resolved to ISO 8601 / TIMEX3 values against
+//! the document's publication date ([`DateRow`]s).
+//!
+//! A cascade of pattern rules proposes spans ("Dec. 7, 2021", "on Thursday" -> "Thursday",
+//! "earlier this month", "two-hour", "3:35 p.m. EST"); overlapping proposals are settled in favour
+//! of the longest. Each rule then resolves its span:
+//! - absolute expressions ("Dec. 7, 2021", "since 2014", "the 1990s") need no anchor;
+//! - relative ones ("Thursday", "Jan. 10", "next month", "last week", "a year ago") are resolved
+//!   against the publication date, and stay unresolved (value null) when there is none;
+//! - a weekday is the nearest such day looking back, or forward when the sentence speaks of the
+//!   future ("will", "next", "scheduled"); a month or a day without a year takes the year that puts
+//!   it closest to the anchor ("Jan. 10" in a late-December article is next January).
+//!
+//! Values follow TimeML: 2021-12-30, 2021-12, 2021-W49, 2021-Q3, 2021-SU, 2021, 202 (decade),
+//! 2021-12-30T15:35, P2H / PT50M (durations), PRESENT_REF / PAST_REF / FUTURE_REF.
+
+pub mod eval;
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use pipeline::text::CharMap;
+use pipeline::{CorpusKnowledge, DateRow, DocStep, Document, Granularity, StepError};
+use regex::{Captures, Regex};
+
+/// The `dates` annotate step.
+#[derive(Debug, Default, Clone)]
+pub struct DateTagger;
+
+/// One temporal expression, with byte offsets into the text it was found in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timex {
+    pub start: usize,
+    pub end: usize,
+    /// TIMEX3 value; None when the expression is relative and there is no anchor.
+    pub value: Option<String>,
+    pub granularity: Granularity,
+    /// Whether the value depends on the anchor date.
+    pub relative: bool,
+    pub rule: &'static str,
+}
+
+impl DateTagger {
+    pub fn new() -> Self {
+        DateTagger
+    }
+
+    /// Temporal expressions of `text` in text order, resolved against `anchor` (publication date).
+    pub fn find(&self, text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
+        find_timexes(text, anchor)
+    }
+}
+
+impl DocStep for DateTagger {
+    fn name(&self) -> &'static str {
+        "dates"
+    }
+
+    fn apply(&self, doc: &mut Document, _corpus: &CorpusKnowledge) -> Result<(), StepError> {
+        let anchor = doc.meta.published.as_deref().and_then(parse_anchor);
+        let anchor_s = anchor.map(|a| a.format("%Y-%m-%d").to_string());
+        let map = CharMap::new(&doc.text);
+        for t in find_timexes(&doc.text, anchor) {
+            doc.dates.push(DateRow {
+                doc_id: doc.doc_id.clone(),
+                start: map.char_of(t.start),
+                end: map.char_of(t.end),
+                text: doc.text[t.start..t.end].to_string(),
+                anchor: if t.relative && t.value.is_some() { anchor_s.clone() } else { None },
+                value: t.value,
+                granularity: t.granularity,
+                rule: t.rule.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The date part of an ISO date or date-time ("2021-12-30", "2021-12-30T10:00:00Z").
+pub fn parse_anchor(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns
+
+const MONTH_FULL: &str = "January|February|March|April|May|June|July|August|September|October|November|December";
+const MONTH_ABBR: &str = r"Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept\.?|Sep\.|Oct\.?|Nov\.?|Dec\.?";
+const WEEKDAY: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
+const NUMW: &str = r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred|several|a few|few|many|a couple of|couple of|some";
+const UNIT: &str = "seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century|quarters?";
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).unwrap_or_else(|e| panic!("bad date pattern {p}: {e}"))
+}
+
+struct Rule {
+    name: &'static str,
+    re: Regex,
+    resolve: fn(&Captures, &Ctx) -> Option<Res>,
+}
+
+/// What a rule makes of its match; `None` from a rule means "not a temporal expression here".
+struct Res {
+    value: Option<String>,
+    granularity: Granularity,
+    relative: bool,
+}
+
+fn abs(value: String, granularity: Granularity) -> Option<Res> {
+    Some(Res { value: Some(value), granularity, relative: false })
+}
+
+fn rel(value: Option<String>, granularity: Granularity) -> Option<Res> {
+    Some(Res { value, granularity, relative: true })
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    anchor: Option<NaiveDate>,
+    start: usize,
+    end: usize,
+}
+
+static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    let month = format!("{MONTH_FULL}|{MONTH_ABBR}");
+    vec![
+        Rule {
+            name: "month_day_year",
+            re: re(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
+            resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
+        },
+        Rule {
+            name: "day_month_year",
+            re: re(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
+            resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
+        },
+        Rule {
+            name: "month_day",
+            re: re(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
+            resolve: month_day,
+        },
+        Rule {
+            name: "day_month",
+            re: re(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
+            resolve: month_day,
+        },
+        Rule {
+            name: "iso_date",
+            re: re(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
+            resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
+        },
+        Rule {
+            name: "us_numeric_date",
+            re: re(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+            resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
+        },
+        Rule {
+            name: "month_year",
+            re: re(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
+            resolve: |c, _| {
+                let m = month_number(&c["mon"])?;
+                abs(format!("{}-{m:02}", &c["year"]), Granularity::Month)
+            },
+        },
+        Rule {
+            name: "month_relative_year",
+            re: re(&format!(r"\b(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<det>last|this|next) year\b")),
+            resolve: |c, ctx| {
+                let m = month_number(&c["mon"])?;
+                let step = match &c["det"] {
+                    "last" => -1,
+                    "next" => 1,
+                    _ => 0,
+                };
+                let y = ctx.anchor.map(|a| format!("{:04}-{m:02}", a.year() + step));
+                rel(y, Granularity::Month)
+            },
+        },
+        Rule {
+            name: "month",
+            re: re(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming)\s*)?(?P<mon>{MONTH_FULL})\b")),
+            resolve: bare_month,
+        },
+        Rule {
+            name: "decade",
+            re: re(r"\b(?:[Tt]he\s+)?(?:(?:early|late|mid-|mid)\s*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s\b|['’](?P<d2>\d)0s\b)"),
+            resolve: |c, ctx| {
+                if let (Some(cen), Some(d)) = (c.name("c"), c.name("d")) {
+                    return abs(format!("{}{}", cen.as_str(), d.as_str()), Granularity::Decade);
+                }
+                let d: u32 = c.name("d2")?.as_str().parse().ok()?;
+                // '90s is the 1990s; '10s the 2010s when the anchor is past them.
+                let ay = ctx.anchor.map_or(2000, |a| a.year());
+                let cen = if 2000 + d as i32 * 10 <= ay { 20 } else { 19 };
+                abs(format!("{cen}{d}"), Granularity::Decade)
+            },
+        },
+        Rule {
+            name: "year",
+            re: re(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
+            resolve: year,
+        },
+        Rule {
+            name: "weekday",
+            re: re(&format!(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
+            resolve: weekday,
+        },
+        Rule {
+            name: "relative_day",
+            re: re(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
+            resolve: relative_day,
+        },
+        Rule {
+            name: "reference",
+            re: re(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
+            resolve: |c, _| {
+                let w = c[0].to_lowercase();
+                let v = match w.as_str() {
+                    "recently" | "the past" => "PAST_REF",
+                    "the future" | "the near future" => "FUTURE_REF",
+                    _ => "PRESENT_REF",
+                };
+                Some(Res { value: Some(v.into()), granularity: Granularity::Day, relative: true })
+            },
+        },
+        Rule {
+            name: "relative_unit",
+            re: re(r"(?i)\b(?:(?P<pre>earlier|later|early|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?P<det>this|last|next|past|previous|coming|the past|the last|the next|the coming|the previous|this past|this coming)\s+(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b"),
+            resolve: relative_unit,
+        },
+        Rule {
+            name: "span_duration",
+            re: re(&format!(r"(?i)\b(?:the\s+)?(?:past|last|next|coming|previous|first|final)\s+(?P<n>{NUMW})\s+(?P<u>{UNIT})(?:\s+or\s+so)?\b")),
+            resolve: duration,
+        },
+        Rule {
+            name: "ago",
+            re: re(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
+            resolve: ago,
+        },
+        Rule {
+            name: "duration",
+            re: re(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
+            resolve: duration,
+        },
+        Rule {
+            name: "vague_duration",
+            re: re(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
+            resolve: |c, ctx| {
+                let w = c[0].to_lowercase();
+                if !w.contains(' ') && !is_bare_vague_duration(ctx) {
+                    return None;
+                }
+                // "in recent years" is the recent past in TimeML, not a length of time.
+                if w.starts_with("recent ") {
+                    return rel(Some("PAST_REF".into()), Granularity::Year);
+                }
+                let u = unit_code(&c["u"])?;
+                Some(Res { value: Some(format!("P{}X{}", if u.1 { "T" } else { "" }, u.0)), granularity: Granularity::Duration, relative: false })
+            },
+        },
+        Rule {
+            name: "weekend",
+            re: re(r"(?i)\bthe\s+weekend\b"),
+            resolve: |_, ctx| {
+                let Some(a) = ctx.anchor else {
+                    return rel(None, Granularity::Week);
+                };
+                // The weekend just past, unless the sentence looks ahead or it is the weekend now.
+                let in_weekend = a.weekday().num_days_from_monday() >= 5;
+                let d = if in_weekend || future_tense(ctx) { a } else { add_days(a, -7) };
+                rel(Some(format!("{}-WE", week(d))), Granularity::Week)
+            },
+        },
+        Rule {
+            name: "ordinal_century",
+            re: re(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
+            resolve: |c, _| {
+                let n: u32 = c["n"].parse().ok()?;
+                abs(format!("{:02}", n.checked_sub(1)?), Granularity::Century)
+            },
+        },
+        Rule {
+            name: "quarter",
+            re: re(r"(?i)\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latest|current|final|fiscal)[\s-]+)?(?:fiscal\s+)?quarter\b(?:\s+of\s+(?P<year>\d{4}))?"),
+            resolve: quarter,
+        },
+        Rule {
+            name: "season",
+            re: re(r"(?i)\b(?:(?P<det>this|last|next|the|early|late|this past|this coming|in)\s+)?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>\d{4})\b)?"),
+            resolve: season,
+        },
+        Rule {
+            name: "clock_time",
+            re: re(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
+            resolve: clock_time,
+        },
+        Rule {
+            name: "set",
+            re: re(r"(?i)\b(?:(?:every|each|per)\s+(?P<u>day|week|month|year|hour|season|night|morning)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b"),
+            resolve: |c, _| {
+                let v = match c.name("u").or(c.name("adv"))?.as_str().to_lowercase().as_str() {
+                    "day" | "daily" | "night" | "nightly" | "morning" => "P1D",
+                    "week" | "weekly" => "P1W",
+                    "month" | "monthly" => "P1M",
+                    "year" | "yearly" | "annually" => "P1Y",
+                    "hour" | "hourly" => "PT1H",
+                    _ => return None,
+                };
+                Some(Res { value: Some(v.into()), granularity: Granularity::Set, relative: false })
+            },
+        },
+        Rule {
+            name: "holiday",
+            re: re(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
+            resolve: holiday,
+        },
+    ]
+});
+
+// ---------------------------------------------------------------------------------------------
+// Resolvers
+
+fn month_number(s: &str) -> Option<u32> {
+    let l = s.trim_end_matches('.').to_ascii_lowercase();
+    let i = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].iter().position(|m| l.starts_with(m))?;
+    Some(i as u32 + 1)
+}
+
+fn abs_day(y: &str, m: &str, d: &str) -> Option<Res> {
+    let y: i32 = y.parse().ok()?;
+    let m = m.parse::<u32>().ok().or_else(|| month_number(m))?;
+    let d: u32 = d.parse().ok()?;
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    abs(day(date), Granularity::Day)
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn week(d: NaiveDate) -> String {
+    let w = d.iso_week();
+    format!("{:04}-W{:02}", w.year(), w.week())
+}
+
+fn add_months(d: NaiveDate, n: i32) -> NaiveDate {
+    if n >= 0 { d.checked_add_months(Months::new(n as u32)) } else { d.checked_sub_months(Months::new((-n) as u32)) }.unwrap_or(d)
+}
+
+fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 { d.checked_add_days(Days::new(n as u64)) } else { d.checked_sub_days(Days::new((-n) as u64)) }.unwrap_or(d)
+}
+
+/// A month and day without a year: the year that puts it closest to the anchor.
+fn month_day(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let m = month_number(&c["mon"])?;
+    let d: u32 = c["day"].parse().ok()?;
+    if !(1..=31).contains(&d) {
+        return None;
+    }
+    // "May 5" at a sentence start is fine, but "May" alone as a verb never has a day after it.
+    let after = &ctx.text[ctx.end..];
+    let digit_after = |p: &str| after.strip_prefix(p).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+    if after.starts_with(|c: char| c == '%' || c.is_ascii_digit()) || digit_after(":") || digit_after(",") || digit_after(".") {
+        return None;
+    }
+    let Some(a) = ctx.anchor else {
+        return rel(None, Granularity::Day);
+    };
+    let future = future_tense(ctx);
+    let best = (a.year() - 1..=a.year() + 1)
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .min_by_key(|x| lean((*x - a).num_days(), future))?;
+    rel(Some(day(best)), Granularity::Day)
+}
+
+/// Distance of a candidate `diff` units after the anchor, weighted by tense: news reports the past,
+/// so a future candidate counts half as much again, unless the sentence speaks of the future, when
+/// a past one does.
+fn lean(diff: i64, future: bool) -> i64 {
+    match (diff > 0, future) {
+        (true, false) => 3 * diff,
+        (false, true) => -3 * diff,
+        _ => 2 * diff.abs(),
+    }
+}
+
+fn preceding_word(ctx: &Ctx) -> String {
+    let before = ctx.text[..ctx.start].trim_end();
+    let s = before.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    before[s..].to_lowercase()
+}
+
+fn bare_month(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let m = month_number(&c["mon"])?;
+    let modifier = c.name("mod").map(|x| x.as_str().to_lowercase());
+    let pw = preceding_word(ctx);
+    let after = ctx.text[ctx.end..].trim_start();
+    // "May" is a verb and a name, "March" a noun and a verb: take them alone only after a word that
+    // introduces a month.
+    if modifier.is_none() && (m == 5 || m == 3) {
+        let intro = ["in", "of", "since", "until", "till", "by", "from", "through", "to", "and", "or", "between", "before", "after", "during", "early", "late"];
+        if !intro.contains(&pw.as_str()) || after.starts_with(|c: char| c.is_uppercase()) {
+            return None;
+        }
+    }
+    if pw == "the" && modifier.is_none() {
+        return None;
+    }
+    let Some(a) = ctx.anchor else {
+        return rel(None, Granularity::Month);
+    };
+    let (ay, am) = (a.year(), a.month() as i32);
+    let key = |y: i32| y * 12 + m as i32;
+    let now = ay * 12 + am;
+    let y = match modifier.as_deref() {
+        Some("last") | Some("this past") => (ay - 1..=ay).rev().find(|&y| key(y) < now)?,
+        Some("next") | Some("coming") | Some("this coming") => (ay..=ay + 1).find(|&y| key(y) > now)?,
+        Some("this") => ay,
+        _ => {
+            let future = future_tense(ctx);
+            (ay - 1..=ay + 1).min_by_key(|&y| (lean((key(y) - now) as i64, future), key(y) > now))?
+        }
+    };
+    rel(Some(format!("{y:04}-{m:02}")), Granularity::Month)
+}
+
+fn year(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let after = &ctx.text[ctx.end..];
+    let before = ctx.text[..ctx.start].chars().next_back();
+    if after.starts_with(|c: char| c == '%' || c == ':' || c == '/' || c == ',' && after[1..].starts_with(|d: char| d.is_ascii_digit()))
+        || before.is_some_and(|b| "$€£#/:.,".contains(b) || b.is_ascii_digit())
+        || after.starts_with('.') && after[1..].starts_with(|d: char| d.is_ascii_digit())
+    {
+        return None;
+    }
+    // A count, not a year: "2000 troops", "1800 people".
+    let next_word: String = after.trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
+    if after.starts_with(' ') && ["people", "troops", "soldiers", "percent", "dollars", "euros", "men", "women", "jobs", "miles", "meters", "feet", "tons", "barrels", "units", "cases", "deaths", "votes"].contains(&next_word.to_lowercase().as_str()) {
+        return None;
+    }
+    // Names with numbers: "Windows 2000", "Nord Stream 2", "Agenda 2030" follow a capitalised word.
+    let pw = preceding_word(ctx);
+    let raw_pw_upper = ctx.text[..ctx.start].trim_end().chars().rev().take_while(|c| c.is_alphanumeric()).last().is_some_and(char::is_uppercase);
+    if c.name("mod").is_none() && raw_pw_upper && !["in", "since", "by", "until", "from", "of", "for", "before", "after", "through", "during", "copyright", "late", "early", "mid", "summer", "spring", "winter", "autumn", "fall"].contains(&pw.as_str()) {
+        let before_pw = ctx.text[..ctx.start].trim_end();
+        let sentence_start = before_pw.len() == pw.len() || before_pw[..before_pw.len() - pw.len()].trim_end().ends_with(['.', '\n', '“', '"']);
+        if !sentence_start {
+            return None;
+        }
+    }
+    abs(c["year"].to_string(), Granularity::Year)
+}
+
+/// Whether the sentence around the match speaks of the future.
+fn future_tense(ctx: &Ctx) -> bool {
+    static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
+    });
+    let s = ctx.text[..ctx.start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+    let e = ctx.text[ctx.end..].find(['.', '!', '?', '\n']).map_or(ctx.text.len(), |i| ctx.end + i);
+    // Only the clause around the date: up to 60 bytes before, and after it up to 40 bytes or the
+    // next comma ("announced Wednesday, they said they will appeal" is past).
+    let s = s.max(floor_boundary(ctx.text, ctx.start.saturating_sub(60)));
+    let e = e.min(floor_boundary(ctx.text, (ctx.end + 40).min(ctx.text.len())));
+    let e = ctx.text[ctx.end..e.max(ctx.end)].find(',').map_or(e, |i| ctx.end + i);
+    FUTURE.is_match(&ctx.text[s..ctx.start]) || FUTURE.is_match(&ctx.text[ctx.end..e.max(ctx.end)])
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn part_of_day(p: Option<&str>) -> Option<&'static str> {
+    match p?.to_lowercase().as_str() {
+        "morning" => Some("MO"),
+        "afternoon" => Some("AF"),
+        "evening" => Some("EV"),
+        "night" => Some("NI"),
+        _ => None,
+    }
+}
+
+fn with_part(d: NaiveDate, part: Option<&str>) -> (String, Granularity) {
+    match part_of_day(part) {
+        Some(p) => (format!("{}T{p}", day(d)), Granularity::Time),
+        None => (day(d), Granularity::Day),
+    }
+}
+
+fn weekday(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let wd: Weekday = c["wd"].parse().ok()?;
+    let part = c.name("part").map(|p| p.as_str());
+    let Some(a) = ctx.anchor else {
+        return rel(None, Granularity::Day);
+    };
+    let modifier = c.name("mod").map(|m| m.as_str().to_lowercase());
+    let _ = part;
+    rel(Some(day(weekday_date(wd, modifier.as_deref(), a, ctx))), Granularity::Day)
+}
+
+/// The date a weekday names: the anchor itself on that weekday, else the nearest one back, or
+/// forward when the modifier or the sentence points to the future.
+fn weekday_date(wd: Weekday, modifier: Option<&str>, a: NaiveDate, ctx: &Ctx) -> NaiveDate {
+    let back = (a.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
+    let fwd = (7 - back) % 7;
+    let offset: i64 = match modifier {
+        Some("last") | Some("past") | Some("this past") => -(if back == 0 { 7 } else { back as i64 }),
+        Some("next") | Some("coming") | Some("this coming") => if fwd == 0 { 7 } else { fwd as i64 },
+        _ if back == 0 => 0,
+        _ if future_tense(ctx) => fwd as i64,
+        _ => -(back as i64),
+    };
+    add_days(a, offset)
+}
+
+fn relative_day(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let whole = c[0].to_lowercase();
+    let w = c.name("w").map(|w| w.as_str().to_lowercase());
+    let part = c.name("part").or(c.name("part2")).map(|p| p.as_str());
+    let (offset, part) = match w.as_deref() {
+        Some("today") => (0, part),
+        Some("yesterday") => (-1, part),
+        Some("tomorrow") => (1, part),
+        Some("tonight") => (0, Some("night")),
+        Some("last night") => (-1, Some("night")),
+        _ if whole.contains("before yesterday") => (-2, None),
+        _ if whole.contains("after tomorrow") => (2, None),
+        _ => (0, part),
+    };
+    let Some(a) = ctx.anchor else {
+        return rel(None, if part.is_some() { Granularity::Time } else { Granularity::Day });
+    };
+    let (v, g) = with_part(add_days(a, offset), part);
+    rel(Some(v), g)
+}
+
+fn season_code(s: &str) -> &'static str {
+    match s.to_lowercase().as_str() {
+        "spring" => "SP",
+        "summer" => "SU",
+        "fall" | "autumn" => "FA",
+        _ => "WI",
+    }
+}
+
+/// Index of the season a date falls in (0 spring .. 3 winter, December counting with next year's
+/// winter's start year kept as its own year for simplicity).
+fn season_of(d: NaiveDate) -> i32 {
+    match d.month() {
+        3..=5 => 0,
+        6..=8 => 1,
+        9..=11 => 2,
+        _ => 3,
+    }
+}
+
+fn relative_unit(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let det = c["det"].to_lowercase();
+    let u = c["u"].to_lowercase();
+    let step: i32 = match det.trim_start_matches("the ") {
+        "this" => 0,
+        "last" | "past" | "previous" | "this past" => -1,
+        "next" | "coming" | "this coming" => 1,
+        _ => 0,
+    };
+    let gran = match u.as_str() {
+        "week" | "weekend" => Granularity::Week,
+        "month" => Granularity::Month,
+        "year" => Granularity::Year,
+        "quarter" => Granularity::Quarter,
+        "decade" => Granularity::Decade,
+        "century" => Granularity::Century,
+        _ => Granularity::Season,
+    };
+    let Some(a) = ctx.anchor else {
+        return rel(None, gran);
+    };
+    let v = match u.as_str() {
+        "week" => week(add_days(a, 7 * step as i64)),
+        "weekend" => format!("{}-WE", week(add_days(a, 7 * step as i64))),
+        "month" => add_months(a, step).format("%Y-%m").to_string(),
+        "year" => format!("{:04}", a.year() + step),
+        "quarter" => {
+            let q = (a.year() * 4 + (a.month0() / 3) as i32) + step;
+            format!("{:04}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+        }
+        "decade" => format!("{}", a.year().div_euclid(10) + step),
+        "century" => format!("{:02}", a.year().div_euclid(100) + step),
+        s => {
+            let want = match season_code(s) {
+                "SP" => 0,
+                "SU" => 1,
+                "FA" => 2,
+                _ => 3,
+            };
+            let now = season_of(a);
+            let mut y = a.year();
+            if a.month() <= 2 {
+                y -= 1; // January and February belong to the winter that began the year before.
+            }
+            let y = match step {
+                0 => y,
+                -1 if want < now => y,
+                -1 => y - 1,
+                _ if want > now => y,
+                _ => y + 1,
+            };
+            format!("{y:04}-{}", season_code(s))
+        }
+    };
+    rel(Some(v), gran)
+}
+
+/// (unit code, is a time unit) for a duration unit word; decades count as 10 years.
+fn unit_code(u: &str) -> Option<(&'static str, bool)> {
+    let l = u.to_lowercase();
+    let l = l.trim_end_matches('s');
+    Some(match l {
+        "second" => ("S", true),
+        "minute" => ("M", true),
+        "hour" => ("H", true),
+        "day" => ("D", false),
+        "week" => ("W", false),
+        "fortnight" => ("W", false),
+        "month" => ("M", false),
+        "year" => ("Y", false),
+        "decade" => ("DE", false),
+        "century" | "centurie" => ("CE", false),
+        "quarter" => ("Q", false),
+        _ => return None,
+    })
+}
+
+fn count(n: &str) -> Option<Option<f64>> {
+    let l = n.to_lowercase().replace('-', " ");
+    let small = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    ];
+    let tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    if let Ok(v) = l.parse::<f64>() {
+        return Some(Some(v));
+    }
+    if let Some(i) = small.iter().position(|s| *s == l) {
+        return Some(Some(i as f64));
+    }
+    match l.as_str() {
+        "a" | "an" => return Some(Some(1.0)),
+        "a hundred" => return Some(Some(100.0)),
+        "a couple of" | "couple of" => return Some(Some(2.0)),
+        "several" | "a few" | "few" | "many" | "some" => return Some(None),
+        _ => {}
+    }
+    let mut parts = l.split(' ');
+    let t = tens.iter().position(|s| Some(*s) == parts.next())?;
+    let u = match parts.next() {
+        Some(w) => small.iter().position(|s| *s == w)?,
+        None => 0,
+    };
+    Some(Some((20 + 10 * t + u) as f64))
+}
+
+fn duration_value(n: Option<f64>, u: &str) -> Option<String> {
+    let (code, time) = unit_code(u)?;
+    let t = if time { "T" } else { "" };
+    if let Some(x) = n.filter(|x| x.fract() != 0.0) {
+        // "5 1/2 hours", "2 1/2 years": the fraction in the next smaller unit.
+        let whole = x.trunc() as i64;
+        let frac = x.fract();
+        return Some(match code {
+            "Y" => format!("P{whole}Y{}M", (frac * 12.0).round() as i64),
+            "M" if !time => format!("P{whole}M{}D", (frac * 30.0).round() as i64),
+            "W" => format!("P{}D", (x * 7.0).round() as i64),
+            "D" => format!("P{whole}DT{}H", (frac * 24.0).round() as i64),
+            "H" => format!("PT{whole}H{}M", (frac * 60.0).round() as i64),
+            "M" => format!("PT{whole}M{}S", (frac * 60.0).round() as i64),
+            _ => format!("P{t}{x}{code}"),
+        });
+    }
+    let Some(n) = n else {
+        let code = match code {
+            "DE" => "DE",
+            "CE" => "CE",
+            c => c,
+        };
+        return Some(format!("P{t}X{code}"));
+    };
+    let num = |x: f64| if x.fract() == 0.0 { format!("{}", x as i64) } else { format!("{x}") };
+    Some(match code {
+        "DE" => format!("P{}Y", num(n * 10.0)),
+        "CE" => format!("P{}Y", num(n * 100.0)),
+        "Q" => format!("P{}M", num(n * 3.0)),
+        c => format!("P{t}{}{c}", num(n)),
+    })
+}
+
+fn duration(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let mut n = count(&c["n"])?;
+    if c.name("half").is_some() {
+        n = n.map(|x| x + 0.5);
+    }
+    let u = &c["u"];
+    // "one day" is often "some day", and "a day" in "twice a day" is a frequency: still a duration
+    // value in TimeML, so keep; but a bare "some" is more often a determiner: "some years".
+    if c["n"].eq_ignore_ascii_case("some") && !c[0].to_lowercase().starts_with("the") {
+        return None;
+    }
+    // "Su-27" style or "5-year-old"?
+    let after = &ctx.text[ctx.end..];
+    if ["-old", " old", "-earlier", "-ago", "-end", "-to-"].iter().any(|x| after.starts_with(x)) {
+        return None;
+    }
+    if u.to_lowercase().starts_with("quarters") && c[0].contains('-') {
+        return None;
+    }
+    let before = ctx.text[..ctx.start].chars().next_back();
+    if before.is_some_and(|b| b == '$' || b == '-' || b == '.' || b == ',') {
+        return None;
+    }
+    let article = matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "one");
+    // "A second group", "60 Minutes": an ordinal or a name.
+    if (article && u.to_lowercase().starts_with("second")) || u.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    // A rate, not a length: "24 hours a day", "$1.76 a year", "700 seats a week".
+    if matches!(c["n"].to_lowercase().as_str(), "a" | "an") {
+        let pw = preceding_word(ctx);
+        let raw_prev = ctx.text[..ctx.start].trim_end();
+        if raw_prev.ends_with(|c: char| c.is_ascii_digit()) || pw.ends_with('s') && pw.len() > 3 && !["was", "is", "has", "this", "across", "less", "plus"].contains(&pw.as_str()) || ["million", "billion", "percent", "cents"].contains(&pw.as_str()) {
+            return None;
+        }
+    }
+    // "a quarter of the vote", "a quarter century": a fraction, not three months.
+    if u.to_lowercase().starts_with("quarter") && matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "one") {
+        return None;
+    }
+    if n.is_some_and(|n| n >= 1000.0) {
+        return None;
+    }
+    let v = duration_value(n, u)?;
+    Some(Res { value: Some(v), granularity: Granularity::Duration, relative: false })
+}
+
+/// A bare plural unit ("for years", "in recent months") is a duration only after a preposition
+/// that takes one.
+fn is_bare_vague_duration(ctx: &Ctx) -> bool {
+    let pw = preceding_word(ctx);
+    ["for", "over", "within", "in", "lasted", "take", "took", "takes", "spent"].contains(&pw.as_str())
+        && !ctx.text[ctx.end..].trim_start().starts_with("of")
+}
+
+fn ago(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let n = count(&c["n"])?;
+    let dir = c["dir"].to_lowercase();
+    let sign: i64 = if dir == "ago" || dir == "earlier" { -1 } else { 1 };
+    let (code, time) = unit_code(&c["u"])?;
+    let gran = match code {
+        "D" => Granularity::Day,
+        "W" => Granularity::Week,
+        "M" if !time => Granularity::Month,
+        "Y" => Granularity::Year,
+        "DE" => Granularity::Decade,
+        "Q" => Granularity::Quarter,
+        _ => Granularity::Time,
+    };
+    let Some(a) = ctx.anchor else {
+        return rel(None, gran);
+    };
+    let Some(n) = n.filter(|n| n.fract() == 0.0 && *n < 10_000.0) else {
+        return rel(Some(if sign < 0 { "PAST_REF" } else { "FUTURE_REF" }.into()), gran);
+    };
+    let n = n as i64 * sign;
+    let v = match code {
+        "D" => day(add_days(a, n)),
+        "W" => week(add_days(a, 7 * n)),
+        "M" if !time => add_months(a, n as i32).format("%Y-%m").to_string(),
+        "Y" => format!("{:04}", a.year() + n as i32),
+        "DE" => format!("{}", (a.year() + 10 * n as i32).div_euclid(10)),
+        "Q" => {
+            let q = a.year() as i64 * 4 + (a.month0() / 3) as i64 + n;
+            format!("{:04}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1)
+        }
+        _ => return rel(Some(day(a)), Granularity::Day),
+    };
+    rel(Some(v), gran)
+}
+
+fn quarter(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let ord = c.name("ord").map(|o| o.as_str().to_lowercase());
+    let whole = c[0].to_lowercase();
+    if ord.is_none() && !whole.starts_with("the") {
+        return None;
+    }
+    // "a quarter of the vote" / "a quarter century" are not quarters of a year.
+    if ctx.text[ctx.end..].trim_start().to_lowercase().starts_with("of ") && c.name("year").is_none() {
+        return None;
+    }
+    let explicit_year: Option<i32> = c.name("year").and_then(|y| y.as_str().parse().ok());
+    let q = match ord.as_deref() {
+        Some("first" | "1st") => Some(1),
+        Some("second" | "2nd") => Some(2),
+        Some("third" | "3rd") => Some(3),
+        Some("fourth" | "4th" | "final") => Some(4),
+        _ => None,
+    };
+    match (q, explicit_year, ctx.anchor) {
+        (Some(q), Some(y), _) => abs(format!("{y:04}-Q{q}"), Granularity::Quarter),
+        (Some(q), None, Some(a)) => rel(Some(format!("{:04}-Q{q}", a.year())), Granularity::Quarter),
+        (None, _, Some(a)) => {
+            // "the quarter", "the latest quarter": the last one reported, the one before the anchor's.
+            let qi = a.year() * 4 + (a.month0() / 3) as i32 - 1;
+            rel(Some(format!("{:04}-Q{}", qi.div_euclid(4), qi.rem_euclid(4) + 1)), Granularity::Quarter)
+        }
+        _ => rel(None, Granularity::Quarter),
+    }
+}
+
+fn season(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let s = &c["s"];
+    let code = season_code(s);
+    if let Some(y) = c.name("year") {
+        return abs(format!("{}-{code}", y.as_str()), Granularity::Season);
+    }
+    let det = c.name("det").map(|d| d.as_str().to_lowercase());
+    // Without a determiner "spring", "fall" are nouns and verbs of other kinds.
+    let det = det?;
+    if det == "the" && s.eq_ignore_ascii_case("fall") {
+        // "the fall of Kabul"
+        if ctx.text[ctx.end..].trim_start().starts_with("of") {
+            return None;
+        }
+    }
+    let Some(a) = ctx.anchor else {
+        return rel(None, Granularity::Season);
+    };
+    let want = ["SP", "SU", "FA", "WI"].iter().position(|x| *x == code)? as i32;
+    let mut y = a.year();
+    if a.month() <= 2 {
+        y -= 1;
+    }
+    let now = season_of(a);
+    let y = match det.as_str() {
+        "last" | "this past" => if want < now { y } else { y - 1 },
+        "next" | "this coming" => if want > now { y } else { y + 1 },
+        "this" => y,
+        // Closest instance: a season up to two ahead is coming, otherwise it is past.
+        _ => {
+            let diff = (want - now).rem_euclid(4);
+            if diff == 0 { y } else if diff <= 2 { if want < now { y + 1 } else { y } } else if want < now { y } else { y - 1 }
+        }
+    };
+    rel(Some(format!("{y:04}-{code}")), Granularity::Season)
+}
+
+fn clock_time(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let (h, m): (u32, u32) = if let Some(w) = c.name("word") {
+        if w.as_str().eq_ignore_ascii_case("noon") { (12, 0) } else { (0, 0) }
+    } else if let Some(h) = c.name("h") {
+        let mut h: u32 = h.as_str().parse().ok()?;
+        let m: u32 = c.name("m").map_or(Some(0), |m| m.as_str().parse().ok())?;
+        let pm = c["ap"].to_lowercase().starts_with('p');
+        if !(1..=12).contains(&h) {
+            return None;
+        }
+        if pm && h != 12 {
+            h += 12;
+        }
+        if !pm && h == 12 {
+            h = 0;
+        }
+        (h, m)
+    } else {
+        let h: u32 = c["h2"].parse().ok()?;
+        let m: u32 = c["m2"].parse().ok()?;
+        // A bare H:MM is a time only with a time word nearby: "at 14:30", not a ratio or score.
+        if h > 23 || !preceding_word(ctx).eq("at") {
+            return None;
+        }
+        (h, m)
+    };
+    let Some(a) = ctx.anchor else {
+        return rel(None, Granularity::Time);
+    };
+    // "10 p.m. Wednesday", "5 p.m. EST Nov. 9": the day named, else the anchor's.
+    let date = if let Some(wd) = c.name("wd").and_then(|w| w.as_str().parse::<Weekday>().ok()) {
+        weekday_date(wd, None, a, ctx)
+    } else if let (Some(mon), Some(d)) = (c.name("mon").and_then(|x| month_number(x.as_str())), c.name("day").and_then(|x| x.as_str().parse::<u32>().ok())) {
+        let future = future_tense(ctx);
+        (a.year() - 1..=a.year() + 1).filter_map(|y| NaiveDate::from_ymd_opt(y, mon, d)).min_by_key(|x| lean((*x - a).num_days(), future))?
+    } else {
+        a
+    };
+    rel(Some(format!("{}T{h:02}:{m:02}", day(date))), Granularity::Time)
+}
+
+fn holiday(c: &Captures, ctx: &Ctx) -> Option<Res> {
+    let Some(a) = ctx.anchor else {
+        return rel(None, Granularity::Day);
+    };
+    let closest = |m: u32, d: u32| (a.year() - 1..=a.year() + 1).filter_map(|y| NaiveDate::from_ymd_opt(y, m, d)).min_by_key(|x| (*x - a).num_days().abs());
+    let date = if let Some(x) = c.name("xmas") {
+        closest(12, if x.as_str().ends_with("Eve") { 24 } else { 25 })?
+    } else if let Some(x) = c.name("ny") {
+        if x.as_str().ends_with("Eve") { closest(12, 31)? } else { closest(1, 1)? }
+    } else {
+        // Thanksgiving: fourth Thursday of November.
+        let y = if a.month() >= 6 { a.year() } else { a.year() - 1 };
+        NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Thu, 4)?
+    };
+    rel(Some(day(date)), Granularity::Day)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
+    let mut cands: Vec<Timex> = Vec::new();
+    for rule in RULES.iter() {
+        for c in rule.re.captures_iter(text) {
+            let m = c.get(0).expect("match");
+            let ctx = Ctx { text, anchor, start: m.start(), end: m.end() };
+            if let Some(r) = (rule.resolve)(&c, &ctx) {
+                let value = if r.relative && anchor.is_none() { None } else { r.value };
+                cands.push(Timex { start: m.start(), end: m.end(), value, granularity: r.granularity, relative: r.relative, rule: rule.name });
+            }
+        }
+    }
+    // Longest first; among equal lengths, the earlier rule (more specific) wins.
+    let order: Vec<&'static str> = RULES.iter().map(|r| r.name).collect();
+    let rank = |n: &str| order.iter().position(|x| *x == n).unwrap_or(usize::MAX);
+    cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then(rank(a.rule).cmp(&rank(b.rule))));
+    let mut out: Vec<Timex> = Vec::new();
+    for c in cands {
+        if out.iter().all(|o| c.end <= o.start || o.end <= c.start) {
+            out.push(c);
+        }
+    }
+    out.sort_by_key(|t| (t.start, t.end));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        parse_anchor(s)
+    }
+
+    fn found(text: &str, anchor: &str) -> Vec<(String, Option<String>)> {
+        find_timexes(text, d(anchor)).into_iter().map(|t| (text[t.start..t.end].to_string(), t.value)).collect()
+    }
+
+    fn value_of(text: &str, anchor: &str, span: &str) -> Option<String> {
+        let f = found(text, anchor);
+        f.iter().find(|(s, _)| s == span).unwrap_or_else(|| panic!("{span:?} not found in {f:?}")).1.clone()
+    }
+
+    #[test]
+    fn weekdays_lean_past_unless_future() {
+        // 2021-12-31 is a Friday.
+        assert_eq!(value_of("Biden spoke on Thursday.", "2021-12-31", "Thursday").as_deref(), Some("2021-12-30"));
+        assert_eq!(value_of("They spoke on Thursday.", "2021-12-30", "Thursday").as_deref(), Some("2021-12-30"));
+        assert_eq!(value_of("Talks will resume on Monday.", "2021-12-31", "Monday").as_deref(), Some("2022-01-03"));
+        assert_eq!(value_of("ahead of Tuesday’s talks", "2021-12-31", "Tuesday").as_deref(), Some("2021-12-28"));
+        // The part of the day stays in the span; the value is the day, as TimeML annotators mostly give it.
+        assert_eq!(value_of("a Russian official said on Thursday evening", "2021-12-30", "Thursday evening").as_deref(), Some("2021-12-30"));
+        assert_eq!(value_of("said at 10 p.m. Wednesday that", "2021-12-31", "10 p.m. Wednesday").as_deref(), Some("2021-12-29T22:00"));
+    }
+
+    #[test]
+    fn dates_with_and_without_year() {
+        assert_eq!(value_of("talks in Geneva on Jan. 10, and then", "2021-12-30", "Jan. 10").as_deref(), Some("2022-01-10"));
+        assert_eq!(value_of("the December 7 summit", "2021-12-08", "December 7").as_deref(), Some("2021-12-07"));
+        assert_eq!(value_of("on Dec. 7, 2021.", "2030-01-01", "Dec. 7, 2021").as_deref(), Some("2021-12-07"));
+        assert_eq!(value_of("on 7 December 2021 the", "", "7 December 2021").as_deref(), Some("2021-12-07"));
+        assert_eq!(value_of("in June 2021.", "", "June 2021").as_deref(), Some("2021-06"));
+    }
+
+    #[test]
+    fn months_years_and_relative_units() {
+        let a = "2021-12-30";
+        assert_eq!(value_of("negotiations in January", a, "January").as_deref(), Some("2022-01"));
+        assert_eq!(value_of("simmering since 2014, when", a, "2014").as_deref(), Some("2014"));
+        assert_eq!(value_of("as soon as early next year", a, "early next year").as_deref(), Some("2022"));
+        assert_eq!(value_of("the round of talks next month.", a, "next month").as_deref(), Some("2022-01"));
+        assert_eq!(value_of("he said last week.", a, "last week").as_deref(), Some("2021-W51"));
+        assert_eq!(value_of("earlier this month, the", a, "earlier this month").as_deref(), Some("2021-12"));
+        let f = found("ahead of the spring thaw in March or April that", a);
+        assert!(f.contains(&("March".into(), Some("2022-03".into()))), "{f:?}");
+        assert!(f.contains(&("April".into(), Some("2022-04".into()))), "{f:?}");
+        assert_eq!(value_of("in the 1990s.", a, "the 1990s").as_deref(), Some("199"));
+        assert_eq!(value_of("two years ago", a, "two years ago").as_deref(), Some("2019"));
+        assert_eq!(value_of("said yesterday", a, "yesterday").as_deref(), Some("2021-12-29"));
+    }
+
+    #[test]
+    fn durations_and_times() {
+        let a = "2021-12-30";
+        assert_eq!(value_of("spoke for 50 minutes about", a, "50 minutes").as_deref(), Some("PT50M"));
+        assert_eq!(value_of("the two-hour summit", a, "two-hour").as_deref(), Some("PT2H"));
+        assert_eq!(value_of("over the past two years", a, "the past two years").as_deref(), Some("P2Y"));
+        assert_eq!(value_of("the worst in a decade.", a, "a decade").as_deref(), Some("P10Y"));
+        assert_eq!(value_of("the call began at 3:35 p.m. EST and", a, "3:35 p.m. EST").as_deref(), Some("2021-12-30T15:35"));
+    }
+
+    #[test]
+    fn relative_expressions_without_anchor_stay_unresolved() {
+        let f = found("Putin spoke on Thursday, a day after Dec. 7, 2021, and said next year.", "");
+        assert!(f.contains(&("Thursday".into(), None)), "{f:?}");
+        assert!(f.contains(&("next year".into(), None)), "{f:?}");
+        assert!(f.contains(&("Dec. 7, 2021".into(), Some("2021-12-07".into()))), "{f:?}");
+    }
+
+    #[test]
+    fn must_not_fire() {
+        let a = "2021-12-30";
+        for t in [
+            "Theresa May said she may go.",
+            "The march was peaceful.",
+            "the Nord Stream 2 gas pipeline",
+            "He spent $2014 on it.",
+            "a ratio of 3:2 in",
+            "a quarter of the vote",
+            "after the fall of Kabul, with a spring in his step",
+            "Card 1 of 5",
+        ] {
+            let f = found(t, a);
+            assert!(f.is_empty(), "{t}: {f:?}");
+        }
+    }
+
+    fn corpus_doc(text: &str, published: Option<&str>) -> Document {
+        let source = pipeline::SourceInfo {
+            path: "corpus/article.txt".into(),
+            format: pipeline::SourceFormat::Text,
+            sha256: String::new(),
+            bytes: text.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        };
+        let meta = pipeline::Metadata { published: published.map(str::to_string), ..Default::default() };
+        Document::new("d".into(), source, text.to_string(), meta)
+    }
+
+    fn tagged(text: &str, published: Option<&str>) -> Vec<DateRow> {
+        let mut doc = corpus_doc(text, published);
+        DateTagger::new().apply(&mut doc, &CorpusKnowledge::default()).unwrap();
+        doc.check_spans().unwrap();
+        doc.dates
+    }
+
+    fn rows_for<'a>(rows: &'a [DateRow], text: &str) -> Vec<&'a DateRow> {
+        let v: Vec<&DateRow> = rows.iter().filter(|r| r.text == text).collect();
+        assert!(!v.is_empty(), "{text:?} not tagged in {:?}", rows.iter().map(|r| &r.text).collect::<Vec<_>>());
+        v
+    }
+
+    #[test]
+    fn nyt_article_resolves_against_its_publication_date() {
+        // Published Thursday 2021-12-30, the day of the call.
+        let rows = tagged(include_str!("../../../corpus/001_eff779026592d293.txt"), Some("2021-12-30"));
+        for r in rows_for(&rows, "Thursday") {
+            assert_eq!(r.value.as_deref(), Some("2021-12-30"));
+            assert_eq!(r.anchor.as_deref(), Some("2021-12-30"));
+            assert_eq!(r.granularity, Granularity::Day);
+        }
+        let jan10 = rows_for(&rows, "Jan. 10")[0];
+        assert_eq!(jan10.value.as_deref(), Some("2022-01-10"));
+        assert_eq!(jan10.rule, "month_day");
+        assert_eq!(rows_for(&rows, "Dec. 3")[0].value.as_deref(), Some("2021-12-03"));
+        assert_eq!(rows_for(&rows, "next month")[0].value.as_deref(), Some("2022-01"));
+        assert_eq!(rows_for(&rows, "March")[0].value.as_deref(), Some("2022-03"));
+        assert_eq!(rows_for(&rows, "April")[0].value.as_deref(), Some("2022-04"));
+        assert_eq!(rows_for(&rows, "Wednesday")[0].value.as_deref(), Some("2021-12-29"));
+        assert_eq!(rows_for(&rows, "Monday")[0].value.as_deref(), Some("2021-12-27"));
+        let y2014 = rows_for(&rows, "2014")[0];
+        assert_eq!((y2014.value.as_deref(), y2014.anchor.as_deref()), (Some("2014"), None));
+        assert_eq!(rows_for(&rows, "50 minutes")[0].value.as_deref(), Some("PT50M"));
+        // "Card 1 of 5" and "100,000 troops" are not dates.
+        assert!(rows.iter().all(|r| !r.text.contains('1') || r.text.contains("Jan") || r.text.contains("201")), "{rows:?}");
+    }
+
+    #[test]
+    fn bne_article_december_7() {
+        let rows = tagged(include_str!("../../../corpus/004_e9d4a3ba796d143f.txt"), Some("2021-12-08"));
+        for r in rows_for(&rows, "December 7") {
+            assert_eq!(r.value.as_deref(), Some("2021-12-07"));
+        }
+        assert_eq!(rows_for(&rows, "Tuesday")[0].value.as_deref(), Some("2021-12-07"));
+        let june = rows_for(&rows, "June 2021")[0];
+        assert_eq!((june.value.as_deref(), june.anchor.as_deref(), june.granularity), (Some("2021-06"), None, Granularity::Month));
+        assert_eq!(rows_for(&rows, "two-hour")[0].value.as_deref(), Some("PT2H"));
+    }
+
+    #[test]
+    fn without_publication_date_relative_dates_stay_null() {
+        let rows = tagged(include_str!("../../../corpus/001_eff779026592d293.txt"), None);
+        for r in rows_for(&rows, "Thursday") {
+            assert_eq!((r.value.as_deref(), r.anchor.as_deref()), (None, None));
+        }
+        assert_eq!(rows_for(&rows, "Jan. 10")[0].value, None);
+        assert_eq!(rows_for(&rows, "2014")[0].value.as_deref(), Some("2014"));
+    }
+
+    #[test]
+    fn offsets_are_code_points() {
+        let rows = tagged("“Кремль” said on Thursday — 😀 Jan. 10.", Some("2021-12-30"));
+        let t = rows_for(&rows, "Thursday")[0];
+        assert_eq!((t.start, t.end), (17, 25));
+        assert_eq!(rows_for(&rows, "Jan. 10")[0].value.as_deref(), Some("2022-01-10"));
+    }
+
+    #[test]
+    fn no_panic_on_odd_text() {
+        for t in ["", "May", "Dec. 99", "February 30, 2021", "Кремль 😀 Thursday 3:99 p.m.", "99999 years ago", "13 p.m.", "the '90s"] {
+            let _ = find_timexes(t, d("2021-12-30"));
+            let _ = find_timexes(t, None);
+        }
+    }
+}

@@ -1,0 +1,567 @@
+//! Quantities: numbers with what they count ("about 100,000 troops", "$768bn", "90 percent",
+//! "a 50-minute phone call", "hundreds of millions of dollars"), as [`QuantityRow`]s over the
+//! clean text.
+//!
+//! Choices users should know:
+//! - `unit` is the counted noun phrase as written (plural kept: "troops", "fighter jets"); in a
+//!   hyphenated compound it is the singular as written ("50-minute" -> "minute"). Proper-noun
+//!   modifiers and model names before the noun are left out of the unit but inside the span
+//!   ("two Su-27 fighter jets" -> value 2, unit "fighter jets"). Money is "USD", "EUR", "GBP";
+//!   percentages are "percent".
+//! - `approximate` is true for hedged numbers ("about", "some", "up to", "more than", "or so") and
+//!   for vague counts ("hundreds of", "tens of thousands of"); the hedge is inside the span. A vague
+//!   count's value is its lower bound ("hundreds of millions" -> 1e8).
+//! - A bare number with no counted noun, percent or currency is not a quantity: that rules out
+//!   list numbering ("Card 1 of 5"), "one of the few", and most names. Years, dates ("Dec. 7"),
+//!   clock times ("3:35 p.m."), names with numbers ("Nord Stream 2", "Su-27") never fire.
+
+use std::sync::LazyLock;
+
+use pipeline::text::CharMap;
+use pipeline::{CorpusKnowledge, DocStep, Document, QuantityRow, StepError};
+use regex::Regex;
+
+/// The `quantities` annotate step.
+#[derive(Debug, Default, Clone)]
+pub struct QuantityTagger;
+
+impl QuantityTagger {
+    pub fn new() -> Self {
+        QuantityTagger
+    }
+
+    /// Quantities found in `text`, in text order, with byte offsets.
+    pub fn find(&self, text: &str) -> Vec<Quantity> {
+        find_quantities(text)
+    }
+}
+
+impl DocStep for QuantityTagger {
+    fn name(&self) -> &'static str {
+        "quantities"
+    }
+
+    fn apply(&self, doc: &mut Document, _corpus: &CorpusKnowledge) -> Result<(), StepError> {
+        let map = CharMap::new(&doc.text);
+        let found = find_quantities(&doc.text);
+        for q in found {
+            doc.quantities.push(QuantityRow {
+                doc_id: doc.doc_id.clone(),
+                start: map.char_of(q.start),
+                end: map.char_of(q.end),
+                text: doc.text[q.start..q.end].to_string(),
+                value: q.value,
+                unit: q.unit,
+                approximate: q.approximate,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One quantity, with byte offsets into the text it was found in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub start: usize,
+    pub end: usize,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub approximate: bool,
+}
+
+const SMALL: &str = "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
+const TENS: &str = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
+
+/// A number: digits (with thousands separators, decimals) or number words, with an optional
+/// currency before and scale word after.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    let words = format!(r"(?:(?:{TENS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|{SMALL}|a dozen|a hundred|a thousand|a million|a billion)");
+    Regex::new(&format!(
+        r"(?i)(?P<cur>US\$|\$|€|£)?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{words}\b)(?:(?P<sp>\s?)(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)\b)?"
+    ))
+    .expect("number regex")
+});
+
+/// Vague counts: "hundreds of", "tens of thousands of", "dozens of", "millions of".
+static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<a>tens|hundreds|thousands|millions|billions|dozens|scores)(?: of (?P<b>thousands|millions|billions))? of\s+")
+        .expect("vague regex")
+});
+
+/// Hedges that make the number approximate when they come right before it.
+static HEDGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|more than|over|at least|fewer than|less than|as many as|close to|just over|just under|upwards of)\s+$")
+        .expect("hedge regex")
+});
+
+/// Words that end a counted-noun phrase.
+const STOP: &[&str] = &[
+    "of", "to", "in", "on", "at", "for", "from", "with", "by", "and", "or", "but", "the", "a", "an", "that",
+    "which", "who", "as", "than", "about", "after", "before", "later", "ago", "earlier", "is", "are", "was",
+    "were", "has", "have", "had", "will", "would", "could", "should", "may", "might", "can", "be", "been",
+    "per", "into", "over", "under", "since", "until", "this", "these", "those", "its", "their", "his", "her",
+    "our", "it", "they", "he", "she", "we", "you", "i", "not", "no", "more", "less", "each", "every", "when",
+    "where", "while", "if", "so", "also", "said", "says", "say", "did", "do", "does", "then", "there", "here",
+    "away", "long", "old", "between", "among", "against", "during", "through", "out", "up", "down", "off",
+    "all", "both", "only", "just", "even", "still", "yet", "again", "other", "others", "such", "what",
+    "a.m.", "p.m.", "am", "pm", "gmt", "est", "utc",
+];
+
+/// Nouns that are plural without a final "s".
+const IRREGULAR_PLURALS: &[&str] = &["people", "men", "women", "children", "police", "personnel", "staff", "feet", "teeth", "mice", "sheep", "fish", "aircraft", "cattle", "geese", "data"];
+
+/// Units for which the number "one" counts ("one day", "one percent"); elsewhere "one" is a
+/// pronoun or determiner far more often than a count.
+const MEASURE_UNITS: &[&str] = &[
+    "second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "mile", "kilometre",
+    "kilometer", "km", "metre", "meter", "foot", "inch", "pound", "kilogram", "kg", "ton", "tonne", "barrel",
+    "percent", "dollar", "euro", "million", "billion",
+];
+
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+fn word_value(w: &str) -> Option<f64> {
+    let w = w.to_ascii_lowercase();
+    let small = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    ];
+    let tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    if let Some(i) = small.iter().position(|s| *s == w) {
+        return Some(i as f64);
+    }
+    match w.as_str() {
+        "a dozen" => return Some(12.0),
+        "a hundred" => return Some(100.0),
+        "a thousand" => return Some(1e3),
+        "a million" => return Some(1e6),
+        "a billion" => return Some(1e9),
+        _ => {}
+    }
+    let (t, u) = match w.split_once('-') {
+        Some((t, u)) => (t, Some(u)),
+        None => (w.as_str(), None),
+    };
+    let ti = tens.iter().position(|s| *s == t)?;
+    let base = 20.0 + 10.0 * ti as f64;
+    match u {
+        None => Some(base),
+        Some(u) => small.iter().position(|s| *s == u).filter(|&i| (1..10).contains(&i)).map(|i| base + i as f64),
+    }
+}
+
+fn scale_value(s: &str) -> f64 {
+    match s.to_ascii_lowercase().as_str() {
+        "trillion" | "tn" => 1e12,
+        "billion" | "bn" | "billions" => 1e9,
+        "million" | "mn" | "m" | "millions" => 1e6,
+        "thousand" | "k" | "thousands" => 1e3,
+        "hundred" | "hundreds" => 1e2,
+        "dozens" => 12.0,
+        "scores" => 20.0,
+        "tens" => 10.0,
+        _ => 1.0,
+    }
+}
+
+fn is_plural(w: &str) -> bool {
+    let l = w.to_lowercase();
+    IRREGULAR_PLURALS.contains(&l.as_str()) || (l.len() > 2 && l.ends_with('s') && !l.ends_with("ss") && !l.ends_with("us"))
+}
+
+fn prev_word(text: &str, pos: usize) -> &str {
+    let before = text[..pos].trim_end();
+    let start = before.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    &before[start..]
+}
+
+/// The counted noun after `pos`: (unit, byte end of the phrase). Proper-noun modifiers and model
+/// names ("Su-27") are passed over but stay inside the span.
+fn counted_noun(text: &str, pos: usize) -> Option<(String, usize)> {
+    let rest = &text[pos..];
+    // Must be separated from the number by a space (a letter glued to it is a name or code).
+    if !rest.starts_with([' ', '\u{a0}']) {
+        return None;
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut end = pos;
+    let mut skipped = 0;
+    let mut offset = pos;
+    for raw in rest.split_inclusive(|c: char| c.is_whitespace()) {
+        let tok_start = offset;
+        offset += raw.len();
+        let tok = raw.trim_end();
+        if tok.is_empty() {
+            continue;
+        }
+        let core = tok.trim_end_matches(|c: char| ".,;:!?)”’\"'".contains(c));
+        let ends_phrase = core.len() != tok.len() || raw.contains('\n');
+        if core.is_empty() || !core.chars().next().is_some_and(char::is_alphanumeric) {
+            break;
+        }
+        let lower = core.to_lowercase();
+        if STOP.contains(&lower.as_str()) || MONTHS.contains(&lower.trim_end_matches('.')) {
+            break;
+        }
+        let first = core.chars().next().unwrap_or(' ');
+        let has_digit = core.chars().any(|c| c.is_ascii_digit());
+        if first.is_uppercase() || has_digit {
+            // A proper modifier ("Russian troops", "Su-27 fighter jets") only before the noun.
+            if !words.is_empty() || skipped >= 2 || ends_phrase {
+                break;
+            }
+            skipped += 1;
+            continue;
+        }
+        if !core.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
+            break;
+        }
+        words.push(core);
+        end = tok_start + core.len();
+        if is_plural(core) || words.len() == 3 || ends_phrase {
+            break;
+        }
+    }
+    if words.is_empty() {
+        return None;
+    }
+    // Without a plural head, the phrase may run into a verb or adjective: keep the first word.
+    if !words.iter().any(|w| is_plural(w)) && words.len() > 1 {
+        let first = words[0];
+        let first_start = text[pos..].find(first).map_or(pos, |i| pos + i);
+        return Some((first.to_string(), first_start + first.len()));
+    }
+    Some((words.join(" "), end))
+}
+
+fn currency_code(sym: &str) -> &'static str {
+    match sym {
+        "€" => "EUR",
+        "£" => "GBP",
+        _ => "USD",
+    }
+}
+
+fn currency_word(w: &str) -> Option<&'static str> {
+    match w.to_lowercase().as_str() {
+        "dollars" | "dollar" => Some("USD"),
+        "euros" | "euro" => Some("EUR"),
+        "pounds sterling" => Some("GBP"),
+        "roubles" | "rubles" => Some("RUB"),
+        _ => None,
+    }
+}
+
+/// Extends `start` back over a hedge ("about ") right before it.
+fn hedge_start(text: &str, start: usize) -> Option<usize> {
+    HEDGE_BEFORE.find(&text[..start]).map(|m| m.start())
+}
+
+fn find_quantities(text: &str) -> Vec<Quantity> {
+    let mut out: Vec<Quantity> = Vec::new();
+    // Vague counts first: "hundreds of millions of dollars".
+    for c in VAGUE.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let mut value = scale_value(&c["a"]);
+        if let Some(b) = c.name("b") {
+            value *= scale_value(b.as_str());
+        }
+        if let Some((unit, end)) = counted_noun(text, m.end() - 1) {
+            let unit = currency_word(&unit).map(str::to_string).unwrap_or(unit);
+            out.push(Quantity { start: m.start(), end, value, unit: Some(unit), approximate: true });
+        }
+    }
+    for c in NUMBER.captures_iter(text) {
+        let m = c.get(0).expect("match");
+        let num = c.name("num").expect("num");
+        let mut start = if c.name("cur").is_some() { m.start() } else { num.start() };
+        let mut end = m.end();
+        if out.iter().any(|q| q.start < end && start < q.end) {
+            continue;
+        }
+        let num_s = num.as_str();
+        let is_digits = num_s.starts_with(|c: char| c.is_ascii_digit());
+        // Boundaries: no letter, digit, hyphen-name or bracket glued to the number.
+        let before = text[..start].chars().next_back();
+        if let Some(b) = before {
+            if b.is_alphanumeric() || "[/:.#№".contains(b) {
+                continue;
+            }
+            if b == '-' || b == '–' {
+                let bb = text[..start - b.len_utf8()].chars().next_back();
+                if bb.is_some_and(|x| x.is_alphanumeric()) {
+                    continue;
+                }
+            }
+        }
+        let after = &text[end..];
+        let next = after.chars().next();
+        if next.is_some_and(|x| x.is_alphanumeric() || x == ':' || x == '/') {
+            continue;
+        }
+        if is_digits && after.starts_with(|x: char| x == '.' || x == ',') && after[1..].starts_with(|x: char| x.is_ascii_digit()) {
+            continue;
+        }
+        // Names, dates and list items: "Stream 2", "Card 1", "Dec. 7", "7 December".
+        let pw = prev_word(text, start);
+        let pw_core = pw.trim_end_matches(['.', ',']).to_lowercase();
+        if MONTHS.contains(&pw_core.as_str()) {
+            continue;
+        }
+        if c.name("cur").is_none() && is_capitalised_name(text, start, pw) {
+            continue;
+        }
+        let mut value = if is_digits {
+            num_s.replace(',', "").parse::<f64>().unwrap_or(f64::NAN)
+        } else {
+            match word_value(num_s) {
+                Some(v) => v,
+                None => continue,
+            }
+        };
+        if !value.is_finite() {
+            continue;
+        }
+        let scale = c.name("scale").map(|s| s.as_str());
+        // "m"/"k" only glued to digits ("€10m"), never as a spaced word.
+        if let Some(s) = scale {
+            let spaced = c.name("sp").is_some_and(|sp| !sp.as_str().is_empty());
+            if spaced && matches!(s.to_ascii_lowercase().as_str(), "m" | "k" | "bn" | "mn" | "tn") {
+                end = num.end();
+            } else {
+                value *= scale_value(s);
+            }
+        }
+        let currency = c.name("cur").map(|s| currency_code(s.as_str()));
+        let plain_year = is_digits && scale.is_none() && currency.is_none() && num_s.len() == 4 && (1800.0..=2100.0).contains(&value);
+        let mut approximate = false;
+        // "100,000 or so troops"
+        let mut noun_from = end;
+        if text[end..].starts_with(" or so") {
+            noun_from = end + " or so".len();
+            approximate = true;
+        }
+        let rest = &text[noun_from..];
+        let lower_rest = rest.to_lowercase();
+        let unit: Option<String>;
+        if rest.starts_with('%') {
+            end = noun_from + 1;
+            unit = Some("percent".into());
+        } else if let Some(l) = ["percent", "per cent", "percentage points"].iter().find_map(|p| {
+            let pat = format!(" {p}");
+            lower_rest.starts_with(&pat).then_some(pat.len())
+        }) {
+            end = noun_from + l;
+            unit = Some(if l > 10 { "percentage points".into() } else { "percent".into() });
+        } else if let Some(cur) = currency {
+            // "$768bn defence bill": the money is the quantity; what it buys is not its unit.
+            if let Some(x) = lower_rest.strip_prefix(' ').and_then(|r| ["dollars", "euros"].iter().find(|w| r.starts_with(*w))) {
+                end = noun_from + 1 + x.len();
+            }
+            unit = Some(cur.into());
+        } else if let Some(h) = hyphen_unit(text, end) {
+            // "50-minute phone call", "two-hour summit", "eight-year conflict"
+            end = h.1;
+            unit = Some(h.0);
+        } else if let Some((u, e)) = counted_noun(text, noun_from) {
+            // A year-like number counts only a plural noun right after it ("2000 troops"), never
+            // "the 2015 Minsk agreements" or "Russia's 2014 invasion".
+            if plain_year {
+                let adjacent = text[noun_from..].trim_start().starts_with(u.as_str());
+                let determiner = pw_core == "the" || pw.ends_with("’s") || pw.ends_with("'s");
+                if !adjacent || determiner || !is_plural(u.split(' ').next_back().unwrap_or("")) {
+                    continue;
+                }
+            }
+            if value == 1.0 && !is_digits && !MEASURE_UNITS.contains(&u.trim_end_matches('s')) {
+                continue;
+            }
+            // More than one of something is a plural noun; a singular word after "two" is a verb
+            // or adjective ("the two agreed", "the two last spoke"), unless it is a measure or an
+            // abbreviation ("5 km").
+            let head = u.split(' ').next_back().unwrap_or("");
+            if value != 1.0 && !is_plural(head) && !MEASURE_UNITS.contains(&head) && head.chars().count() > 3 {
+                continue;
+            }
+            end = e;
+            unit = Some(currency_word(&u).map(str::to_string).unwrap_or(u));
+        } else {
+            continue;
+        }
+        if plain_year && unit.as_deref() != Some("percent") && hyphen_unit(text, m.end()).is_some() {
+            continue;
+        }
+        if let Some(h) = hedge_start(text, start) {
+            start = h;
+            approximate = true;
+        }
+        if out.iter().any(|q| q.start < end && start < q.end) {
+            continue;
+        }
+        out.push(Quantity { start, end, value, unit, approximate });
+    }
+    out.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
+    out
+}
+
+/// "-minute" right after a number: (unit, byte end).
+fn hyphen_unit(text: &str, pos: usize) -> Option<(String, usize)> {
+    let rest = text[pos..].strip_prefix('-')?;
+    let len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+    let w = &rest[..len];
+    if w.is_empty() || !w.chars().all(|c| c.is_lowercase()) {
+        return None;
+    }
+    Some((w.to_string(), pos + 1 + len))
+}
+
+/// A capitalised word right before the number that is not a sentence start and not a possessive
+/// ("Stream 2", "Card 1", "Boeing 747") makes the number part of a name.
+fn is_capitalised_name(text: &str, start: usize, pw: &str) -> bool {
+    if !pw.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    if pw.ends_with("’s") || pw.ends_with("'s") || pw.ends_with(['.', ',', ':', ';', '"', '“', '—']) {
+        return false;
+    }
+    if HEDGE_BEFORE.is_match(&text[..start]) {
+        return false;
+    }
+    // Sentence-initial capital ("In 2014", "About 100"): the word before it ends a sentence.
+    let pw_start = text[..start].trim_end().len() - pw.len();
+    let before = text[..pw_start].trim_end();
+    !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', '“', '"', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Vec<(String, f64, Option<String>, bool)> {
+        find_quantities(text).into_iter().map(|x| (text[x.start..x.end].to_string(), x.value, x.unit, x.approximate)).collect()
+    }
+
+    fn one(text: &str) -> (String, f64, Option<String>, bool) {
+        let v = q(text);
+        assert_eq!(v.len(), 1, "{text}: {v:?}");
+        v.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn counts_with_nouns() {
+        assert_eq!(one("Russia has massed 175,000 troops."), ("175,000 troops".into(), 175000.0, Some("troops".into()), false));
+        assert_eq!(one("claimed an estimated 14,000 lives in the conflict"), ("an estimated 14,000 lives".into(), 14000.0, Some("lives".into()), true));
+        assert_eq!(one("fly bombers just 12 miles from Russia"), ("12 miles".into(), 12.0, Some("miles".into()), false));
+        assert_eq!(one("spoke for 50 minutes about"), ("50 minutes".into(), 50.0, Some("minutes".into()), false));
+    }
+
+    #[test]
+    fn hedges_are_approximate_and_inside_the_span() {
+        assert_eq!(one("where Russia has massed about 100,000 troops."), ("about 100,000 troops".into(), 100000.0, Some("troops".into()), true));
+        assert_eq!(one("He has massed 100,000 or so troops on the border"), ("100,000 or so troops".into(), 100000.0, Some("troops".into()), true));
+        assert_eq!(one("involving up to 175,000 troops"), ("up to 175,000 troops".into(), 175000.0, Some("troops".into()), true));
+    }
+
+    #[test]
+    fn hyphen_compounds_and_words() {
+        assert_eq!(one("A 50-minute phone call that"), ("50-minute".into(), 50.0, Some("minute".into()), false));
+        assert_eq!(one("following the two-hour summit"), ("two-hour".into(), 2.0, Some("hour".into()), false));
+        assert_eq!(one("Russia scrambled two Su-27 fighter jets to shadow"), ("two Su-27 fighter jets".into(), 2.0, Some("fighter jets".into()), false));
+    }
+
+    #[test]
+    fn money_and_percent() {
+        assert_eq!(one("raced to pass a $768bn defence policy bill"), ("$768bn".into(), 768e9, Some("USD".into()), false));
+        assert_eq!(one("a $1.5 billion loan"), ("$1.5 billion".into(), 1.5e9, Some("USD".into()), false));
+        assert_eq!(one("has provided hundreds of millions of dollars in aid"), ("hundreds of millions of dollars".into(), 1e8, Some("USD".into()), true));
+        assert_eq!(one("but 90 percent of them"), ("90 percent".into(), 90.0, Some("percent".into()), false));
+        assert_eq!(one("rose 4.5% in"), ("4.5%".into(), 4.5, Some("percent".into()), false));
+        assert_eq!(one("amassed tens of thousands of troops near"), ("tens of thousands of troops".into(), 1e4, Some("troops".into()), true));
+    }
+
+    #[test]
+    fn must_not_fire() {
+        for t in [
+            "simmering since 2014, when",
+            "Russia’s 2014 invasion of Crimea",
+            "the 2015 Minsk agreements",
+            "talks that will begin in Geneva on Jan. 10, and then",
+            "the December 7 summit between",
+            "the call began at 3:35 p.m. EST and",
+            "Card 1 of 5",
+            "one of the few leaders",
+            "the Nord Stream 2 gas pipeline",
+            "an Air Force JSTARS E-8C plane",
+            "information security[1], both",
+            "in the 2014-2015 period",
+            "Copyright 2021 Associated press.",
+            "at 10 a.m. on Monday",
+            "on 7 December the leaders met",
+            "a Su-27 jet",
+            "",
+            "the 1990s were",
+            "the two agreed to meet",
+            "when the two last spoke",
+        ] {
+            assert!(q(t).is_empty(), "{t}: {:?}", q(t));
+        }
+    }
+
+    fn tagged(text: &str) -> Vec<QuantityRow> {
+        let source = pipeline::SourceInfo {
+            path: "corpus/article.txt".into(),
+            format: pipeline::SourceFormat::Text,
+            sha256: String::new(),
+            bytes: text.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        };
+        let meta = pipeline::Metadata { published: Some("2021-12-30".into()), ..Default::default() };
+        let mut doc = Document::new("d".into(), source, text.to_string(), meta);
+        QuantityTagger::new().apply(&mut doc, &CorpusKnowledge::default()).unwrap();
+        doc.check_spans().unwrap();
+        doc.quantities
+    }
+
+    fn row<'a>(rows: &'a [QuantityRow], text: &str) -> &'a QuantityRow {
+        rows.iter().find(|r| r.text == text).unwrap_or_else(|| panic!("{text:?} not in {:?}", rows.iter().map(|r| &r.text).collect::<Vec<_>>()))
+    }
+
+    #[test]
+    fn corpus_articles() {
+        let nyt = tagged(include_str!("../../../corpus/001_eff779026592d293.txt"));
+        let r = row(&nyt, "about 100,000 troops");
+        assert_eq!((r.value, r.unit.as_deref(), r.approximate), (100000.0, Some("troops"), true));
+        assert!(row(&nyt, "100,000 or so troops").approximate);
+        assert_eq!(row(&nyt, "50-minute").unit.as_deref(), Some("minute"));
+        let r = row(&nyt, "hundreds of millions of dollars");
+        assert_eq!((r.value, r.unit.as_deref(), r.approximate), (1e8, Some("USD"), true));
+        // Years, dates, list numbering: no rows.
+        assert!(nyt.iter().all(|r| !r.text.contains("2014") && !r.text.contains("Jan") && !r.text.contains("Dec") && !r.text.contains("of 5") && r.text != "1"), "{nyt:?}");
+
+        let wapo = tagged(include_str!("../../../corpus/000_7af196de5e79098c.txt"));
+        let r = row(&wapo, "two Su-27 fighter jets");
+        assert_eq!((r.value, r.unit.as_deref()), (2.0, Some("fighter jets")));
+        assert_eq!(row(&wapo, "an estimated 14,000 lives").value, 14000.0);
+        assert!(wapo.iter().all(|r| !r.text.contains("2021")), "{wapo:?}");
+
+        let wapo2 = tagged(include_str!("../../../corpus/003_da8470f8a25eae5a.txt"));
+        assert!(row(&wapo2, "up to 175,000 troops").approximate);
+        assert_eq!(row(&wapo2, "12 miles").unit.as_deref(), Some("miles"));
+
+        let bne = tagged(include_str!("../../../corpus/004_e9d4a3ba796d143f.txt"));
+        let r = row(&bne, "$768bn");
+        assert_eq!((r.value, r.unit.as_deref(), r.approximate), (768e9, Some("USD"), false));
+        assert!(bne.iter().all(|r| !r.text.contains("December") && !r.text.contains("Stream")), "{bne:?}");
+    }
+
+    #[test]
+    fn no_panic_on_odd_text() {
+        for t in ["€", "$", "1", "１２ 😀 ①", "— 5", "5-", "$5bn", "5 Кремль troops", "3,000,000,000,000,000,000,000,000,000 men"] {
+            let _ = q(t);
+        }
+    }
+}
