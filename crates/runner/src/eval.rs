@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use pipeline::eval::EvalReport;
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -49,13 +50,27 @@ pub enum TrainCommand {
 }
 
 pub fn eval(cmd: EvalCommand, _threads: Option<usize>) -> Result<()> {
-    match cmd {
-        EvalCommand::Ner { .. } | EvalCommand::Dates { .. } | EvalCommand::Quotes { .. } | EvalCommand::Extract { .. } => {
-            bail!("this evaluation is not built yet")
-        }
-    }
+    let report = match cmd {
+        EvalCommand::Dates { timeml } => annotate::dates::eval::eval_timeml(&timeml)
+            .with_context(|| format!("eval dates on {}", timeml.display()))?,
+        EvalCommand::Quotes { polnear } => annotate::quotes::eval::eval_polnear(&polnear, None)
+            .with_context(|| format!("eval quotes on {}", polnear.display()))?,
+        EvalCommand::Ner { .. } | EvalCommand::Extract { .. } => bail!("this evaluation is not built yet"),
+    };
+    print_report(&report)
 }
 
+/// A readable block of figures, then the one-line JSON object that scripts read.
+fn print_report(report: &EvalReport) -> Result<()> {
+    println!("precision {:.4}  recall {:.4}  f1 {:.4}  ({:.1}s)", report.precision, report.recall, report.f1, report.seconds);
+    for (k, v) in &report.extra {
+        if !v.is_object() && !v.is_array() {
+            println!("  {k}: {v}");
+        }
+    }
+    println!("{}", serde_json::to_string(report)?);
+    Ok(())
+}
 pub fn train(cmd: TrainCommand) -> Result<()> {
     match cmd {
         TrainCommand::Ner { .. } => bail!("training is not built yet"),
