@@ -388,6 +388,20 @@ fn fits(p: NaiveDate, ev: &DateEvidence, level: u8) -> bool {
     true
 }
 
+/// The weekday that fits the weekday mentions best, when exactly one does.
+pub fn best_weekday(mentions: &[WeekdayMention]) -> Option<Weekday> {
+    if mentions.is_empty() {
+        return None;
+    }
+    // 2001-01-01 was a Monday; any week will do.
+    let week: Vec<NaiveDate> = NaiveDate::from_ymd_opt(2001, 1, 1)?.iter_days().take(7).collect();
+    let costs: Vec<i64> = week.iter().map(|p| mentions.iter().map(|w| weekday_cost(*p, w)).sum()).collect();
+    let best = *costs.iter().min()?;
+    let mut at = week.iter().zip(&costs).filter(|(_, c)| **c == best).map(|(d, _)| d.weekday());
+    let first = at.next();
+    if at.next().is_some() { None } else { first }
+}
+
 /// Infers the publication day from the evidence (see the module comment).
 pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
     // Candidate days.
@@ -408,7 +422,9 @@ pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
     } else if let Some(latest) = full.iter().max() {
         (*latest - Duration::days(400), *latest + Duration::days(400))
     } else {
-        return PublicationEstimate::unknown("no year in the text: neither a full date nor a copyright year");
+        let mut e = PublicationEstimate::unknown("no year in the text: neither a full date nor a copyright year");
+        e.weekday = best_weekday(&ev.weekdays);
+        return e;
     };
     let days: Vec<NaiveDate> = lo.iter_days().take_while(|d| *d <= hi).take(800).collect();
 
