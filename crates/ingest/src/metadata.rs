@@ -13,6 +13,7 @@
 //!   date in its URL) is `Explicit`; otherwise `dates::infer` reasons from weekday mentions,
 //!   caption dates and dated events (see that module).
 
+pub mod collection;
 pub mod dates;
 pub mod names;
 pub mod outlets;
@@ -61,6 +62,14 @@ pub fn estimate_publication(raw: &str, hints: &MetadataHints) -> PublicationEsti
     read(raw, hints).estimate
 }
 
+/// Like [`from_text_with_hints`], plus the compact date summary the collection pass
+/// ([`collection::date_collection`]) needs to date articles whose own text cannot.
+pub fn from_text_with_summary(raw: &str, hints: &MetadataHints) -> (Metadata, collection::DateSummary) {
+    let r = read(raw, hints);
+    let summary = collection::DateSummary::new(r.estimate, r.evidence);
+    (r.meta, summary)
+}
+
 /// Lines longer than this are body text, never metadata (and keep regexes cheap on huge lines).
 const MAX_META_LINE: usize = 400;
 /// Only this many non-blank lines at the top are searched for masthead, title and byline.
@@ -94,6 +103,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 struct Reading {
     meta: Metadata,
     estimate: PublicationEstimate,
+    evidence: dates::DateEvidence,
 }
 
 /// One line's recognised role, before it becomes a `LineRole`.
@@ -375,21 +385,22 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
         meta.authors = hints.authors.clone();
     }
 
-    // Publication date.
+    // Publication date. The evidence is gathered even when a line states the date, because the
+    // collection pass (see `collection`) uses dated articles to date the events they mention.
+    let mut ev = dates::DateEvidence { publication_year: copyright_year.or(hints.year), ..Default::default() };
+    for &i in &nonblank {
+        let kind = roles.get(&i).map(|r| r.kind);
+        // Metadata lines say nothing about the story's days; captions date photos.
+        if matches!(kind, Some(BlockKind::Masthead | BlockKind::Source | BlockKind::Copyright | BlockKind::Credit | BlockKind::Byline)) {
+            continue;
+        }
+        dates::mentions_in_line(lines[i], kind == Some(BlockKind::Caption), &mut ev);
+    }
     let estimate = if let Some(d) = hints.published.as_deref().and_then(parse_iso_prefix) {
         PublicationEstimate { date: Some(d), basis: PublishedBasis::Metadata, tied: 1, weekday: None, note: "page metadata".into() }
     } else if let Some((d, rule)) = explicit {
         PublicationEstimate { date: Some(d), basis: PublishedBasis::Explicit, tied: 1, weekday: None, note: rule.into() }
     } else {
-        let mut ev = dates::DateEvidence { publication_year: copyright_year.or(hints.year), ..Default::default() };
-        for &i in &nonblank {
-            let kind = roles.get(&i).map(|r| r.kind);
-            // Metadata lines say nothing about the story's days; captions date photos.
-            if matches!(kind, Some(BlockKind::Masthead | BlockKind::Source | BlockKind::Copyright | BlockKind::Credit | BlockKind::Byline)) {
-                continue;
-            }
-            dates::mentions_in_line(lines[i], kind == Some(BlockKind::Caption), &mut ev.dated, &mut ev.weekdays);
-        }
         dates::infer(&ev)
     };
     meta.published = estimate.date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()));
@@ -398,7 +409,7 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
         .into_iter()
         .map(|(line, r)| LineRole { line, kind: r.kind, rule: r.rule.to_string() })
         .collect();
-    Reading { meta, estimate }
+    Reading { meta, estimate, evidence: ev }
 }
 
 #[cfg(test)]

@@ -268,18 +268,63 @@ pub struct DatedMention {
 /// Holidays and the like that contain a weekday name but do not point at a day of the week.
 const WEEKDAY_COMPOUNDS: &[&str] = &["Black", "Good", "Super", "Ash", "Easter", "Palm", "Bloody", "Cyber", "Holy", "Maundy", "Shrove", "Giving"];
 
-/// Date and weekday mentions of one line (`caption` says whether the line is a photo caption).
-pub fn mentions_in_line(line: &str, caption: bool, dated: &mut Vec<DatedMention>, weekdays: &mut Vec<WeekdayMention>) {
+/// The sentence a mention sits in, reduced to what links it to the same event told elsewhere:
+/// its capitalised names and whether it speaks of a meeting (call, talks, summit, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentionContext {
+    /// Lower-cased capitalised words of the sentence, sorted, without months, weekdays and
+    /// function words.
+    pub names: Vec<String>,
+    pub meeting: bool,
+}
+
+const NAME_STOP: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "but", "and", "or", "if", "as", "for", "of", "to", "with",
+    "after", "before", "during", "while", "when", "still", "yet", "so", "this", "that", "it", "he",
+    "she", "they", "we", "i", "mr", "mrs", "ms", "dr", "president", "presidents", "prime",
+    "minister", "secretary", "gen", "last", "next", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday",
+];
+const MEETING_WORDS: &[&str] = &[
+    "call", "calls", "called", "phone", "talks", "talk", "talked", "summit", "meeting", "meet",
+    "met", "videoconference", "video", "conversation", "spoke", "speak", "speaks", "negotiations",
+];
+
+fn context_of(sentence: &str) -> MentionContext {
+    let mut names: Vec<String> = Vec::new();
+    let mut meeting = false;
+    for (_, w) in words(sentence) {
+        let lw = w.to_lowercase();
+        let lw = lw.trim_end_matches("'s").trim_end_matches("’s").to_string();
+        if MEETING_WORDS.contains(&lw.as_str()) {
+            meeting = true;
+        }
+        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw.as_str()) {
+            names.push(lw);
+        }
+    }
+    names.sort();
+    names.dedup();
+    MentionContext { names, meeting }
+}
+
+/// Adds the date and weekday mentions of one line to `ev` (`caption`: the line is a photo
+/// caption, whose dates are the photo's and whose weekdays are not the story's).
+pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
     for (s, e) in sentence_ranges(line) {
         let sent = &line[s..e];
+        let mut ctx: Option<MentionContext> = None;
         for d in find_dates(sent) {
-            if dated.len() < MAX_MENTIONS {
+            if ev.dated.len() < MAX_MENTIONS {
                 let tense = tense_at(sent, d.start, d.end);
-                dated.push(DatedMention { month: d.month, day: d.day, year: d.year, tense, in_caption: caption });
+                ev.dated.push(DatedMention { month: d.month, day: d.day, year: d.year, tense, in_caption: caption });
+                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
             }
         }
         if caption {
-            continue; // a caption's weekday is the photo's, not the story's
+            continue;
         }
         for c in WEEKDAY.captures_iter(sent) {
             let m = c.get(0).unwrap();
@@ -296,8 +341,9 @@ pub fn mentions_in_line(line: &str, caption: bool, dated: &mut Vec<DatedMention>
                 "Saturday" => Weekday::Sat,
                 _ => Weekday::Sun,
             };
-            if weekdays.len() < MAX_MENTIONS {
-                weekdays.push(WeekdayMention { weekday, tense: tense_at(sent, m.start(), m.end()) });
+            if ev.weekdays.len() < MAX_MENTIONS {
+                ev.weekdays.push(WeekdayMention { weekday, tense: tense_at(sent, m.start(), m.end()) });
+                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
             }
         }
     }
@@ -329,6 +375,10 @@ pub struct DateEvidence {
     pub weekdays: Vec<WeekdayMention>,
     /// Years the text gives for its own publication (copyright line) or a caller knows.
     pub publication_year: Option<i32>,
+    /// Sentence context of each `dated` / `weekdays` entry (same order), for linking the same
+    /// event across articles.
+    pub dated_ctx: Vec<MentionContext>,
+    pub weekday_ctx: Vec<MentionContext>,
 }
 
 fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
@@ -336,7 +386,7 @@ fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
 }
 
 /// Weekday distance: past mentions count days back from `p`, future ones days ahead.
-fn weekday_cost(p: NaiveDate, w: &WeekdayMention) -> i64 {
+pub(crate) fn weekday_cost(p: NaiveDate, w: &WeekdayMention) -> i64 {
     let pn = p.weekday().num_days_from_monday() as i64;
     let wn = w.weekday.num_days_from_monday() as i64;
     let back = (pn - wn).rem_euclid(7);
@@ -349,7 +399,7 @@ fn weekday_cost(p: NaiveDate, w: &WeekdayMention) -> i64 {
 }
 
 /// The occurrence of month/day a mention refers to, seen from publication day `p`.
-fn resolve(p: NaiveDate, m: &DatedMention) -> Option<NaiveDate> {
+pub(crate) fn resolve(p: NaiveDate, m: &DatedMention) -> Option<NaiveDate> {
     if let Some(y) = m.year {
         return NaiveDate::from_ymd_opt(y, m.month, m.day);
     }
@@ -362,7 +412,7 @@ fn resolve(p: NaiveDate, m: &DatedMention) -> Option<NaiveDate> {
 }
 
 /// Constraint levels: 0 = all, 1 = without the news-style week gap, 2 = also without tense order.
-fn fits(p: NaiveDate, ev: &DateEvidence, level: u8) -> bool {
+pub(crate) fn fits(p: NaiveDate, ev: &DateEvidence, level: u8) -> bool {
     for m in &ev.dated {
         let Some(d) = resolve(p, m) else { return false };
         let gap = days_between(d, p); // > 0: the date is before publication
@@ -561,6 +611,7 @@ mod tests {
                 WeekdayMention { weekday: Weekday::Thu, tense: Tense::Future },
             ],
             publication_year: None,
+            ..Default::default()
         };
         let e = infer(&ev);
         assert_eq!(e.date, Some(ymd(2021, 12, 8)));
@@ -585,6 +636,7 @@ mod tests {
             dated: vec![DatedMention { month: 1, day: 10, year: None, tense: Tense::Future, in_caption: false }],
             weekdays: vec![WeekdayMention { weekday: Weekday::Thu, tense: Tense::Past }],
             publication_year: None,
+            ..Default::default()
         };
         let e = infer(&ev);
         assert_eq!(e.date, None);
@@ -616,6 +668,7 @@ mod tests {
                 WeekdayMention { weekday: Weekday::Sun, tense: Tense::Future },
             ],
             publication_year: None,
+            ..Default::default()
         };
         let e = infer(&ev);
         let d = e.date.expect("a best guess");
