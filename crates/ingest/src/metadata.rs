@@ -92,10 +92,11 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<what>(?i:published|updated|posted|first published|last updated|date))?\s*(?:on|:)?\s*(?P<rest>.+)$").unwrap()
 });
-/// "MOSCOW —", "WILMINGTON, Del. (AP) –", "NEW YORK (AP) —", "MOSCOW, Dec 8 (Reuters) -".
+/// "MOSCOW —", "WILMINGTON, Del. (AP) –", "NEW YORK (AP) —", "MOSCOW, Dec 8 (Reuters) -", and the
+/// older wire form "NAIROBI, Kenya (AP) _".
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<place>[\p{Lu}][\p{Lu}.'’-]+(?:\s[\p{Lu}][\p{Lu}.'’-]*){0,3}(?:,\s+[\p{Lu}][\p{L}.'’-]*(?:\s[\p{Lu}][\p{L}.'’-]*){0,2})?)(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s*(?:\((?P<agency>[\p{L}][\p{L} .&-]{0,30})\))?\s*(?:—|–|--|-)\s+\S",
+        r"^(?P<place>[\p{Lu}][\p{Lu}.'’-]+(?:\s[\p{Lu}][\p{Lu}.'’-]*){0,3}(?:,\s+[\p{Lu}][\p{L}.'’-]*(?:\s[\p{Lu}][\p{L}.'’-]*){0,2})?)(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s*(?:\((?P<agency>[\p{L}][\p{L} .&-]{0,30})\))?\s*(?:—|–|--|-|_)(?:\s+\S|\s*$)",
     )
     .unwrap()
 });
@@ -414,3 +415,5 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod eval;

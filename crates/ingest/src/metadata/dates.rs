@@ -29,8 +29,9 @@ use regex::Regex;
 pub const MAX_TIED: usize = 5;
 /// Mentions used at most, so huge texts stay cheap.
 const MAX_MENTIONS: usize = 200;
-/// A yearless month-day date in running text refers to the occurrence within this many days.
-const YEARLESS_REACH: i64 = 183;
+/// A yearless month-day date may point into the previous or next year only this close to
+/// publication ("Jan. 10" talks seen from late December).
+const CROSS_YEAR_REACH: i64 = 120;
 
 const MONTHS: &str = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 
@@ -192,21 +193,32 @@ fn cue(word: &str) -> Option<Tense> {
     None
 }
 
+fn is_reporting_verb(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "said" | "says" | "told" | "added" | "reported" | "announced" | "stated" | "noted" | "explained" | "wrote" | "according"
+    )
+}
+
 /// Tense of the mention at bytes `start..end` of `sentence`: the nearest cue word within twelve
-/// words before or four after (a cue after the mention counts one word farther).
+/// words before or eight after (a cue after the mention counts one word farther).
 pub fn tense_at(sentence: &str, start: usize, end: usize) -> Tense {
     let ws = words(sentence);
     let before: Vec<&str> = ws.iter().filter(|(p, _)| *p < start).map(|(_, w)| *w).collect();
     let after: Vec<&str> = ws.iter().filter(|(p, _)| *p >= end).map(|(_, w)| *w).collect();
     let mut best: Option<(usize, Tense)> = None;
+    // A reporting verb ("said", "told") dates the saying: it marks the tense of a mention right
+    // next to it ("said Monday", "told reporters on Monday") but not of one farther on ("said it
+    // is calling for the redemption on Dec. 7").
+    let usable = |w: &str, dist: usize| cue(w).filter(|_| dist <= 3 || !is_reporting_verb(w));
     for (i, w) in before.iter().rev().take(12).enumerate() {
-        if let Some(t) = cue(w) {
+        if let Some(t) = usable(w, i + 1) {
             best = Some((i + 1, t));
             break;
         }
     }
-    for (i, w) in after.iter().take(4).enumerate() {
-        if let Some(t) = cue(w) {
+    for (i, w) in after.iter().take(8).enumerate() {
+        if let Some(t) = usable(w, i + 1) {
             let d = i + 2;
             if best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, t));
@@ -329,7 +341,8 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
         for c in WEEKDAY.captures_iter(sent) {
             let m = c.get(0).unwrap();
             let prev = words(&sent[..m.start()]).last().map(|(_, w)| *w).unwrap_or("");
-            if WEEKDAY_COMPOUNDS.contains(&prev) {
+            // "Black Friday" is a holiday; "each Thursday", "every Monday" recur.
+            if WEEKDAY_COMPOUNDS.contains(&prev) || matches!(prev.to_lowercase().as_str(), "each" | "every") {
                 continue;
             }
             let weekday = match &c["wd"] {
@@ -398,20 +411,28 @@ pub(crate) fn weekday_cost(p: NaiveDate, w: &WeekdayMention) -> i64 {
     }
 }
 
-/// The occurrence of month/day a mention refers to, seen from publication day `p`.
+/// The occurrence of month/day a mention refers to, seen from publication day `p`. News
+/// style leaves the year off dates of the current year, so the occurrence in `p`'s year is
+/// meant unless it lies on the wrong side of `p` (a past event in December seen from January):
+/// then the one in the year before (past) or after (future). Mentions of unknown tense keep
+/// the occurrence in `p`'s year.
 pub(crate) fn resolve(p: NaiveDate, m: &DatedMention) -> Option<NaiveDate> {
     if let Some(y) = m.year {
         return NaiveDate::from_ymd_opt(y, m.month, m.day);
     }
-    let occ = |y: i32| NaiveDate::from_ymd_opt(y, m.month, m.day);
-    let cands: Vec<NaiveDate> = (p.year() - 1..=p.year() + 1).filter_map(occ).collect();
-    match (m.tense, m.in_caption) {
-        (_, true) | (Tense::Past | Tense::Unknown, _) => cands.into_iter().filter(|d| *d <= p).max(),
-        (Tense::Future, _) => cands.into_iter().filter(|d| *d >= p).min(),
+    let same = NaiveDate::from_ymd_opt(p.year(), m.month, m.day);
+    if m.tense == Tense::Unknown && !m.in_caption && same.is_some() {
+        return same;
+    }
+    let past = m.in_caption || m.tense == Tense::Past;
+    match same {
+        Some(d) if (past && d <= p) || (!past && d >= p) => Some(d),
+        _ => NaiveDate::from_ymd_opt(p.year() + if past { -1 } else { 1 }, m.month, m.day),
     }
 }
 
-/// Constraint levels: 0 = all, 1 = without the news-style week gap, 2 = also without tense order.
+/// Constraint levels: 0 = all; 1 = without the news-style week gap. Mentions of unknown tense
+/// are not ordered against publication.
 pub(crate) fn fits(p: NaiveDate, ev: &DateEvidence, level: u8) -> bool {
     for m in &ev.dated {
         let Some(d) = resolve(p, m) else { return false };
@@ -422,14 +443,14 @@ pub(crate) fn fits(p: NaiveDate, ev: &DateEvidence, level: u8) -> bool {
             }
             continue;
         }
-        if level < 2 {
-            let ok_order = match m.tense {
-                Tense::Future => gap <= 0,
-                _ => gap >= 0,
-            };
-            if !ok_order || (gap.abs() > YEARLESS_REACH && m.year.is_none()) {
-                return false;
-            }
+        let ok_order = match m.tense {
+            Tense::Future => gap <= 0,
+            Tense::Past => gap >= 0,
+            Tense::Unknown => true,
+        };
+        let other_year = m.year.is_none() && d.year() != p.year();
+        if !ok_order || (other_year && gap.abs() > CROSS_YEAR_REACH) {
+            return false;
         }
         if level < 1 && gap.abs() < 7 {
             return false;
@@ -481,7 +502,7 @@ pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
     // Constraint tiers: relax the news-style gap, then tense order, before giving up.
     let mut level = 0u8;
     let mut fitting: Vec<NaiveDate> = Vec::new();
-    while level <= 2 {
+    while level <= 1 {
         fitting = days.iter().copied().filter(|p| fits(*p, ev, level)).collect();
         if !fitting.is_empty() {
             break;
@@ -489,7 +510,9 @@ pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
         level += 1;
     }
     if fitting.is_empty() {
-        return PublicationEstimate::unknown("the dated mentions contradict each other");
+        let mut e = PublicationEstimate::unknown("the dated mentions contradict each other or the year");
+        e.weekday = best_weekday(&ev.weekdays);
+        return e;
     }
 
     // Best weekday fit.
@@ -498,11 +521,7 @@ pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
     let tied: Vec<NaiveDate> = fitting.iter().copied().filter(|p| cost(p) == best).collect();
     let weekday = if ev.weekdays.is_empty() { None } else { tied.first().map(|d| d.weekday()) };
     let n = tied.len();
-    let relaxed = match level {
-        0 => "",
-        1 => "; dated mentions within a week of it (news-style gap relaxed)",
-        _ => "; tense order of dated mentions relaxed",
-    };
+    let relaxed = if level == 0 { "" } else { "; news-style week gap relaxed" };
 
     let has_caption = !captions.is_empty() || ev.dated.iter().any(|m| m.in_caption);
     let futures: Vec<&DatedMention> = ev.dated.iter().filter(|m| !m.in_caption && m.tense == Tense::Future).collect();

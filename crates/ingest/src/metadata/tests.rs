@@ -248,3 +248,18 @@ fn deterministic() {
         assert_eq!(from_text(t), from_text(t));
     }
 }
+
+#[test]
+#[ignore = "debug aid"]
+fn debug_evidence() {
+    let extra = std::env::var("META_DEBUG_FILE").ok().and_then(|p| std::fs::read_to_string(p).ok());
+    let year = std::env::var("META_DEBUG_YEAR").ok().and_then(|y| y.parse().ok());
+    let texts: Vec<&str> = match &extra {
+        Some(t) => vec![t.as_str()],
+        None => vec![WAPO_000, NYT_001, AP_002, WAPO_003],
+    };
+    for t in texts {
+        let r = read(t, &MetadataHints { year, ..Default::default() });
+        println!("{:?}\n{:?}\n{:?}\n", r.evidence.dated, r.evidence.weekdays, r.estimate);
+    }
+}
