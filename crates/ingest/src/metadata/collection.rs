@@ -1,0 +1,254 @@
+//! Collection-level dating: dates articles whose own text cannot be dated, from what the
+//! other articles of the same collection say.
+//!
+//! A story that says "during their video meeting Tuesday" and never prints a year cannot be
+//! dated alone. When another article of the collection dates the same event (its "Dec. 7
+//! video call", or "Tuesday's Biden-Putin talks" in a story published Wednesday Dec. 8, 2021),
+//! the weekday mention can be tied to that day, and the publication day follows from the
+//! story's weekday mentions. Two mentions are taken to be the same event when they fall on the
+//! same weekday, both speak of a meeting (call, talks, summit, ...), and their sentences share
+//! at least two names. Failing that, when every dated article of the collection is from one
+//! year, that year is lent to the undated article and the single-article inference is re-run.
+//!
+//! Works on compact per-article summaries (`DateSummary`), never on the texts.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use pipeline::PublishedBasis;
+
+use super::dates::{self, DateEvidence, MentionContext, PublicationEstimate, Tense};
+
+/// Shared names two sentences need before they are taken to tell the same event.
+const MIN_SHARED_NAMES: usize = 2;
+
+/// What the collection pass needs of one article.
+#[derive(Debug, Clone)]
+pub struct DateSummary {
+    pub estimate: PublicationEstimate,
+    evidence: DateEvidence,
+}
+
+/// A publication date found for an article through the rest of its collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionDate {
+    /// ISO date (YYYY-MM-DD).
+    pub published: String,
+    pub basis: PublishedBasis,
+    pub note: String,
+}
+
+/// An event one dated article pins to a day.
+struct DatedEvent<'a> {
+    date: NaiveDate,
+    ctx: &'a MentionContext,
+    source: usize,
+}
+
+impl DateSummary {
+    pub fn new(estimate: PublicationEstimate, evidence: DateEvidence) -> Self {
+        DateSummary { estimate, evidence }
+    }
+
+    /// The publication date the article's own text gave, if any.
+    pub fn published(&self) -> Option<NaiveDate> {
+        self.estimate.date
+    }
+
+    /// Meeting events this article dates, seen from its publication day.
+    fn events(&self, source: usize) -> Vec<DatedEvent<'_>> {
+        let Some(p) = self.estimate.date else { return Vec::new() };
+        let ev = &self.evidence;
+        let mut out = Vec::new();
+        for (w, ctx) in ev.weekdays.iter().zip(&ev.weekday_ctx) {
+            if !ctx.meeting {
+                continue;
+            }
+            let pn = p.weekday().num_days_from_monday() as i64;
+            let wn = w.weekday.num_days_from_monday() as i64;
+            let date = match w.tense {
+                Tense::Past => p - Duration::days((pn - wn).rem_euclid(7)),
+                Tense::Future => p + Duration::days((wn - pn).rem_euclid(7)),
+                Tense::Unknown => continue,
+            };
+            out.push(DatedEvent { date, ctx, source });
+        }
+        for (m, ctx) in ev.dated.iter().zip(&ev.dated_ctx) {
+            if m.in_caption || !ctx.meeting {
+                continue;
+            }
+            if let Some(date) = dates::resolve(p, m) {
+                out.push(DatedEvent { date, ctx, source });
+            }
+        }
+        out
+    }
+}
+
+fn shared_names(a: &MentionContext, b: &MentionContext) -> usize {
+    // Both lists are sorted and deduplicated.
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.names.len() && j < b.names.len() {
+        match a.names[i].cmp(&b.names[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn iso(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// Dates what the collection can for each article its own text left undated (None for the
+/// others and for those the collection cannot date either). Output is in input order.
+pub fn date_collection(summaries: &[DateSummary]) -> Vec<Option<CollectionDate>> {
+    let events: Vec<DatedEvent> = summaries.iter().enumerate().flat_map(|(i, s)| s.events(i)).collect();
+    let mut years: Vec<i32> = summaries.iter().filter_map(|s| s.published()).map(|d| d.year()).collect();
+    years.sort();
+    years.dedup();
+    let single_year = if years.len() == 1 { Some(years[0]) } else { None };
+
+    summaries
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            if s.published().is_some() {
+                return None;
+            }
+            by_shared_event(k, s, &events).or_else(|| by_collection_year(s, single_year))
+        })
+        .collect()
+}
+
+/// Ties the article's weekday mentions to events other articles date; the publication day
+/// most mentions agree on wins, then the one its weekday mentions fit best.
+fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent]) -> Option<CollectionDate> {
+    let ev = &s.evidence;
+    // (candidate day, mention index, source article)
+    let mut support: Vec<(NaiveDate, usize, usize)> = Vec::new();
+    for (mi, (w, ctx)) in ev.weekdays.iter().zip(&ev.weekday_ctx).enumerate() {
+        if !ctx.meeting {
+            continue;
+        }
+        for e in events.iter().filter(|e| e.source != k && e.date.weekday() == w.weekday) {
+            if shared_names(ctx, e.ctx) < MIN_SHARED_NAMES {
+                continue;
+            }
+            let (lo, hi) = match w.tense {
+                Tense::Past => (0, 6),
+                Tense::Future => (-6, 0),
+                Tense::Unknown => (-6, 6),
+            };
+            for off in lo..=hi {
+                support.push((e.date + Duration::days(off), mi, e.source));
+            }
+        }
+    }
+    if support.is_empty() {
+        return None;
+    }
+    support.sort();
+    // Per candidate day: how many distinct mentions point at it, and from which articles.
+    let mut days: Vec<(NaiveDate, usize, Vec<usize>)> = Vec::new();
+    let mut last_mention: Option<(NaiveDate, usize)> = None;
+    for &(d, mi, src) in &support {
+        if days.last().is_none_or(|(ld, _, _)| *ld != d) {
+            days.push((d, 0, Vec::new()));
+        }
+        let Some((_, n, srcs)) = days.last_mut() else { continue };
+        if last_mention != Some((d, mi)) {
+            *n += 1; // one vote per mention per day
+            last_mention = Some((d, mi));
+        }
+        if !srcs.contains(&src) {
+            srcs.push(src);
+        }
+    }
+    for (_, _, srcs) in &mut days {
+        srcs.sort();
+    }
+    let cost = |p: NaiveDate| ev.weekdays.iter().map(|w| dates::weekday_cost(p, w)).sum::<i64>();
+    // Keep only days the article's own dated mentions allow (tense order, caption window).
+    let mut own = ev.clone();
+    own.publication_year = None;
+    let best = days
+        .iter()
+        .filter(|(d, _, _)| dates::fits(*d, &own, 1))
+        .min_by_key(|(d, n, _)| (std::cmp::Reverse(*n), cost(*d), *d))?;
+    let (d, n, srcs) = best;
+    Some(CollectionDate {
+        published: iso(*d),
+        basis: PublishedBasis::InferredWeekday,
+        note: format!(
+            "{n} weekday mention(s) matched to the same event dated in collection article(s) {srcs:?}; weekday distance {}",
+            cost(*d)
+        ),
+    })
+}
+
+/// Re-runs the single-article inference with the one year every dated article shares.
+fn by_collection_year(s: &DateSummary, year: Option<i32>) -> Option<CollectionDate> {
+    let year = year?;
+    if s.evidence.publication_year.is_some() {
+        return None; // the text had its own year and still could not be dated
+    }
+    let mut ev = s.evidence.clone();
+    ev.publication_year = Some(year);
+    let e = dates::infer(&ev);
+    let d = e.date?;
+    Some(CollectionDate {
+        published: iso(d),
+        basis: e.basis,
+        note: format!("year {year} shared by every dated article of the collection; {}", e.note),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{MetadataHints, from_text_with_summary};
+    use super::*;
+
+    const WAPO_000: &str = include_str!("../../../../corpus/000_7af196de5e79098c.txt");
+    const NYT_001: &str = include_str!("../../../../corpus/001_eff779026592d293.txt");
+    const AP_002: &str = include_str!("../../../../corpus/002_037532f3cf66b02e.txt");
+    const WAPO_003: &str = include_str!("../../../../corpus/003_da8470f8a25eae5a.txt");
+    const BNE_004: &str = include_str!("../../../../corpus/004_e9d4a3ba796d143f.txt");
+
+    fn summaries(texts: &[&str]) -> Vec<DateSummary> {
+        texts.iter().map(|t| from_text_with_summary(t, &MetadataHints::default()).1).collect()
+    }
+
+    #[test]
+    fn corpus_articles_undated_alone_are_dated_by_the_collection() {
+        let s = summaries(&[WAPO_000, NYT_001, AP_002, WAPO_003, BNE_004]);
+        let out = date_collection(&s);
+        for (i, o) in out.iter().enumerate() {
+            println!("{i}: {o:?}");
+        }
+        assert!(out[0].is_none() && out[2].is_none() && out[4].is_none(), "already dated");
+        assert_eq!(out[1].as_ref().map(|c| c.published.as_str()), Some("2021-12-30"));
+        assert_eq!(out[3].as_ref().map(|c| c.published.as_str()), Some("2021-12-06"));
+        assert_eq!(out[3].as_ref().unwrap().basis, PublishedBasis::InferredWeekday);
+    }
+
+    #[test]
+    fn unrelated_collection_does_not_date_an_article() {
+        let other = "Stocks rally\n\nNEW YORK (AP) — Stocks rose on Tuesday after the Fed meeting, Powell and Yellen said.\n\nCopyright 2019 The Associated Press.\n";
+        let s = summaries(&[WAPO_003, other]);
+        let out = date_collection(&s);
+        // 2019 is lent as the year, but a Monday in 2019 is not one day: still undated.
+        assert!(out[0].is_none(), "{:?}", out[0]);
+    }
+
+    #[test]
+    fn empty_and_single() {
+        assert!(date_collection(&[]).is_empty());
+        let s = summaries(&[""]);
+        assert_eq!(date_collection(&s), vec![None]);
+    }
+}

@@ -1,0 +1,697 @@
+//! Publication dates: finds calendar dates and weekday mentions in an article and infers the
+//! day it was published when no line states it.
+//!
+//! Inference, as a newsroom librarian reads a story:
+//! * News style (AP Stylebook and the papers that follow it) names days within a week of
+//!   publication by weekday ("said Wednesday", "on Thursday evening") and anything farther by
+//!   month and day ("During the Dec. 7 video call"). So past-tense weekday mentions fall in the
+//!   six days up to the publication day, future-tense ones in the six days after it, and a
+//!   month-day date in running text is normally at least a week away.
+//! * A photo caption date ("... on Dec. 7, 2021. (Andriy Dubchak/AP)") is the day the photo was
+//!   taken: publication is on it or within a week after.
+//! * A month-day date said in the past tense ("last spoke on Dec. 3") is before publication,
+//!   one said in the future tense ("talks that will begin in Geneva on Jan. 10") after it.
+//! * The year comes from a full date, a copyright line, or a hint from outside the text.
+//!
+//! Every day of the candidate years is scored against these constraints; the days that fit
+//! best win. When several days fit equally (the text says "Thursday" and the only dated events
+//! are weeks apart), the tie is broken towards the nearest future dated event (stories cite
+//! upcoming events when they are close, past ones at any distance), else towards the latest
+//! past event. More than `MAX_TIED` equally good days means the text does not say: no date.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use pipeline::PublishedBasis;
+use regex::Regex;
+
+/// More equally good candidate days than this and the text is taken not to give a date.
+pub const MAX_TIED: usize = 5;
+/// Mentions used at most, so huge texts stay cheap.
+const MAX_MENTIONS: usize = 200;
+/// A yearless month-day date may point into the previous or next year only this close to
+/// publication ("Jan. 10" talks seen from late December).
+const CROSS_YEAR_REACH: i64 = 120;
+
+const MONTHS: &str = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b{MONTHS}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
+    ))
+    .unwrap()
+});
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?(?:,?\s+(?P<year>\d{{4}})\b)?"))
+        .unwrap()
+});
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})\b").unwrap());
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?\b").unwrap()
+});
+
+/// A calendar date written in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMention {
+    /// Byte range in the searched string.
+    pub start: usize,
+    pub end: usize,
+    pub month: u32,
+    pub day: u32,
+    pub year: Option<i32>,
+}
+
+/// A full date (with year) found in a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FullDate {
+    pub start: usize,
+    pub end: usize,
+    pub date: NaiveDate,
+}
+
+fn month_number(s: &str) -> Option<u32> {
+    let p = s.get(..3)?;
+    Some(match p {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    })
+}
+
+/// All month-day dates in `s` ("Dec. 7, 2021", "December 7", "8 December 2021", "2021-12-08"),
+/// in text order, without overlaps.
+pub fn find_dates(s: &str) -> Vec<DateMention> {
+    let mut out: Vec<DateMention> = Vec::new();
+    for re in [&*MONTH_DAY, &*DAY_MONTH] {
+        for c in re.captures_iter(s) {
+            let (Some(m), Some(mon), Some(day)) = (c.get(0), c.name("mon"), c.name("day")) else { continue };
+            let (Some(month), Ok(day)) = (month_number(mon.as_str()), day.as_str().parse::<u32>()) else { continue };
+            let year = c.name("year").and_then(|y| y.as_str().parse::<i32>().ok()).filter(|y| (1800..=2200).contains(y));
+            // "May 5" is a date; "may 5" would not match (case-sensitive). Check day validity.
+            if !(1..=31).contains(&day) || NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day).is_none() {
+                continue;
+            }
+            out.push(DateMention { start: m.start(), end: m.end(), month, day, year });
+        }
+    }
+    for c in ISO.captures_iter(s) {
+        let m = c.get(0).unwrap();
+        let y = c["year"].parse::<i32>().ok();
+        let mo = c["m"].parse::<u32>().ok();
+        let d = c["day"].parse::<u32>().ok();
+        if let (Some(y), Some(mo), Some(d)) = (y, mo, d) {
+            if NaiveDate::from_ymd_opt(y, mo, d).is_some() {
+                out.push(DateMention { start: m.start(), end: m.end(), month: mo, day: d, year: Some(y) });
+            }
+        }
+    }
+    out.sort_by_key(|d| (d.start, std::cmp::Reverse(d.end)));
+    let mut kept: Vec<DateMention> = Vec::new();
+    for d in out {
+        if kept.last().is_none_or(|k| d.start >= k.end) {
+            kept.push(d);
+        }
+    }
+    kept
+}
+
+/// Dates in `s` that carry a year.
+pub fn find_full_dates(s: &str) -> Vec<FullDate> {
+    find_dates(s)
+        .into_iter()
+        .filter_map(|d| {
+            let date = NaiveDate::from_ymd_opt(d.year?, d.month, d.day)?;
+            Some(FullDate { start: d.start, end: d.end, date })
+        })
+        .collect()
+}
+
+/// Whether a mention is said of the past or the future, from the nearest tense cue around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tense {
+    Past,
+    Future,
+    Unknown,
+}
+
+const FUTURE_CUES: &[&str] = &[
+    "will", "won't", "shall", "expected", "due", "slated", "scheduled", "plans", "planned", "planning",
+    "upcoming", "next", "ahead", "going", "intends", "until", "coming", "later", "would",
+];
+const PAST_CUES: &[&str] = &[
+    "said", "says", "told", "was", "were", "had", "did", "last", "ago", "earlier", "met", "spoke",
+    "held", "took", "made", "gave", "began", "sent", "saw", "came", "went", "wrote", "led", "rose",
+    "fell", "won", "lost", "left", "ran", "met", "struck", "hit", "put", "set", "brought", "sought",
+    "thought", "kept", "paid", "understood",
+];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’'
+}
+
+/// Word tokens of `s` with their byte starts.
+fn words(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        if is_word_char(c) {
+            start.get_or_insert(i);
+        } else if let Some(st) = start.take() {
+            out.push((st, &s[st..i]));
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out
+}
+
+fn cue(word: &str) -> Option<Tense> {
+    let w = word.to_lowercase();
+    let w = w.trim_end_matches("'s").trim_end_matches("’s");
+    if FUTURE_CUES.contains(&w) {
+        return Some(Tense::Future);
+    }
+    if PAST_CUES.contains(&w) {
+        return Some(Tense::Past);
+    }
+    // Regular past tense ("called", "visited", "warned"); "need", "indeed" are not verbs in -ed.
+    if w.len() > 4 && w.ends_with("ed") && !matches!(w, "need" | "indeed" | "hundred" | "proceed" | "succeed" | "exceed" | "speed") {
+        return Some(Tense::Past);
+    }
+    None
+}
+
+fn is_reporting_verb(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "said" | "says" | "told" | "added" | "reported" | "announced" | "stated" | "noted" | "explained" | "wrote" | "according"
+    )
+}
+
+/// Tense of the mention at bytes `start..end` of `sentence`: the nearest cue word within twelve
+/// words before or eight after (a cue after the mention counts one word farther).
+pub fn tense_at(sentence: &str, start: usize, end: usize) -> Tense {
+    let ws = words(sentence);
+    let before: Vec<&str> = ws.iter().filter(|(p, _)| *p < start).map(|(_, w)| *w).collect();
+    let after: Vec<&str> = ws.iter().filter(|(p, _)| *p >= end).map(|(_, w)| *w).collect();
+    let mut best: Option<(usize, Tense)> = None;
+    // A reporting verb ("said", "told") dates the saying: it marks the tense of a mention right
+    // next to it ("said Monday", "told reporters on Monday") but not of one farther on ("said it
+    // is calling for the redemption on Dec. 7").
+    let usable = |w: &str, dist: usize| cue(w).filter(|_| dist <= 3 || !is_reporting_verb(w));
+    for (i, w) in before.iter().rev().take(12).enumerate() {
+        if let Some(t) = usable(w, i + 1) {
+            best = Some((i + 1, t));
+            break;
+        }
+    }
+    for (i, w) in after.iter().take(8).enumerate() {
+        if let Some(t) = usable(w, i + 1) {
+            let d = i + 2;
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, t));
+            }
+            break;
+        }
+    }
+    best.map(|(_, t)| t).unwrap_or(Tense::Unknown)
+}
+
+/// Byte ranges of the sentences of a line (split after . ! ? unless the word is an initial or
+/// a short abbreviation such as "Dec." or "U.S.").
+pub fn sentence_ranges(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let ws = words(line);
+    for (k, (p, w)) in ws.iter().enumerate() {
+        let end = p + w.len();
+        let next = line[end..].chars().next();
+        if !matches!(next, Some('.' | '!' | '?')) {
+            continue;
+        }
+        let alpha = w.chars().all(char::is_alphabetic);
+        let n = w.chars().count();
+        let is_abbrev = next == Some('.')
+            && alpha
+            && (n == 1
+                || (n == 2 && w.chars().next().is_some_and(char::is_uppercase))
+                || matches!(*w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"));
+        let next_word_upper = ws.get(k + 1).is_none_or(|(_, nw)| nw.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()));
+        if !is_abbrev && next_word_upper {
+            out.push((start, end + 1));
+            start = end + 1;
+        }
+    }
+    if start < line.len() {
+        out.push((start, line.len()));
+    }
+    out
+}
+
+/// A weekday named in the text, with the tense it is said in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeekdayMention {
+    pub weekday: Weekday,
+    pub tense: Tense,
+}
+
+/// A month-day date named in running text or a caption, with its tense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatedMention {
+    pub month: u32,
+    pub day: u32,
+    pub year: Option<i32>,
+    pub tense: Tense,
+    pub in_caption: bool,
+}
+
+/// Holidays and the like that contain a weekday name but do not point at a day of the week.
+const WEEKDAY_COMPOUNDS: &[&str] = &["Black", "Good", "Super", "Ash", "Easter", "Palm", "Bloody", "Cyber", "Holy", "Maundy", "Shrove", "Giving"];
+
+/// The sentence a mention sits in, reduced to what links it to the same event told elsewhere:
+/// its capitalised names and whether it speaks of a meeting (call, talks, summit, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentionContext {
+    /// Lower-cased capitalised words of the sentence, sorted, without months, weekdays and
+    /// function words.
+    pub names: Vec<String>,
+    pub meeting: bool,
+}
+
+const NAME_STOP: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "but", "and", "or", "if", "as", "for", "of", "to", "with",
+    "after", "before", "during", "while", "when", "still", "yet", "so", "this", "that", "it", "he",
+    "she", "they", "we", "i", "mr", "mrs", "ms", "dr", "president", "presidents", "prime",
+    "minister", "secretary", "gen", "last", "next", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday",
+];
+const MEETING_WORDS: &[&str] = &[
+    "call", "calls", "called", "phone", "talks", "talk", "talked", "summit", "meeting", "meet",
+    "met", "videoconference", "video", "conversation", "spoke", "speak", "speaks", "negotiations",
+];
+
+fn context_of(sentence: &str) -> MentionContext {
+    let mut names: Vec<String> = Vec::new();
+    let mut meeting = false;
+    for (_, w) in words(sentence) {
+        let lw = w.to_lowercase();
+        let lw = lw.trim_end_matches("'s").trim_end_matches("’s").to_string();
+        if MEETING_WORDS.contains(&lw.as_str()) {
+            meeting = true;
+        }
+        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw.as_str()) {
+            names.push(lw);
+        }
+    }
+    names.sort();
+    names.dedup();
+    MentionContext { names, meeting }
+}
+
+/// Adds the date and weekday mentions of one line to `ev` (`caption`: the line is a photo
+/// caption, whose dates are the photo's and whose weekdays are not the story's).
+pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
+    for (s, e) in sentence_ranges(line) {
+        let sent = &line[s..e];
+        let mut ctx: Option<MentionContext> = None;
+        for d in find_dates(sent) {
+            if ev.dated.len() < MAX_MENTIONS {
+                let tense = tense_at(sent, d.start, d.end);
+                ev.dated.push(DatedMention { month: d.month, day: d.day, year: d.year, tense, in_caption: caption });
+                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
+            }
+        }
+        if caption {
+            continue;
+        }
+        for c in WEEKDAY.captures_iter(sent) {
+            let m = c.get(0).unwrap();
+            let prev = words(&sent[..m.start()]).last().map(|(_, w)| *w).unwrap_or("");
+            // "Black Friday" is a holiday; "each Thursday", "every Monday" recur.
+            if WEEKDAY_COMPOUNDS.contains(&prev) || matches!(prev.to_lowercase().as_str(), "each" | "every") {
+                continue;
+            }
+            let weekday = match &c["wd"] {
+                "Monday" => Weekday::Mon,
+                "Tuesday" => Weekday::Tue,
+                "Wednesday" => Weekday::Wed,
+                "Thursday" => Weekday::Thu,
+                "Friday" => Weekday::Fri,
+                "Saturday" => Weekday::Sat,
+                _ => Weekday::Sun,
+            };
+            if ev.weekdays.len() < MAX_MENTIONS {
+                ev.weekdays.push(WeekdayMention { weekday, tense: tense_at(sent, m.start(), m.end()) });
+                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
+            }
+        }
+    }
+}
+
+/// What the text says about when it was published, and how sure that is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationEstimate {
+    pub date: Option<NaiveDate>,
+    pub basis: PublishedBasis,
+    /// How many days fitted equally well before the tie-break (1 = the text pins the day).
+    pub tied: usize,
+    /// The weekday the text's weekday mentions point to, when they agree on one.
+    pub weekday: Option<Weekday>,
+    /// The reasoning, for logs and audits.
+    pub note: String,
+}
+
+impl PublicationEstimate {
+    fn unknown(note: impl Into<String>) -> Self {
+        PublicationEstimate { date: None, basis: PublishedBasis::Unknown, tied: 0, weekday: None, note: note.into() }
+    }
+}
+
+/// Everything the inference uses.
+#[derive(Debug, Clone, Default)]
+pub struct DateEvidence {
+    pub dated: Vec<DatedMention>,
+    pub weekdays: Vec<WeekdayMention>,
+    /// Years the text gives for its own publication (copyright line) or a caller knows.
+    pub publication_year: Option<i32>,
+    /// Sentence context of each `dated` / `weekdays` entry (same order), for linking the same
+    /// event across articles.
+    pub dated_ctx: Vec<MentionContext>,
+    pub weekday_ctx: Vec<MentionContext>,
+}
+
+fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    (b - a).num_days()
+}
+
+/// Weekday distance: past mentions count days back from `p`, future ones days ahead.
+pub(crate) fn weekday_cost(p: NaiveDate, w: &WeekdayMention) -> i64 {
+    let pn = p.weekday().num_days_from_monday() as i64;
+    let wn = w.weekday.num_days_from_monday() as i64;
+    let back = (pn - wn).rem_euclid(7);
+    let ahead = (wn - pn).rem_euclid(7);
+    match w.tense {
+        Tense::Past => back,
+        Tense::Future => ahead,
+        Tense::Unknown => back.min(ahead),
+    }
+}
+
+/// The occurrence of month/day a mention refers to, seen from publication day `p`. News
+/// style leaves the year off dates of the current year, so the occurrence in `p`'s year is
+/// meant unless it lies on the wrong side of `p` (a past event in December seen from January):
+/// then the one in the year before (past) or after (future). Mentions of unknown tense keep
+/// the occurrence in `p`'s year.
+pub(crate) fn resolve(p: NaiveDate, m: &DatedMention) -> Option<NaiveDate> {
+    if let Some(y) = m.year {
+        return NaiveDate::from_ymd_opt(y, m.month, m.day);
+    }
+    let same = NaiveDate::from_ymd_opt(p.year(), m.month, m.day);
+    if m.tense == Tense::Unknown && !m.in_caption && same.is_some() {
+        return same;
+    }
+    let past = m.in_caption || m.tense == Tense::Past;
+    match same {
+        Some(d) if (past && d <= p) || (!past && d >= p) => Some(d),
+        _ => NaiveDate::from_ymd_opt(p.year() + if past { -1 } else { 1 }, m.month, m.day),
+    }
+}
+
+/// Constraint levels: 0 = all; 1 = without the news-style week gap. Mentions of unknown tense
+/// are not ordered against publication.
+pub(crate) fn fits(p: NaiveDate, ev: &DateEvidence, level: u8) -> bool {
+    for m in &ev.dated {
+        let Some(d) = resolve(p, m) else { return false };
+        let gap = days_between(d, p); // > 0: the date is before publication
+        if m.in_caption {
+            if !(0..=7).contains(&gap) {
+                return false;
+            }
+            continue;
+        }
+        let ok_order = match m.tense {
+            Tense::Future => gap <= 0,
+            Tense::Past => gap >= 0,
+            Tense::Unknown => true,
+        };
+        let other_year = m.year.is_none() && d.year() != p.year();
+        if !ok_order || (other_year && gap.abs() > CROSS_YEAR_REACH) {
+            return false;
+        }
+        if level < 1 && gap.abs() < 7 {
+            return false;
+        }
+    }
+    true
+}
+
+/// The weekday that fits the weekday mentions best, when exactly one does.
+pub fn best_weekday(mentions: &[WeekdayMention]) -> Option<Weekday> {
+    if mentions.is_empty() {
+        return None;
+    }
+    // 2001-01-01 was a Monday; any week will do.
+    let week: Vec<NaiveDate> = NaiveDate::from_ymd_opt(2001, 1, 1)?.iter_days().take(7).collect();
+    let costs: Vec<i64> = week.iter().map(|p| mentions.iter().map(|w| weekday_cost(*p, w)).sum()).collect();
+    let best = *costs.iter().min()?;
+    let mut at = week.iter().zip(&costs).filter(|(_, c)| **c == best).map(|(d, _)| d.weekday());
+    let first = at.next();
+    if at.next().is_some() { None } else { first }
+}
+
+/// Infers the publication day from the evidence (see the module comment).
+pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
+    // Candidate days.
+    let captions: Vec<NaiveDate> = ev
+        .dated
+        .iter()
+        .filter(|m| m.in_caption)
+        .filter_map(|m| NaiveDate::from_ymd_opt(m.year?, m.month, m.day))
+        .collect();
+    let full: Vec<NaiveDate> = ev.dated.iter().filter_map(|m| NaiveDate::from_ymd_opt(m.year?, m.month, m.day)).collect();
+    let (lo, hi) = if let Some(y) = ev.publication_year {
+        match (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y, 12, 31)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return PublicationEstimate::unknown("publication year out of range"),
+        }
+    } else if let (Some(a), Some(b)) = (captions.iter().min(), captions.iter().max()) {
+        (*a, *b + Duration::days(7))
+    } else if let Some(latest) = full.iter().max() {
+        (*latest - Duration::days(400), *latest + Duration::days(400))
+    } else {
+        let mut e = PublicationEstimate::unknown("no year in the text: neither a full date nor a copyright year");
+        e.weekday = best_weekday(&ev.weekdays);
+        return e;
+    };
+    let days: Vec<NaiveDate> = lo.iter_days().take_while(|d| *d <= hi).take(800).collect();
+
+    // Constraint tiers: relax the news-style gap, then tense order, before giving up.
+    let mut level = 0u8;
+    let mut fitting: Vec<NaiveDate> = Vec::new();
+    while level <= 1 {
+        fitting = days.iter().copied().filter(|p| fits(*p, ev, level)).collect();
+        if !fitting.is_empty() {
+            break;
+        }
+        level += 1;
+    }
+    if fitting.is_empty() {
+        let mut e = PublicationEstimate::unknown("the dated mentions contradict each other or the year");
+        e.weekday = best_weekday(&ev.weekdays);
+        return e;
+    }
+
+    // Best weekday fit.
+    let cost = |p: &NaiveDate| ev.weekdays.iter().map(|w| weekday_cost(*p, w)).sum::<i64>();
+    let best = fitting.iter().map(cost).min().unwrap_or(0);
+    let tied: Vec<NaiveDate> = fitting.iter().copied().filter(|p| cost(p) == best).collect();
+    let weekday = if ev.weekdays.is_empty() { None } else { tied.first().map(|d| d.weekday()) };
+    let n = tied.len();
+    let relaxed = if level == 0 { "" } else { "; news-style week gap relaxed" };
+
+    let has_caption = !captions.is_empty() || ev.dated.iter().any(|m| m.in_caption);
+    let futures: Vec<&DatedMention> = ev.dated.iter().filter(|m| !m.in_caption && m.tense == Tense::Future).collect();
+    let pasts: Vec<&DatedMention> = ev.dated.iter().filter(|m| !m.in_caption && m.tense != Tense::Future).collect();
+    if ev.weekdays.is_empty() {
+        if has_caption {
+            return PublicationEstimate {
+                date: Some(tied[0]),
+                basis: PublishedBasis::InferredCaption,
+                tied: 1,
+                weekday: None,
+                note: format!("no weekday mentions; the caption date, as the earliest day it allows{relaxed}"),
+            };
+        }
+        return PublicationEstimate::unknown("dated mentions but no weekday to place the story among them");
+    }
+    let (chosen, how) = if n == 1 {
+        (tied[0], "the only day that fits")
+    } else if has_caption {
+        (tied[0], "earliest fitting day after the caption date")
+    } else if !futures.is_empty() {
+        (*tied.last().unwrap(), "fitting day nearest the next dated event")
+    } else if !pasts.is_empty() {
+        (tied[0], "earliest fitting day after the last dated event")
+    } else {
+        return PublicationEstimate {
+            date: None,
+            basis: PublishedBasis::Unknown,
+            tied: n,
+            weekday,
+            note: format!("{n} days fit the weekday mentions and nothing dated narrows them"),
+        };
+    };
+    if n > MAX_TIED {
+        return PublicationEstimate {
+            date: None,
+            basis: PublishedBasis::Unknown,
+            tied: n,
+            weekday,
+            note: format!("{n} days fit equally well; the text does not pin the date"),
+        };
+    }
+    let basis = PublishedBasis::InferredWeekday;
+    PublicationEstimate {
+        date: Some(chosen),
+        basis,
+        tied: n,
+        weekday,
+        note: format!(
+            "{n} day(s) fit {} weekday and {} dated mention(s) (weekday distance {best}); chose {how}{relaxed}",
+            ev.weekdays.len(),
+            ev.dated.len()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn finds_dates_in_common_forms() {
+        let s = "on Dec. 7, 2021. Talks on Jan. 10 and 8 December 2021, not March or April; 2021-12-30.";
+        let d = find_dates(s);
+        assert_eq!(d.len(), 4);
+        assert_eq!((d[0].month, d[0].day, d[0].year), (12, 7, Some(2021)));
+        assert_eq!((d[1].month, d[1].day, d[1].year), (1, 10, None));
+        assert_eq!((d[2].month, d[2].day, d[2].year), (12, 8, Some(2021)));
+        assert_eq!((d[3].month, d[3].day, d[3].year), (12, 30, Some(2021)));
+        assert!(find_dates("May 45 and Feb 30, 2021 are not dates").is_empty());
+    }
+
+    #[test]
+    fn tense_from_nearby_cues() {
+        let t = |s: &str, w: &str| {
+            let i = s.find(w).unwrap();
+            tense_at(s, i, i + w.len())
+        };
+        assert_eq!(t("Biden said Wednesday that troops are not on the table.", "Wednesday"), Tense::Past);
+        assert_eq!(t("Putin on Wednesday called the talks constructive.", "Wednesday"), Tense::Past);
+        assert_eq!(t("Biden is due to brief Zelensky on the results of the talks on Thursday.", "Thursday"), Tense::Future);
+        assert_eq!(t("talks that will begin in Geneva on Jan. 10", "Jan. 10"), Tense::Future);
+        assert_eq!(t("the two leaders last spoke on Dec. 3.", "Dec. 3"), Tense::Past);
+        assert_eq!(t("On Monday, Zelensky visited troops", "Monday"), Tense::Past);
+    }
+
+    #[test]
+    fn sentences_do_not_split_at_abbreviations() {
+        let s = "Mr. Putin met Gen. Mark A. Milley on Dec. 3. Then he left.";
+        let r = sentence_ranges(s);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(&s[r[0].0..r[0].1], "Mr. Putin met Gen. Mark A. Milley on Dec. 3.");
+    }
+
+    #[test]
+    fn caption_and_weekday_pin_the_day() {
+        let ev = DateEvidence {
+            dated: vec![DatedMention { month: 12, day: 7, year: Some(2021), tense: Tense::Past, in_caption: true }],
+            weekdays: vec![
+                WeekdayMention { weekday: Weekday::Wed, tense: Tense::Past },
+                WeekdayMention { weekday: Weekday::Tue, tense: Tense::Past },
+                WeekdayMention { weekday: Weekday::Thu, tense: Tense::Future },
+            ],
+            publication_year: None,
+            ..Default::default()
+        };
+        let e = infer(&ev);
+        assert_eq!(e.date, Some(ymd(2021, 12, 8)));
+        assert_eq!(e.basis, PublishedBasis::InferredWeekday);
+        assert_eq!(e.tied, 1);
+    }
+
+    #[test]
+    fn caption_alone_gives_caption_basis() {
+        let ev = DateEvidence {
+            dated: vec![DatedMention { month: 3, day: 2, year: Some(2020), tense: Tense::Unknown, in_caption: true }],
+            ..Default::default()
+        };
+        let e = infer(&ev);
+        assert_eq!(e.date, Some(ymd(2020, 3, 2)));
+        assert_eq!(e.basis, PublishedBasis::InferredCaption);
+    }
+
+    #[test]
+    fn no_year_no_date() {
+        let ev = DateEvidence {
+            dated: vec![DatedMention { month: 1, day: 10, year: None, tense: Tense::Future, in_caption: false }],
+            weekdays: vec![WeekdayMention { weekday: Weekday::Thu, tense: Tense::Past }],
+            publication_year: None,
+            ..Default::default()
+        };
+        let e = infer(&ev);
+        assert_eq!(e.date, None);
+        assert_eq!(e.basis, PublishedBasis::Unknown);
+    }
+
+    #[test]
+    fn weekday_only_with_year_is_too_vague() {
+        let ev = DateEvidence {
+            weekdays: vec![WeekdayMention { weekday: Weekday::Mon, tense: Tense::Past }],
+            publication_year: Some(2021),
+            ..Default::default()
+        };
+        let e = infer(&ev);
+        assert_eq!(e.date, None);
+        assert_eq!(e.weekday, Some(Weekday::Mon));
+    }
+
+    #[test]
+    fn conflicting_weekdays_still_give_a_documented_best_guess() {
+        // "said Monday" and "said Friday" and "will meet Monday": cannot all be within a week
+        // in the strict sense; the weekday-distance sum still ranks days.
+        let ev = DateEvidence {
+            dated: vec![DatedMention { month: 6, day: 1, year: Some(2022), tense: Tense::Unknown, in_caption: true }],
+            weekdays: vec![
+                WeekdayMention { weekday: Weekday::Mon, tense: Tense::Past },
+                WeekdayMention { weekday: Weekday::Fri, tense: Tense::Past },
+                WeekdayMention { weekday: Weekday::Mon, tense: Tense::Future },
+                WeekdayMention { weekday: Weekday::Sun, tense: Tense::Future },
+            ],
+            publication_year: None,
+            ..Default::default()
+        };
+        let e = infer(&ev);
+        let d = e.date.expect("a best guess");
+        assert!(d >= ymd(2022, 6, 1) && d <= ymd(2022, 6, 8));
+        assert!(!e.note.is_empty());
+    }
+}
