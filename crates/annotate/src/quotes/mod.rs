@@ -628,6 +628,9 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         if found.is_none() && !is_title {
             found = attribution_before(&ctx, &before_toks);
         }
+        if found.is_none() && !is_title {
+            found = attribution_intro(&ctx, &before_toks);
+        }
         if found.is_none() && !is_title && before_toks.is_empty() {
             // "Caddell continued:" closing the sentence or paragraph before the quote.
             let prev_sent = sentences.partition_point(|&(s, _)| s < open_sent.0).checked_sub(1).map(|i| sentences[i]);
@@ -648,19 +651,23 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let att = match found {
             Some((np, cue, rule)) => resolve(&ctx, &people, &speakers_seen, np, cue, rule),
             None => {
-                let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
-                let cont = prev.as_ref().filter(|(_, a, p)| {
-                    !is_title && a.kind != SpeakerKind::UNKNOWN && (same_sentence || (para <= p + 1 && n_words >= 4))
-                });
                 // No cue at all: a quoted phrase inside a sentence is most often the words of the
                 // sentence's subject ("Trump took to Twitter to accuse them of being “duped”"),
-                // unless it is marked as a scare quote ("so-called") or is very short.
+                // unless it is marked as a scare quote ("so-called") or is very short. A quote
+                // that opens its own sentence continues the previous quote's speaker, as does a
+                // second fragment in the same sentence.
+                let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
                 let so_called = before_toks.iter().rev().take(2).any(|t| SCARE_MARKERS.contains(&lower(ctx.w(t)).as_str()));
-                let subject = if cont.is_none() && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
+                let subject = if !same_sentence && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
                     ctx.clause_subject(&before_toks, 0, before_toks.len())
                 } else {
                     None
                 };
+                let cont = prev.as_ref().filter(|(_, a, p)| {
+                    !is_title
+                        && a.kind != SpeakerKind::UNKNOWN
+                        && (same_sentence || (subject.is_none() && para <= p + 1 && n_words >= MIN_WORDS_SUBJECT_ONLY))
+                });
                 match (cont, subject) {
                     (Some((_, a, _)), _) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
                     (None, Some(np)) => {
@@ -776,24 +783,44 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_verb_subject"));
         }
         // The speaker phrase must open the clause: "amid Western fears" is not one.
-        let t0 = &toks[0];
-        let w0 = ctx.w(t0);
-        let l0 = lower(w0);
-        let opens_np = t0.word
-            && (ctx.is_name_tok(t0)
-                || is_title_abbrev(w0)
-                || PRONOUNS.contains(&l0.as_str())
-                || DETERMINERS.contains(&l0.as_str())
-                || is_possessive(w0)
-                || is_speaker_noun(&l0)
-                || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
-                || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())));
-        if !opens_np {
+        if !opens_np(ctx, &toks[0]) {
             return None;
         }
         return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
     }
+    // “…,” Bozell concludes. / “…,” he points out. : a speaker phrase and a verb the cue list
+    // does not know.
+    if opens_np(ctx, first) {
+        let np = ctx.np_right(toks, 0, toks.len())?;
+        let mut k = toks.iter().position(|t| t.s >= np.e)?;
+        while k < toks.len() && toks[k].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k])).as_str()) {
+            k += 1;
+        }
+        let v = toks.get(k)?;
+        let l = lower(ctx.w(v));
+        let verb_like = v.word && !is_cap(ctx.w(v)) && is_plain_word(&l) && (l.ends_with('s') || l.ends_with("ed")) && !l.ends_with("ss");
+        let then = toks.get(k + 1).map(|t| ctx.w(t));
+        if verb_like && k <= 6 && then.is_none_or(|w| matches!(w, "." | "," | ";") || w.chars().all(|c| c.is_lowercase())) {
+            return Some((np, (v.s, v.e), "after_subject_verb"));
+        }
+    }
     None
+}
+
+/// Whether a token can open a speaker phrase (a name, a title, a pronoun, a determiner, a
+/// possessive, a speaker noun), as opposed to a preposition or a conjunction.
+fn opens_np(ctx: &Ctx, t0: &Tok) -> bool {
+    let w0 = ctx.w(t0);
+    let l0 = lower(w0);
+    t0.word
+        && (ctx.is_name_tok(t0)
+            || is_title_abbrev(w0)
+            || PRONOUNS.contains(&l0.as_str())
+            || DETERMINERS.contains(&l0.as_str())
+            || is_possessive(w0)
+            || is_speaker_noun(&l0)
+            || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())))
 }
 
 /// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
@@ -847,6 +874,27 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
                 return Some((np, cue, "before_verb_subject"));
             }
         }
+    }
+    None
+}
+
+/// A quote introduced without a known cue: "Politico reveals a few facts: “…”" (the name just
+/// before the colon, or the clause's subject), "He jokes, “…”" (a verb and a comma).
+fn attribution_intro(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+    let n = toks.len();
+    if n < 2 {
+        return None;
+    }
+    let last = ctx.w(&toks[n - 1]);
+    let prev = &toks[n - 2];
+    if last == ":" {
+        let np = ctx.np_ending_at(toks, 0, n - 1).filter(|np| np.kind == NpKind::Name).or_else(|| ctx.clause_subject(toks, 0, n - 1))?;
+        return Some((np, (toks[n - 1].s, toks[n - 1].e), "before_colon"));
+    }
+    let l = lower(ctx.w(prev));
+    if last == "," && prev.word && !is_cap(ctx.w(prev)) && is_plain_word(&l) && (l.ends_with('s') || l.ends_with("ed") || l.ends_with("ing")) {
+        let np = ctx.subject_left(toks, 0, n - 2).or_else(|| ctx.clause_subject(toks, 0, n - 2))?;
+        return Some((np, (prev.s, prev.e), "before_intro_verb"));
     }
     None
 }
