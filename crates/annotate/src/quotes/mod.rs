@@ -242,7 +242,8 @@ impl<'a> Ctx<'a> {
         }
         // Any noun heads a speaker phrase that a determiner opens ("the gambling tycoon said");
         // without one, only a speaker noun does ("officials said").
-        if !speaker_head && !(determined && j - k <= 5) {
+        let after_preposition = k > lo && NP_STOP.contains(&lower(self.w(&toks[k - 1])).as_str());
+        if !speaker_head && !(determined && j - k <= 5 && !after_preposition) {
             return None;
         }
         Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
@@ -557,8 +558,10 @@ impl People {
     }
 }
 
+/// Whether byte `pos` lies inside a quote's content (quotes are in text order, not overlapping).
 fn inside_quote(quotes: &[QuoteSpan], pos: usize) -> bool {
-    quotes.iter().any(|q| q.start <= pos && pos < q.end)
+    let i = quotes.partition_point(|q| q.start <= pos);
+    i > 0 && pos < quotes[i - 1].end
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -853,6 +856,18 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             continue;
         }
         if let Some(np) = ctx.subject_left(toks, 0, i) {
+            let head = lower(&ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default().to_string());
+            // "a class called “Perception”": a naming verb after a thing is not speech.
+            if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_str()) && !is_speaker_noun(&head) {
+                continue;
+            }
+            // "what her team calls “…”" inside "Clinton’s aides cast it as …": the outer cue.
+            let k = toks.iter().position(|t| t.s >= np.s).unwrap_or(0);
+            if k > 0 && lower(ctx.w(&toks[k - 1])) == "what"
+                && let Some(outer) = attribution_before(ctx, &toks[..k - 1])
+            {
+                return Some(outer);
+            }
             return Some((np, cue, "before_subject_verb"));
         }
         // "… and vowed to punish “…”": the verb shares the clause's subject.
