@@ -95,9 +95,8 @@ fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
         let start = i;
         while i < n {
             let c = chars[i].1;
-            if c.is_alphanumeric() {
-                i += 1;
-            } else if matches!(c, '\'' | '’' | '-' | '.' | '&') && i + 1 < n && chars[i + 1].1.is_alphanumeric() {
+            let joins = matches!(c, '\'' | '’' | '-' | '.' | '&') && i + 1 < n && chars[i + 1].1.is_alphanumeric();
+            if c.is_alphanumeric() || joins {
                 i += 1;
             } else {
                 break;
@@ -243,7 +242,7 @@ impl<'a> Ctx<'a> {
         // Any noun heads a speaker phrase that a determiner opens ("the gambling tycoon said");
         // without one, only a speaker noun does ("officials said").
         let after_preposition = k > lo && NP_STOP.contains(&lower(self.w(&toks[k - 1])).as_str());
-        if !speaker_head && !(determined && j - k <= 5 && !after_preposition) {
+        if !(speaker_head || (determined && j - k <= 5 && !after_preposition)) {
             return None;
         }
         Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
@@ -856,7 +855,7 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             continue;
         }
         if let Some(np) = ctx.subject_left(toks, 0, i) {
-            let head = lower(&ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default().to_string());
+            let head = lower(ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default());
             // "a class called “Perception”": a naming verb after a thing is not speech.
             if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_str()) && !is_speaker_noun(&head) {
                 continue;
