@@ -169,3 +169,6 @@ pub const CLAUSE_OPENERS: &[&str] = &[
 
 /// Words that mark the quote after them as a scare quote.
 pub const SCARE_MARKERS: &[&str] = &["so-called", "supposed", "alleged", "self-styled", "self-described", "quote-unquote", "word"];
+
+/// Auxiliary and modal verbs (a clause's verb follows its subject).
+pub const AUXILIARIES: &[&str] = &["has", "had", "have", "is", "was", "were", "are", "will", "would", "can", "could", "did", "does", "do", "should", "may", "might", "must"];

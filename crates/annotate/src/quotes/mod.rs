@@ -195,6 +195,23 @@ impl<'a> Ctx<'a> {
             && !NOT_NAMES.contains(&w)
     }
 
+    /// A lowercase word that looks like a finite verb: a cue, an auxiliary, or an -ed/-s form
+    /// that no determiner introduces.
+    fn is_verb_like(&self, toks: &[Tok], v: usize) -> bool {
+        let t = &toks[v];
+        let w = self.w(t);
+        if !t.word || is_cap(w) {
+            return false;
+        }
+        let l = lower(w);
+        if CUE_VERBS.contains(&l.as_str()) || AUXILIARIES.contains(&l.as_str()) {
+            return true;
+        }
+        let inflected = l.ends_with("ed") || (l.ends_with('s') && !l.ends_with("ss") && !l.ends_with("us") && !l.ends_with("is"));
+        let after_det = v > 0 && DETERMINERS.contains(&lower(self.w(&toks[v - 1])).as_str());
+        inflected && !after_det && is_plain_word(&l) && !is_speaker_noun(&l)
+    }
+
     /// The noun phrase that ends just before token `j` (exclusive), not reaching before `lo`.
     fn np_ending_at(&self, toks: &[Tok], lo: usize, j: usize) -> Option<Np> {
         if j <= lo {
@@ -353,6 +370,15 @@ impl<'a> Ctx<'a> {
     /// The first subject-like phrase of a clause (for a participle cue: "Zelensky challenged
     /// Moscow, saying …").
     fn clause_subject(&self, toks: &[Tok], lo: usize, hi: usize) -> Option<Np> {
+        // The subject of the first finite-looking verb, past any introductory phrase ("In the
+        // depths of the recession, Paul Ryan worried ...").
+        for v in lo..hi {
+            if self.is_verb_like(toks, v)
+                && let Some(np) = self.subject_left(toks, lo, v)
+            {
+                return Some(np);
+            }
+        }
         let mut i = lo;
         while i < hi {
             let t = &toks[i];
