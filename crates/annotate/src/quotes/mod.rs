@@ -5,16 +5,30 @@
 //! are never part of `text`; a quote over several paragraphs covers them all (the inner closing and
 //! reopening marks included). The eval ([`eval`]) matches on the same convention.
 //!
-//! Attribution is rule-based over the sentence around the quote, in this order:
-//! 1. a speech cue after the quote in its sentence: `“…,” Putin said` (`after_subject_verb`),
-//!    `“…,” said Yuri Ushakov` (`after_verb_subject`), `“…,” according to …` (`after_according_to`);
-//! 2. a cue before it in its sentence, nearest first: `Putin said, “…”`, `Putin called the talks
-//!    “open”` (`before_subject_verb`), `according to …, “…”` (`before_according_to`), a participle
-//!    `…, saying “…”` whose subject opens the clause (`before_participle`);
-//! 3. a quote with no cue of its own continues the previous attributed quote of the same or the
-//!    previous paragraph (`run_same_speaker`);
-//! 4. otherwise the quote has no speaker (`speaker_kind` UNKNOWN): `scare_quote` for a quote of a
-//!    few words, `no_cue` for a longer one.
+//! Attribution is rule-based over the sentence around the quote; the first rule that finds a
+//! speaker wins, and `rule` names it:
+//! 1. a cue right after the quote: `“…,” Putin said` / `“…,” the gambling tycoon told Reuters` /
+//!    `“…,” he points out` (`after_subject_verb`), `“…,” said Yuri Ushakov` (`after_verb_subject`),
+//!    `“…,” according to …` (`after_according_to`), `“…” ― Nell Grey` (`after_dash_name`);
+//! 2. a closing attribution clause of the sentence: `… a “complete rupture” of relations, a Russian
+//!    official told reporters.` (`after_final_clause`);
+//! 3. a cue before the quote in its sentence, nearest first: `Putin said, “…”`, `Putin called the
+//!    talks “open”` (`before_subject_verb`), `according to …, “…”` (`before_according_to`),
+//!    `…, saying “…”` (`before_participle`), `… and vowed to punish “…”` (`before_clause_subject`),
+//!    `said Ushakov: “…”` (`before_verb_subject`); a pronoun subject ("Ditto said she expects “…”")
+//!    gives way to a named subject of an outer cue;
+//! 4. an introduction without a listed cue: `Politico reveals a few facts: “…”` (`before_colon`),
+//!    `He jokes, “…”` (`before_intro_verb`), a sentence ending in a colon before the quote's own
+//!    sentence or paragraph (`colon_intro`);
+//! 5. no cue: a quote of four words or more inside a sentence goes to the sentence's subject
+//!    (`sentence_subject`); a quote that opens its own sentence, or a second fragment in the same
+//!    sentence, continues the previous attributed quote of the same or the previous paragraph
+//!    (`run_same_speaker`, pointing at that quote's speaker mention and cue);
+//! 6. otherwise no speaker (`speaker_kind` UNKNOWN): `title` for a short title-case quote ("Morning
+//!    Joe"), `scare_quote` for a quote of up to three words or one after "so-called", `no_cue`.
+//!
+//! A `+pronoun` suffix says the speaker mention is a pronoun, resolved to the last person mentioned
+//! before it outside quotes (`+pronoun_unresolved` when there is none).
 //!
 //! The speaker mention is a name, a pronoun (resolved to the last person mentioned before it
 //! outside quotes) or a descriptor of an anonymous source kept as written ("a senior
@@ -305,6 +319,8 @@ impl<'a> Ctx<'a> {
         let mut k = i;
         let mut last_name_run: Option<(usize, usize)> = None;
         let mut run_start: Option<usize> = None;
+        // The last speaker noun seen: "a source involved in …" ends at "source".
+        let mut last_speaker_noun: Option<usize> = None;
         while k < hi && k - i < 10 {
             let t = &toks[k];
             let w = self.w(t);
@@ -326,8 +342,8 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
-            if is_possessive(w) && last_name_run.is_none() {
-                // "according to Putin’s spokesman": keep going to the head noun.
+            if is_speaker_noun(&l) {
+                last_speaker_noun = Some(k);
             }
             k += 1;
         }
@@ -363,6 +379,9 @@ impl<'a> Ctx<'a> {
         }
         if let Some((rs, re)) = last_name_run {
             return Some(Np { s: toks[rs].s, e: toks[re - 1].e, kind: NpKind::Name });
+        }
+        if let Some(h) = last_speaker_noun {
+            return Some(Np { s: toks[i].s, e: toks[h].e, kind: NpKind::Descriptor });
         }
         None
     }
