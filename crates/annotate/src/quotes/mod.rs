@@ -667,7 +667,8 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let before = (open_sent.0.max(prev_close).min(q.open), q.open);
         let after = (q.close_end, close_sent.1.max(q.close_end).min(next_open).max(q.close_end));
         let before_toks = tokenize(text, before.0, before.1);
-        let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1));
+        let open_ended = text[q.start..q.end].ends_with([',', '?', '!', '—', '–', '-', '…']);
+        let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1), open_ended);
         if found.is_none() {
             found = attribution_final_clause(&ctx, &tokenize(text, after.0, after.1));
         }
@@ -795,7 +796,9 @@ type Found = (Np, (usize, usize), &'static str);
 /// verb must follow the quote directly (`“…,” Putin said`, `“…,” said Putin`,
 /// `“…,” Flynn, a top surrogate, said`); a clause that starts otherwise ("when Clinton blasted
 /// him") is about something else.
-fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+/// `open_ended`: the quote ends in a comma, question or exclamation mark, as a quote that an
+/// attribution follows does ("“…,” Bozell concludes").
+fn attribution_after(ctx: &Ctx, toks: &[Tok], open_ended: bool) -> Option<Found> {
     let first = toks.first()?;
     // "” ― Nell Carden Grey": a dash and a name sign the quote.
     if matches!(ctx.w(first), "―" | "—" | "–" | "-")
@@ -833,11 +836,12 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         if !opens_np(ctx, &toks[0]) {
             return None;
         }
-        return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
+        let np = ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i))?;
+        return reaches_verb(ctx, toks, np, i).then_some((np, cue, "after_subject_verb"));
     }
     // “…,” Bozell concludes. / “…,” he points out. : a speaker phrase and a verb the cue list
     // does not know.
-    if opens_np(ctx, first) {
+    if open_ended && opens_np(ctx, first) {
         let np = ctx.np_right(toks, 0, toks.len())?;
         let mut k = toks.iter().position(|t| t.s >= np.e)?;
         while k < toks.len() && toks[k].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k])).as_str()) {
@@ -852,6 +856,55 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         }
     }
     None
+}
+
+/// Whether the speaker phrase `np` leads straight to the verb at token `verb`: only adverbs
+/// ("Putin then said"), a parenthesis ("Mica (R-Fla.) said") or an appositive between commas
+/// ("Flynn, a top surrogate, said") may stand between. "“broken” campaign finance system and he
+/// pledged" is not an attribution of the quote.
+fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
+    let Some(mut j) = toks.iter().position(|t| t.s >= np.e) else { return false };
+    let skip = |j: &mut usize| {
+        while *j < verb {
+            let w = ctx.w(&toks[*j]);
+            if w == "(" {
+                while *j < verb && ctx.w(&toks[*j]) != ")" {
+                    *j += 1;
+                }
+                *j += 1;
+            } else if toks[*j].word && SKIP_LEFT.contains(&lower(w).as_str()) {
+                *j += 1;
+            } else {
+                break;
+            }
+        }
+    };
+    skip(&mut j);
+    if j >= verb {
+        return true;
+    }
+    // A short modifier: "Mr. Morgan of the Sierra Club said", "the New York businessman said".
+    let filler = |t: &Tok| {
+        let w = ctx.w(t);
+        let l = lower(w);
+        if t.word {
+            !PRONOUNS.contains(&l.as_str()) && !matches!(l.as_str(), "and" | "but" | "or" | "that" | "which" | "who" | "when" | "while") && !CUE_VERBS.contains(&l.as_str())
+        } else {
+            !matches!(w, "," | "." | ";" | ":" | "!" | "?" | "“" | "”" | "\"")
+        }
+    };
+    if verb - j <= 5 && toks[j..verb].iter().all(filler) && !(j..verb).any(|v| ctx.is_verb_like(toks, v)) {
+        return true;
+    }
+    if ctx.w(&toks[j]) != "," {
+        return false;
+    }
+    // An appositive: the last comma before the verb closes it.
+    let mut k = verb;
+    while k > j && toks[k - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k - 1])).as_str()) {
+        k -= 1;
+    }
+    k > j + 1 && ctx.w(&toks[k - 1]) == ","
 }
 
 /// Whether a token can open a speaker phrase (a name, a title, a pronoun, a determiner, a
@@ -878,7 +931,7 @@ fn attribution_final_clause(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
     if clause.len() > 16 {
         return None;
     }
-    attribution_after(ctx, clause).map(|(np, cue, _)| (np, cue, "after_final_clause"))
+    attribution_after(ctx, clause, false).map(|(np, cue, _)| (np, cue, "after_final_clause"))
 }
 
 /// The nearest cue before the quote in its sentence that has a speaker.
