@@ -21,9 +21,11 @@
 //!    `He jokes, “…”` (`before_intro_verb`), a sentence ending in a colon before the quote's own
 //!    sentence or paragraph (`colon_intro`);
 //! 5. no cue: a quote of four words or more inside a sentence goes to the sentence's subject
-//!    (`sentence_subject`); a quote that opens its own sentence, or a second fragment in the same
-//!    sentence, continues the previous attributed quote of the same or the previous paragraph
-//!    (`run_same_speaker`, pointing at that quote's speaker mention and cue);
+//!    (`sentence_subject`); a quote that opens its own sentence right after a sentence whose
+//!    subject is a name goes to that name (`previous_sentence_subject`); otherwise a quote that
+//!    opens its own sentence, or a second fragment in the same sentence, continues the previous
+//!    attributed quote of the same or the previous paragraph (`run_same_speaker`, pointing at that
+//!    quote's speaker mention and cue);
 //! 6. otherwise no speaker (`speaker_kind` UNKNOWN): `title` for a short title-case quote ("Morning
 //!    Joe"), `scare_quote` for a quote of up to three words or one after "so-called", `no_cue`.
 //!
@@ -481,6 +483,8 @@ struct People {
     /// Canonical name by surname (text mode) or by entity id (mention mode).
     canonical: BTreeMap<String, String>,
     from_entities: bool,
+    /// Sentences of the text (bytes), for pronoun resolution.
+    sentences: Vec<(usize, usize)>,
 }
 
 impl People {
@@ -509,7 +513,7 @@ impl People {
             mentions.push(Known { s, e, name, entity_id: Some(m.entity_id.clone()), kind });
         }
         mentions.sort_by_key(|k| (k.s, k.e));
-        People { mentions, canonical, from_entities: true }
+        People { mentions, canonical, from_entities: true, sentences: Vec::new() }
     }
 
     /// From the text alone: capitalised runs that look like people (a title before them, or two
@@ -541,7 +545,15 @@ impl People {
                 let after_place_prep = i > 0 && PLACE_PREPS.contains(&lower(ctx.w(&toks[i - 1])).as_str());
                 let multi = stripped.split_whitespace().count() >= 2;
                 let person = !is_org_name(&stripped) && (titled || (multi && !after_place_prep));
-                runs.push((s, e, person));
+                // "Putin aide Yuri Ushakov", "Biden administration": a name that modifies a role
+                // noun is not itself a mention of someone acting in the sentence.
+                let modifier = toks.get(k).is_some_and(|t| {
+                    let l = lower(ctx.w(t));
+                    t.word && !is_cap(ctx.w(t)) && (is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str()))
+                });
+                if !modifier {
+                    runs.push((s, e, person));
+                }
                 i = k.max(i + 1);
             }
         }
@@ -568,7 +580,7 @@ impl People {
                 mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
             }
         }
-        People { mentions, canonical, from_entities: false }
+        People { mentions, canonical, from_entities: false, sentences: Vec::new() }
     }
 
     /// The speaker for a name phrase at bytes `s..e`.
@@ -591,14 +603,26 @@ impl People {
         (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER)
     }
 
-    /// The last person (or, for "it"/"they", organisation) mentioned before byte `pos`.
+    /// The person (or, for "it", organisation) a pronoun at byte `pos` stands for: the first one
+    /// mentioned in its sentence before it, else the first (the subject, as a rule) of the nearest
+    /// earlier sentence that mentions one, else the last one mentioned anywhere before it.
+    /// "Konstantin Kosachev, head of ..., said ... to portray Biden as a peacemaker. “…,” he wrote"
+    /// is Kosachev, not Biden.
     fn antecedent(&self, pos: usize, pronoun: &str, extra: &[Known]) -> Option<Known> {
         let want = match pronoun {
             "it" => SpeakerKind::ORG,
             _ => SpeakerKind::PER,
         };
-        let best = self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos && m.kind == want).max_by_key(|m| (m.e, m.s));
-        best.cloned()
+        let cands: Vec<&Known> = self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos && m.kind == want).collect();
+        let si = self.sentences.partition_point(|&(s, _)| s <= pos);
+        for back in 1..=4 {
+            let Some(&(ss, se)) = si.checked_sub(back).and_then(|i| self.sentences.get(i)) else { break };
+            let first = cands.iter().filter(|m| m.s >= ss && m.e <= se.min(pos)).min_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
+            if let Some(m) = first {
+                return Some((*m).clone());
+            }
+        }
+        cands.into_iter().max_by_key(|m| (m.e, m.s)).cloned()
     }
 }
 
@@ -646,11 +670,12 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
     for &(s, e) in &paragraphs {
         crate::sentences::split_block(&text[s..e], s, &mut sentences);
     }
-    let people = if doc.mentions.is_empty() {
+    let mut people = if doc.mentions.is_empty() {
         People::from_text(text, &paragraphs, &quotes)
     } else {
         People::from_mentions(doc, &map, &quotes)
     };
+    people.sentences = sentences.clone();
     let para_of = |pos: usize| paragraphs.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
     let sent_of = |pos: usize| {
         let i = sentences.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
@@ -711,15 +736,32 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                 } else {
                     None
                 };
+                // A quote that opens its sentence right after a sentence about a named person
+                // ("Putin aide Yuri Ushakov brushed off the warning. “They won’t do that.”") is
+                // that person's, not the previous quote's speaker's.
+                let prev_subject = if subject.is_none() && !same_sentence && !is_title && before_toks.is_empty() && n_words >= MIN_WORDS_SUBJECT_ONLY {
+                    let si = sentences.partition_point(|&(s, _)| s < open_sent.0);
+                    si.checked_sub(1)
+                        .map(|i| sentences[i])
+                        .filter(|&(ps, _)| ps >= prev_close && para_of(ps) == para)
+                        .and_then(|(ps, pe)| {
+                            let toks = tokenize(text, ps, pe);
+                            ctx.clause_subject(&toks, 0, toks.len()).filter(|np| np.kind == NpKind::Name)
+                        })
+                } else {
+                    None
+                };
+                let subject = subject.or(prev_subject);
                 let cont = prev.as_ref().filter(|(_, a, p)| {
                     !is_title
                         && a.kind != SpeakerKind::UNKNOWN
                         && (same_sentence || (subject.is_none() && para <= p + 1 && n_words >= MIN_WORDS_SUBJECT_ONLY))
                 });
+                let subject_rule = if prev_subject.is_some() { "previous_sentence_subject" } else { "sentence_subject" };
                 match (cont, subject) {
                     (Some((_, a, _)), _) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
                     (None, Some(np)) => {
-                        let mut a = resolve(&ctx, &people, &speakers_seen, np, (0, 0), "sentence_subject");
+                        let mut a = resolve(&ctx, &people, &speakers_seen, np, (0, 0), subject_rule);
                         a.cue = None;
                         a
                     }

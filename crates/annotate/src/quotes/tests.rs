@@ -210,3 +210,17 @@ fn quote_followed_by_unrelated_clause_is_not_attributed_after() {
     assert_eq!(q.rule, "before_subject_verb");
     assert_eq!(mention(&d, q), "Putin");
 }
+
+#[test]
+fn corpus_pronoun_prefers_the_subject_and_new_sentence_subject_breaks_a_run() {
+    let d = run(include_str!("../../../../corpus/000_7af196de5e79098c.txt"));
+    // "Konstantin Kosachev, head of ..., said ... to portray Biden as a peacemaker ...
+    // “President Biden’s logic is clear ...,” he wrote on Facebook."
+    let q = find(&d, "President Biden’s logic is clear");
+    assert_eq!(q.speaker.as_deref(), Some("Konstantin Kosachev"));
+    assert_eq!(q.cue.as_deref(), Some("wrote"));
+    // "Putin aide Yuri Ushakov brushed off Biden’s warning of tough sanctions. “They won‘t do that ...”"
+    let q = find(&d, "They won‘t do that");
+    assert_eq!(q.speaker.as_deref(), Some("Yuri Ushakov"));
+    assert_eq!(q.rule, "previous_sentence_subject");
+}
