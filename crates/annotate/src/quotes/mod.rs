@@ -485,6 +485,8 @@ struct People {
     from_entities: bool,
     /// Sentences of the text (bytes), for pronoun resolution.
     sentences: Vec<(usize, usize)>,
+    /// Canonical name -> female, from titles ("Mrs.", "Mr.") and pronouns already resolved.
+    genders: std::cell::RefCell<BTreeMap<String, bool>>,
 }
 
 impl People {
@@ -513,7 +515,7 @@ impl People {
             mentions.push(Known { s, e, name, entity_id: Some(m.entity_id.clone()), kind });
         }
         mentions.sort_by_key(|k| (k.s, k.e));
-        People { mentions, canonical, from_entities: true, sentences: Vec::new() }
+        People { mentions, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
     }
 
     /// From the text alone: capitalised runs that look like people (a title before them, or two
@@ -571,16 +573,26 @@ impl People {
             }
         }
         let mut mentions = Vec::new();
+        let mut genders = BTreeMap::new();
         for &(s, e, _) in &runs {
             let name = strip_titles(&text[s..e]);
             let Some(surname) = name.split_whitespace().last() else { continue };
             if is_org_name(&name) {
                 mentions.push(Known { s, e, name, entity_id: None, kind: SpeakerKind::ORG });
             } else if let Some(c) = canonical.get(surname) {
+                match text[s..e].split_whitespace().next() {
+                    Some("Mrs." | "Ms." | "Mrs" | "Ms" | "Madam") => {
+                        genders.insert(c.clone(), true);
+                    }
+                    Some("Mr." | "Mr") => {
+                        genders.insert(c.clone(), false);
+                    }
+                    _ => {}
+                }
                 mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
             }
         }
-        People { mentions, canonical, from_entities: false, sentences: Vec::new() }
+        People { mentions, canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
     }
 
     /// The speaker for a name phrase at bytes `s..e`.
@@ -613,8 +625,23 @@ impl People {
             "it" => SpeakerKind::ORG,
             _ => SpeakerKind::PER,
         };
-        let cands: Vec<&Known> = self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos && m.kind == want).collect();
+        // Gender as learned from earlier pronouns and titles: "she" never goes to someone known
+        // as "he" and the reverse, and "she" looks further back for someone known as "she"
+        // (news subjects are mostly men, so an unknown person is a poor guess for "she").
+        let genders = self.genders.borrow();
+        let female = pronoun == "she";
+        let compatible = |m: &&Known| want == SpeakerKind::ORG || genders.get(&m.name).is_none_or(|&f| f == female);
+        let kind_ok = |m: &&Known| m.kind == want || (want == SpeakerKind::PER && m.kind == SpeakerKind::ANON);
+        let cands: Vec<&Known> =
+            self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos).filter(kind_ok).filter(compatible).collect();
         let si = self.sentences.partition_point(|&(s, _)| s <= pos);
+        if female {
+            let window_start = si.checked_sub(6).and_then(|i| self.sentences.get(i)).map_or(0, |&(s, _)| s);
+            let known = cands.iter().filter(|m| m.s >= window_start && genders.get(&m.name) == Some(&true)).max_by_key(|m| (m.e, m.s));
+            if let Some(m) = known {
+                return Some((*m).clone());
+            }
+        }
         for back in 1..=4 {
             let Some(&(ss, se)) = si.checked_sub(back).and_then(|i| self.sentences.get(i)) else { break };
             let first = cands.iter().filter(|m| m.s >= ss && m.e <= se.min(pos)).min_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
@@ -782,10 +809,18 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                 }
             }
         };
-        if att.kind == SpeakerKind::PER
+        // Speakers a later "he"/"she" can stand for: people, and anonymous sources in the
+        // singular ("An American official ... But he declined to “…”").
+        let singular_anon = att.kind == SpeakerKind::ANON
+            && att.speaker.as_deref().and_then(|d| d.rsplit(' ').next()).is_some_and(|h| {
+                let h = h.to_lowercase();
+                singular(&h) == h && !PRONOUNS.contains(&h.as_str())
+            });
+        if (att.kind == SpeakerKind::PER || singular_anon)
             && let (Some((s, e)), Some(name)) = (att.mention, att.speaker.clone())
+            && !PRONOUNS.contains(&text[s..e].to_lowercase().as_str())
         {
-            speakers_seen.push(Known { s, e, name, entity_id: att.entity_id.clone(), kind: SpeakerKind::PER });
+            speakers_seen.push(Known { s, e, name, entity_id: att.entity_id.clone(), kind: att.kind });
         }
         if att.kind != SpeakerKind::UNKNOWN {
             prev = Some((q.close_end, att.clone(), para_of(q.close_end.saturating_sub(1))));
@@ -1095,7 +1130,12 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
             let p = phrase.to_lowercase();
             match p.as_str() {
                 "he" | "she" | "it" => match people.antecedent(np.s, &p, seen) {
-                    Some(k) => (Some(k.name), k.entity_id, k.kind, format!("{rule}+pronoun")),
+                    Some(k) => {
+                        if p != "it" {
+                            people.genders.borrow_mut().insert(k.name.clone(), p == "she");
+                        }
+                        (Some(k.name), k.entity_id, k.kind, format!("{rule}+pronoun"))
+                    }
                     None if p == "it" => (None, None, SpeakerKind::ORG, format!("{rule}+pronoun_unresolved")),
                     None => (None, None, SpeakerKind::PER, format!("{rule}+pronoun_unresolved")),
                 },

@@ -70,6 +70,11 @@ fn corpus_anonymous_source_kept_as_written() {
     assert_eq!(q.cue.as_deref(), Some("told"));
     let q = find(&d, "set the sort of tone and tenor");
     assert_eq!(q.speaker.as_deref(), Some("An American official"));
+    // "But he declined to “get into ...”": the pronoun stands for the anonymous official.
+    let q = find(&d, "get into the territory");
+    assert_eq!(mention(&d, q), "he");
+    assert_eq!(q.speaker.as_deref(), Some("An American official"));
+    assert_eq!(q.speaker_kind, SpeakerKind::ANON);
     let q = find(&d, "made clear that the United States");
     assert_eq!(q.cue.as_deref(), Some("according to"));
     assert_eq!(q.speaker_kind, SpeakerKind::ANON);
