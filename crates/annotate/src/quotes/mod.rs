@@ -599,7 +599,10 @@ impl People {
     fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind) {
         // A mention that overlaps the phrase's last word (its head), the longest such.
         let head_start = text[s..e].rfind(' ').map_or(s, |i| s + i + 1);
-        let hit = self.mentions.iter().filter(|m| m.s < e && head_start < m.e).max_by_key(|m| m.e - m.s);
+        // Mentions are in text order and short: look only at those that start near the phrase.
+        let from = self.mentions.partition_point(|m| m.s + 512 < head_start);
+        let to = self.mentions.partition_point(|m| m.s < e);
+        let hit = self.mentions[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s);
         if let Some(m) = hit {
             return (Some(m.name.clone()), m.entity_id.clone(), m.kind);
         }
@@ -620,7 +623,7 @@ impl People {
     /// earlier sentence that mentions one, else the last one mentioned anywhere before it.
     /// "Konstantin Kosachev, head of ..., said ... to portray Biden as a peacemaker. “…,” he wrote"
     /// is Kosachev, not Biden.
-    fn antecedent(&self, pos: usize, pronoun: &str, extra: &[Known]) -> Option<Known> {
+    fn antecedent<'a>(&'a self, pos: usize, pronoun: &str, extra: &'a [Known]) -> Option<Known> {
         let want = match pronoun {
             "it" => SpeakerKind::ORG,
             _ => SpeakerKind::PER,
@@ -632,11 +635,18 @@ impl People {
         let female = pronoun == "she";
         let compatible = |m: &&Known| want == SpeakerKind::ORG || genders.get(&m.name).is_none_or(|&f| f == female);
         let kind_ok = |m: &&Known| m.kind == want || (want == SpeakerKind::PER && m.kind == SpeakerKind::ANON);
-        let cands: Vec<&Known> =
-            self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos).filter(kind_ok).filter(compatible).collect();
+        // Only mentions from six sentences back count here (both lists are in text order), so the
+        // work per pronoun does not grow with the document.
         let si = self.sentences.partition_point(|&(s, _)| s <= pos);
+        let window_start = si.checked_sub(6).and_then(|i| self.sentences.get(i)).map_or(0, |&(s, _)| s);
+        let in_window = |list: &'a [Known]| {
+            let from = list.partition_point(|m| m.s < window_start);
+            let to = list.partition_point(|m| m.s < pos);
+            &list[from..to.max(from)]
+        };
+        let cands: Vec<&Known> =
+            in_window(&self.mentions).iter().chain(in_window(extra).iter()).filter(|m| m.e <= pos).filter(kind_ok).filter(compatible).collect();
         if female {
-            let window_start = si.checked_sub(6).and_then(|i| self.sentences.get(i)).map_or(0, |&(s, _)| s);
             let known = cands.iter().filter(|m| m.s >= window_start && genders.get(&m.name) == Some(&true)).max_by_key(|m| (m.e, m.s));
             if let Some(m) = known {
                 return Some((*m).clone());
@@ -649,7 +659,18 @@ impl People {
                 return Some((*m).clone());
             }
         }
-        cands.into_iter().max_by_key(|m| (m.e, m.s)).cloned()
+        if let Some(m) = cands.into_iter().max_by_key(|m| (m.e, m.s)) {
+            return Some(m.clone());
+        }
+        // Nothing nearby: the last compatible mention before the window.
+        let before = |list: &'a [Known]| {
+            let to = list.partition_point(|m| m.s < window_start);
+            list[..to].iter().rev().filter(|m| m.e <= pos).find(|m| kind_ok(m) && compatible(m))
+        };
+        match (before(&self.mentions), before(extra)) {
+            (Some(a), Some(b)) => Some(if (a.e, a.s) >= (b.e, b.s) { a.clone() } else { b.clone() }),
+            (a, b) => a.or(b).cloned(),
+        }
     }
 }
 
@@ -676,6 +697,18 @@ struct Attribution {
 /// A quote with no cue is given to its sentence's subject only from this many words on; shorter
 /// ones with no cue are scare quotes (UNKNOWN).
 const MIN_WORDS_SUBJECT_ONLY: usize = 4;
+
+/// How far before and after a quote its attribution is looked for, in bytes.
+const WINDOW_BYTES: usize = 600;
+
+/// The nearest char boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
 
 /// Quotes of a document with their speakers, as rows in text order.
 pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
@@ -718,6 +751,10 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let next_open = quotes.get(qi + 1).map_or(text.len(), |n| n.open);
         let before = (open_sent.0.max(prev_close).min(q.open), q.open);
         let after = (q.close_end, close_sent.1.max(q.close_end).min(next_open).max(q.close_end));
+        // Cues sit near their quote: a window of a few hundred bytes on each side keeps the work
+        // per quote bounded however long a sentence runs.
+        let before = (floor_boundary(text, before.0.max(before.1.saturating_sub(WINDOW_BYTES))), before.1);
+        let after = (after.0, floor_boundary(text, after.1.min(after.0 + WINDOW_BYTES)));
         let before_toks = tokenize(text, before.0, before.1);
         let open_ended = text[q.start..q.end].ends_with([',', '?', '!', '—', '–', '-', '…']);
         let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1), open_ended);
@@ -820,7 +857,11 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
             && let (Some((s, e)), Some(name)) = (att.mention, att.speaker.clone())
             && !PRONOUNS.contains(&text[s..e].to_lowercase().as_str())
         {
-            speakers_seen.push(Known { s, e, name, entity_id: att.entity_id.clone(), kind: att.kind });
+            // Kept in text order (a run reuses an earlier mention) for the windowed look-ups.
+            let at = speakers_seen.partition_point(|k| (k.s, k.e) <= (s, e));
+            if at == 0 || (speakers_seen[at - 1].s, speakers_seen[at - 1].e) != (s, e) {
+                speakers_seen.insert(at, Known { s, e, name, entity_id: att.entity_id.clone(), kind: att.kind });
+            }
         }
         if att.kind != SpeakerKind::UNKNOWN {
             prev = Some((q.close_end, att.clone(), para_of(q.close_end.saturating_sub(1))));
@@ -1146,7 +1187,8 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
         NpKind::Descriptor => {
             // "the Kremlin" or "a White House spokeswoman": an entity mention that ends the phrase
             // names the speaker; otherwise it is an anonymous source as written.
-            let hit = people.mentions.iter().find(|m| m.e == np.e && m.s >= np.s);
+            let from = people.mentions.partition_point(|m| m.s < np.s);
+            let hit = people.mentions[from..].iter().take_while(|m| m.s < np.e).find(|m| m.e == np.e);
             match hit {
                 Some(m) => (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string()),
                 None => (Some(phrase.to_string()), None, SpeakerKind::ANON, rule.to_string()),
