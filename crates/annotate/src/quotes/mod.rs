@@ -47,6 +47,7 @@ use pipeline::ids::span_id;
 use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DocStep, Document, EntityLabel, QuoteRow, SpeakerKind, StepError};
 
+pub use eval::{QuoteEvalError, eval_polnear};
 pub use marks::{QuoteSpan, find_quotes};
 
 use lexicon::*;
