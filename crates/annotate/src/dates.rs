@@ -179,7 +179,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "month",
-            re: re(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming)\s*)?(?P<mon>{MONTH_FULL})\b")),
+            re: re(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|the (?:end|beginning|middle|start) of)\s*)?(?P<mon>{MONTH_FULL})\b")),
             resolve: bare_month,
         },
         Rule {
@@ -238,6 +238,17 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             name: "ago",
             re: re(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
             resolve: ago,
+        },
+        Rule {
+            name: "the_duration",
+            re: re(&format!(r"(?i)\bthe\s+(?:first\s+|latest\s+|full\s+|entire\s+)?(?P<n>{NUMW})\s+(?P<u>{UNIT})\b")),
+            resolve: |c, ctx| {
+                // "the two days of talks" is a duration; "the one day" and "the a ..." are not.
+                if matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "some" | "many" | "few") {
+                    return None;
+                }
+                duration(c, ctx)
+            },
         },
         Rule {
             name: "duration",
@@ -370,8 +381,10 @@ fn month_day(c: &Captures, ctx: &Ctx) -> Option<Res> {
         return rel(None, Granularity::Day);
     };
     let future = future_tense(ctx);
+    let since = preceding_word(ctx) == "since";
     let best = (a.year() - 1..=a.year() + 1)
         .filter_map(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .filter(|x| !since || *x <= a)
         .min_by_key(|x| lean((*x - a).num_days(), future))?;
     rel(Some(day(best)), Granularity::Day)
 }
@@ -421,7 +434,9 @@ fn bare_month(c: &Captures, ctx: &Ctx) -> Option<Res> {
         Some("this") => ay,
         _ => {
             let future = future_tense(ctx);
-            (ay - 1..=ay + 1).min_by_key(|&y| (lean((key(y) - now) as i64, future), key(y) > now))?
+            // "since March" is a month already begun.
+            let since = pw == "since";
+            (ay - 1..=ay + 1).filter(|&y| !since || key(y) <= now).min_by_key(|&y| (lean((key(y) - now) as i64, future), key(y) > now))?
         }
     };
     rel(Some(format!("{y:04}-{m:02}")), Granularity::Month)
