@@ -16,6 +16,8 @@
 
 pub mod eval;
 
+pub use eval::{DateEvalError, eval_timeml};
+
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
@@ -323,6 +325,14 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             },
         },
         Rule {
+            name: "weekly",
+            re: re(&format!(r"\b(?:[Ee]very|[Ee]ach)\s+(?P<wd>{WEEKDAY})\b")),
+            resolve: |c, _| {
+                let wd: Weekday = c["wd"].parse().ok()?;
+                Some(Res { value: Some(format!("XXXX-WXX-{}", wd.number_from_monday())), granularity: Granularity::Set, relative: false })
+            },
+        },
+        Rule {
             name: "holiday",
             re: re(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
             resolve: holiday,
@@ -472,7 +482,7 @@ fn year(c: &Captures, ctx: &Ctx) -> Option<Res> {
 /// Whether the sentence around the match speaks of the future.
 fn future_tense(ctx: &Ctx) -> bool {
     static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
+        re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|set to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
     });
     let s = ctx.text[..ctx.start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
     let e = ctx.text[ctx.end..].find(['.', '!', '?', '\n']).map_or(ctx.text.len(), |i| ctx.end + i);
