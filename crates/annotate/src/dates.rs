@@ -484,14 +484,13 @@ fn future_tense(ctx: &Ctx) -> bool {
     static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|set to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
     });
-    let s = ctx.text[..ctx.start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
-    let e = ctx.text[ctx.end..].find(['.', '!', '?', '\n']).map_or(ctx.text.len(), |i| ctx.end + i);
     // Only the clause around the date: up to 60 bytes before, and after it up to 40 bytes or the
     // next comma ("announced Wednesday, they said they will appeal" is past).
-    let s = s.max(floor_boundary(ctx.text, ctx.start.saturating_sub(60)));
-    let e = e.min(floor_boundary(ctx.text, (ctx.end + 40).min(ctx.text.len())));
-    let e = ctx.text[ctx.end..e.max(ctx.end)].find(',').map_or(e, |i| ctx.end + i);
-    FUTURE.is_match(&ctx.text[s..ctx.start]) || FUTURE.is_match(&ctx.text[ctx.end..e.max(ctx.end)])
+    let lo = floor_boundary(ctx.text, ctx.start.saturating_sub(60));
+    let hi = floor_boundary(ctx.text, (ctx.end + 40).min(ctx.text.len())).max(ctx.end);
+    let s = ctx.text[lo..ctx.start].rfind(['.', '!', '?', '\n']).map_or(lo, |i| lo + i + 1);
+    let e = ctx.text[ctx.end..hi].find(['.', '!', '?', '\n', ',']).map_or(hi, |i| ctx.end + i);
+    FUTURE.is_match(&ctx.text[s..ctx.start]) || FUTURE.is_match(&ctx.text[ctx.end..e])
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -1139,6 +1138,13 @@ mod tests {
         let t = rows_for(&rows, "Thursday")[0];
         assert_eq!((t.start, t.end), (17, 25));
         assert_eq!(rows_for(&rows, "Jan. 10")[0].value.as_deref(), Some("2022-01-10"));
+    }
+
+    #[test]
+    fn huge_text_is_linear_enough() {
+        let t = "On Thursday about 100,000 troops massed since 2014 and Dec. 7 ".repeat(5000);
+        let found = find_timexes(&t, d("2021-12-30"));
+        assert_eq!(found.len(), 15000);
     }
 
     #[test]

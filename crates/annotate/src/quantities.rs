@@ -181,7 +181,12 @@ fn prev_word(text: &str, pos: usize) -> &str {
 /// The counted noun after `pos`: (unit, byte end of the phrase). Proper-noun modifiers and model
 /// names ("Su-27") are passed over but stay inside the span.
 fn counted_noun(text: &str, pos: usize) -> Option<(String, usize)> {
-    let rest = &text[pos..];
+    // A counted noun follows within a few words: look no further than 120 bytes.
+    let mut hi = (pos + 120).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let rest = &text[pos..hi];
     // Must be separated from the number by a space (a letter glued to it is a name or code).
     if !rest.starts_with([' ', '\u{a0}']) {
         return None;
@@ -255,9 +260,20 @@ fn currency_word(w: &str) -> Option<&'static str> {
     }
 }
 
+/// The last few dozen bytes before `pos` (on a char boundary) and where they start: hedges and
+/// names are looked for there only, so long texts stay linear.
+fn window_before(text: &str, pos: usize) -> (usize, &str) {
+    let mut lo = pos.saturating_sub(40);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    (lo, &text[lo..pos])
+}
+
 /// Extends `start` back over a hedge ("about ") right before it.
 fn hedge_start(text: &str, start: usize) -> Option<usize> {
-    HEDGE_BEFORE.find(&text[..start]).map(|m| m.start())
+    let (lo, w) = window_before(text, start);
+    HEDGE_BEFORE.find(w).map(|m| lo + m.start())
 }
 
 fn find_quantities(text: &str) -> Vec<Quantity> {
@@ -427,7 +443,7 @@ fn is_capitalised_name(text: &str, start: usize, pw: &str) -> bool {
     if pw.ends_with("’s") || pw.ends_with("'s") || pw.ends_with(['.', ',', ':', ';', '"', '“', '—']) {
         return false;
     }
-    if HEDGE_BEFORE.is_match(&text[..start]) {
+    if HEDGE_BEFORE.is_match(window_before(text, start).1) {
         return false;
     }
     // Sentence-initial capital ("In 2014", "About 100"): the word before it ends a sentence.
@@ -556,6 +572,12 @@ mod tests {
         let r = row(&bne, "$768bn");
         assert_eq!((r.value, r.unit.as_deref(), r.approximate), (768e9, Some("USD"), false));
         assert!(bne.iter().all(|r| !r.text.contains("December") && !r.text.contains("Stream")), "{bne:?}");
+    }
+
+    #[test]
+    fn huge_text_is_linear_enough() {
+        let t = "On Thursday about 100,000 troops massed since 2014 and Dec. 7 ".repeat(5000);
+        assert_eq!(find_quantities(&t).len(), 5000);
     }
 
     #[test]
