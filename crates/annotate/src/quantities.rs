@@ -174,7 +174,7 @@ fn is_plural(w: &str) -> bool {
 
 fn prev_word(text: &str, pos: usize) -> &str {
     let before = text[..pos].trim_end();
-    let start = before.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    let start = before.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
     &before[start..]
 }
 
@@ -578,6 +578,26 @@ mod tests {
     fn huge_text_is_linear_enough() {
         let t = "On Thursday about 100,000 troops massed since 2014 and Dec. 7 ".repeat(5000);
         assert_eq!(find_quantities(&t).len(), 5000);
+    }
+
+    #[test]
+    fn fuzzed_pieces_never_panic_and_keep_offsets_exact() {
+        // Deterministic pseudo-random texts from pieces that stress the patterns and offsets.
+        let pieces = [
+            "Thursday", " ", "Dec.", "7", ",", " 2021", "$", "768bn", "€", "½", "1/2", ":", "35", "p.m.", "—", "“", "”",
+            "Кремль", "😀", "about", "100,000", "troops", "-", "hour", "ago", "last", "week", "May", "the", "'", "’", "90s",
+            "\n", "\u{a0}", "0", "99999999999999999999", "%", "nineteen", "quarter", "spring", "of", "fiscal", "noon",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..500 {
+            let mut t = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let _ = tagged(&t);
+        }
     }
 
     #[test]
