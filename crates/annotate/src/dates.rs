@@ -708,11 +708,6 @@ fn duration_value(n: Option<f64>, u: &str) -> Option<String> {
         });
     }
     let Some(n) = n else {
-        let code = match code {
-            "DE" => "DE",
-            "CE" => "CE",
-            c => c,
-        };
         return Some(format!("P{t}X{code}"));
     };
     let num = |x: f64| if x.fract() == 0.0 { format!("{}", x as i64) } else { format!("{x}") };

@@ -318,7 +318,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         if next.is_some_and(|x| x.is_alphanumeric() || x == ':' || x == '/') {
             continue;
         }
-        if is_digits && after.starts_with(|x: char| x == '.' || x == ',') && after[1..].starts_with(|x: char| x.is_ascii_digit()) {
+        if is_digits && after.starts_with(['.', ',']) && after[1..].starts_with(|x: char| x.is_ascii_digit()) {
             continue;
         }
         // Names, dates and list items: "Stream 2", "Card 1", "Dec. 7", "7 December".
