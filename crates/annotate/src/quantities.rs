@@ -75,9 +75,10 @@ const TENS: &str = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
 /// A number: digits (with thousands separators, decimals) or number words, with an optional
 /// currency before and scale word after.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    let words = format!(r"(?:(?:{TENS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|{SMALL}|a dozen|a hundred|a thousand|a million|a billion)");
+    let word = format!(r"(?:{TENS}|{SMALL}|hundred|thousand|million|billion|trillion|dozen)");
+    let words = format!(r"(?:a\s+)?{word}(?:(?:\s+|-){word})*");
     Regex::new(&format!(
-        r"(?i)(?P<cur>US\$|\$|€|£)?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{words}\b)(?:(?P<sp>\s?)(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)\b)?"
+        r"(?i)(?P<cur>US\$|\$|€|£)?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{words}\b)(?P<frac>\s1/2|\s1/4|\s3/4|½|¼|¾)?(?:(?P<sp>\s?)(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)\b)?"
     ))
     .expect("number regex")
 });
@@ -123,34 +124,77 @@ const MONTHS: &[&str] = &[
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
-fn word_value(w: &str) -> Option<f64> {
-    let w = w.to_ascii_lowercase();
+/// Value of a run of number words ("a hundred thirty million", "twenty-four", "two dozen") and
+/// the byte length of its longest well-formed prefix ("two three" stops after "two").
+fn word_number(w: &str) -> Option<(f64, usize)> {
     let small = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
     ];
     let tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    if let Some(i) = small.iter().position(|s| *s == w) {
-        return Some(i as f64);
+    #[derive(PartialEq, Clone, Copy)]
+    enum Last {
+        Start,
+        Article,
+        Unit,
+        Tens,
+        Hundred,
+        Scale,
     }
-    match w.as_str() {
-        "a dozen" => return Some(12.0),
-        "a hundred" => return Some(100.0),
-        "a thousand" => return Some(1e3),
-        "a million" => return Some(1e6),
-        "a billion" => return Some(1e9),
-        _ => {}
+    let (mut total, mut cur) = (0.0f64, 0.0f64);
+    let mut last = Last::Start;
+    let mut valid_end = 0usize;
+    let mut pos = 0usize;
+    for tok in w.split_inclusive([' ', '-', '\t', '\n', '\u{a0}']) {
+        let start = pos;
+        pos += tok.len();
+        let t = tok.trim_end_matches([' ', '-', '\t', '\n', '\u{a0}']).to_ascii_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        let small_i = small.iter().position(|s| *s == t);
+        let tens_i = tens.iter().position(|s| *s == t);
+        let ok = match (t.as_str(), last) {
+            ("a", Last::Start) => {
+                last = Last::Article;
+                continue;
+            }
+            (_, Last::Article) if small_i.is_some() || tens_i.is_some() => false,
+            ("hundred" | "dozen", Last::Start | Last::Article | Last::Unit | Last::Tens) => {
+                cur = cur.max(1.0) * if t == "hundred" { 100.0 } else { 12.0 };
+                last = Last::Hundred;
+                true
+            }
+            ("thousand" | "million" | "billion" | "trillion", l) if l != Last::Scale => {
+                let scale = match t.as_str() {
+                    "thousand" => 1e3,
+                    "million" => 1e6,
+                    "billion" => 1e9,
+                    _ => 1e12,
+                };
+                total += cur.max(1.0) * scale;
+                cur = 0.0;
+                last = Last::Scale;
+                true
+            }
+            (_, Last::Start | Last::Hundred | Last::Scale) if small_i.is_some() || tens_i.is_some() => {
+                cur += small_i.map_or_else(|| 20.0 + 10.0 * tens_i.unwrap_or(0) as f64, |i| i as f64);
+                last = if tens_i.is_some() { Last::Tens } else { Last::Unit };
+                true
+            }
+            (_, Last::Tens) if small_i.is_some_and(|i| (1..10).contains(&i)) => {
+                cur += small_i.unwrap_or(0) as f64;
+                last = Last::Unit;
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            break;
+        }
+        valid_end = start + t.len();
     }
-    let (t, u) = match w.split_once('-') {
-        Some((t, u)) => (t, Some(u)),
-        None => (w.as_str(), None),
-    };
-    let ti = tens.iter().position(|s| *s == t)?;
-    let base = 20.0 + 10.0 * ti as f64;
-    match u {
-        None => Some(base),
-        Some(u) => small.iter().position(|s| *s == u).filter(|&i| (1..10).contains(&i)).map(|i| base + i as f64),
-    }
+    (valid_end > 0).then_some((total + cur, valid_end))
 }
 
 fn scale_value(s: &str) -> f64 {
@@ -214,7 +258,13 @@ fn counted_noun(text: &str, pos: usize) -> Option<(String, usize)> {
         let first = core.chars().next().unwrap_or(' ');
         let has_digit = core.chars().any(|c| c.is_ascii_digit());
         if first.is_uppercase() || has_digit {
-            // A proper modifier ("Russian troops", "Su-27 fighter jets") only before the noun.
+            // A proper plural is the counted noun itself ("two Americans", "hundreds of
+            // Cuban-Americans"); other proper words only modify the noun that follows.
+            if words.is_empty() && !has_digit && is_plural(core) && core.chars().count() > 3 && core.chars().skip(1).any(char::is_lowercase) {
+                words.push(core);
+                end = tok_start + core.len();
+                break;
+            }
             if !words.is_empty() || skipped >= 2 || ends_phrase {
                 break;
             }
@@ -333,15 +383,30 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         let mut value = if is_digits {
             num_s.replace(',', "").parse::<f64>().unwrap_or(f64::NAN)
         } else {
-            match word_value(num_s) {
-                Some(v) => v,
+            match word_number(num_s) {
+                Some((v, len)) if len == num_s.len() => v,
+                Some((v, len)) => {
+                    // Only a prefix is a number ("two three-year terms"): the rest is not ours.
+                    end = num.start() + len;
+                    if c.name("cur").is_some() || c.name("frac").is_some() {
+                        continue;
+                    }
+                    v
+                }
                 None => continue,
             }
         };
+        if let Some(f) = c.name("frac") {
+            value += match f.as_str().trim() {
+                "1/2" | "½" => 0.5,
+                "1/4" | "¼" => 0.25,
+                _ => 0.75,
+            };
+        }
         if !value.is_finite() {
             continue;
         }
-        let scale = c.name("scale").map(|s| s.as_str());
+        let scale = if end < m.end() { None } else { c.name("scale").map(|s| s.as_str()) };
         // "m"/"k" only glued to digits ("€10m"), never as a spaced word.
         if let Some(s) = scale {
             let spaced = c.name("sp").is_some_and(|sp| !sp.as_str().is_empty());
@@ -402,8 +467,15 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             if value != 1.0 && !is_plural(head) && !MEASURE_UNITS.contains(&head) && head.chars().count() > 3 {
                 continue;
             }
-            end = e;
-            unit = Some(currency_word(&u).map(str::to_string).unwrap_or(u));
+            // "three thousand dollar pearls": the money is the quantity.
+            let first = u.split(' ').next().unwrap_or("");
+            if let (Some(code), true) = (currency_word(first), u.contains(' ')) {
+                end = text[noun_from..].find(first).map_or(e, |i| noun_from + i + first.len());
+                unit = Some(code.to_string());
+            } else {
+                end = e;
+                unit = Some(currency_word(&u).map(str::to_string).unwrap_or(u));
+            }
         } else {
             continue;
         }
@@ -482,6 +554,16 @@ mod tests {
     }
 
     #[test]
+    fn number_words_and_fractions() {
+        assert_eq!(one("the last twenty four hours"), ("twenty four hours".into(), 24.0, Some("hours".into()), false));
+        assert_eq!(one("forty-five-minute talk"), ("forty-five-minute".into(), 45.0, Some("minute".into()), false));
+        assert_eq!(one("after 2 1/2 years in"), ("2 1/2 years".into(), 2.5, Some("years".into()), false));
+        assert_eq!(one("two dozen eggs"), ("two dozen eggs".into(), 24.0, Some("eggs".into()), false));
+        assert_eq!(one("hundreds of Cuban-Americans chanting"), ("hundreds of Cuban-Americans".into(), 100.0, Some("Cuban-Americans".into()), true));
+        assert_eq!(one("won two three-year terms"), ("two three-year terms".into(), 2.0, Some("three-year terms".into()), false));
+    }
+
+    #[test]
     fn hyphen_compounds_and_words() {
         assert_eq!(one("A 50-minute phone call that"), ("50-minute".into(), 50.0, Some("minute".into()), false));
         assert_eq!(one("following the two-hour summit"), ("two-hour".into(), 2.0, Some("hour".into()), false));
@@ -496,6 +578,9 @@ mod tests {
         assert_eq!(one("but 90 percent of them"), ("90 percent".into(), 90.0, Some("percent".into()), false));
         assert_eq!(one("rose 4.5% in"), ("4.5%".into(), 4.5, Some("percent".into()), false));
         assert_eq!(one("amassed tens of thousands of troops near"), ("tens of thousands of troops".into(), 1e4, Some("troops".into()), true));
+        assert_eq!(one("it cost seventy million dollars"), ("seventy million dollars".into(), 7e7, Some("USD".into()), false));
+        assert_eq!(one("about a hundred thirty million dollars"), ("about a hundred thirty million dollars".into(), 1.3e8, Some("USD".into()), true));
+        assert_eq!(one("three thousand dollar pearls"), ("three thousand dollar".into(), 3e3, Some("USD".into()), false));
     }
 
     #[test]
