@@ -109,7 +109,7 @@ const STOP: &[&str] = &[
 ];
 
 /// Nouns that are plural without a final "s".
-const IRREGULAR_PLURALS: &[&str] = &["people", "men", "women", "children", "police", "personnel", "staff", "feet", "teeth", "mice", "sheep", "fish", "aircraft", "cattle", "geese", "data"];
+const IRREGULAR_PLURALS: &[&str] = &["people", "men", "women", "children", "police", "personnel", "staff", "feet", "teeth", "mice", "sheep", "fish", "aircraft", "cattle", "geese", "data", "pence"];
 
 /// Units for which the number "one" counts ("one day", "one percent"); elsewhere "one" is a
 /// pronoun or determiner far more often than a count.
@@ -473,8 +473,16 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
                 end = text[noun_from..].find(first).map_or(e, |i| noun_from + i + first.len());
                 unit = Some(code.to_string());
             } else {
+                // "16.125 Canadian dollars" are not USD: a currency with a proper modifier stays as
+                // written.
+                let unit_start = e - u.len();
+                let modifier = text.get(noun_from..unit_start).map(str::trim).unwrap_or("");
                 end = e;
-                unit = Some(currency_word(&u).map(str::to_string).unwrap_or(u));
+                unit = Some(match currency_word(&u) {
+                    Some(_) if !modifier.is_empty() => format!("{modifier} {u}"),
+                    Some(code) => code.to_string(),
+                    None => u,
+                });
             }
         } else {
             continue;
@@ -518,10 +526,18 @@ fn is_capitalised_name(text: &str, start: usize, pw: &str) -> bool {
     if HEDGE_BEFORE.is_match(window_before(text, start).1) {
         return false;
     }
-    // Sentence-initial capital ("In 2014", "About 100"): the word before it ends a sentence.
+    // A sentence-initial function word ("Only 12 miles", "The 100 troops") is no name; a
+    // sentence-initial noun ("Section 230 protections") still is.
+    const FUNCTION_WORDS: &[&str] = &[
+        "a", "an", "the", "only", "all", "just", "more", "fewer", "less", "under", "another", "those", "these", "its",
+        "their", "his", "her", "our", "my", "your", "by", "in", "at", "for", "with", "of", "to", "from", "on",
+        "after", "before", "and", "but", "or", "while", "when", "among", "like", "each", "every", "up", "nearly",
+        "almost", "roughly", "around", "about", "over", "some", "than", "if", "as", "within", "during",
+    ];
     let pw_start = text[..start].trim_end().len() - pw.len();
     let before = text[..pw_start].trim_end();
-    !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', '“', '"', ':']))
+    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '\n', '“', '"', ':']);
+    !(sentence_start && FUNCTION_WORDS.contains(&pw.to_lowercase().as_str()))
 }
 
 #[cfg(test)]
@@ -580,6 +596,8 @@ mod tests {
         assert_eq!(one("amassed tens of thousands of troops near"), ("tens of thousands of troops".into(), 1e4, Some("troops".into()), true));
         assert_eq!(one("it cost seventy million dollars"), ("seventy million dollars".into(), 7e7, Some("USD".into()), false));
         assert_eq!(one("about a hundred thirty million dollars"), ("about a hundred thirty million dollars".into(), 1.3e8, Some("USD".into()), true));
+        assert_eq!(one("closed at 16.125 Canadian dollars, up"), ("16.125 Canadian dollars".into(), 16.125, Some("Canadian dollars".into()), false));
+        assert_eq!(one("shares rose 15 pence to"), ("15 pence".into(), 15.0, Some("pence".into()), false));
         assert_eq!(one("three thousand dollar pearls"), ("three thousand dollar".into(), 3e3, Some("USD".into()), false));
     }
 
@@ -605,6 +623,13 @@ mod tests {
             "",
             "the 1990s were",
             "the two agreed to meet",
+            "the 1st Armored Division",
+            "after the Second World War",
+            "at the G7 summit and the G-20 talks",
+            "COVID-19 cases rose",
+            "two F-16s flew",
+            "Section 230 protections",
+            "on page 12 of",
             "when the two last spoke",
         ] {
             assert!(q(t).is_empty(), "{t}: {:?}", q(t));
