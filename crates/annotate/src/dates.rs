@@ -11,8 +11,15 @@
 //!   future ("will", "next", "scheduled"); a month or a day without a year takes the year that puts
 //!   it closest to the anchor ("Jan. 10" in a late-December article is next January).
 //!
-//! Values follow TimeML: 2021-12-30, 2021-12, 2021-W49, 2021-Q3, 2021-SU, 2021, 202 (decade),
-//! 2021-12-30T15:35, P2H / PT50M (durations), PRESENT_REF / PAST_REF / FUTURE_REF.
+//! Values follow TimeML: 2021-12-30, 2021-12, 2021-W49, 2021-W49-WE, 2021-Q3, 2021-SU, 2021,
+//! 202 (decade), 20 (century), 2021-12-30T15:35, PT2H / P50Y / PXY (durations), P1W or
+//! XXXX-WXX-4 (sets: "weekly", "every Thursday"), PRESENT_REF / PAST_REF / FUTURE_REF ("now",
+//! "recently", "in recent years", "the future"; granularity day, or year for "recent years").
+//! A weekday with a part of the day ("Thursday evening") keeps the part in its span but takes the
+//! day as value, as TimeML annotators mostly do; "tonight", "this morning" get TNI/TMO times.
+//!
+//! Tuned on TempEval-3 TBAQ-cleaned (see [`eval`]); `rule` in each row names the pattern that
+//! produced it, so users can filter rules they do not trust.
 
 pub mod eval;
 
