@@ -335,9 +335,26 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
             break;
         }
         let (title, stripped) = strip_title_label(lines[i]);
-        meta.title = Some(title);
-        roles.insert(i, Role { kind: BlockKind::Title, rule: if stripped { "title_first_line_label_stripped" } else { "title_first_line" } });
+        // A full sentence of twenty-odd words is a summary standing in for a missing headline;
+        // it is still the best title the text offers, but the rule says so.
+        let sentence_like = title.ends_with('.') && title.split_whitespace().count() > 20;
+        // "Headline; deck" split over two lines (USA Today): the deck is the subtitle.
+        let deck_follows = title.ends_with(';');
+        let rule = match (stripped, sentence_like) {
+            (true, _) => "title_first_line_label_stripped",
+            (false, true) => "title_first_line_summary",
+            (false, false) => "title_first_line",
+        };
+        meta.title = Some(title.trim_end_matches(';').trim_end().to_string());
+        roles.insert(i, Role { kind: BlockKind::Title, rule });
         title_line = Some(i);
+        if deck_follows {
+            if let Some(&next) = nonblank.iter().find(|&&j| j > i) {
+                if !roles.contains_key(&next) && Some(next) != dateline_line && lines[next].chars().count() <= 200 {
+                    roles.insert(next, Role { kind: BlockKind::Subtitle, rule: "deck_after_semicolon_title" });
+                }
+            }
+        }
         break;
     }
     // Between the title and where the body starts (dateline or byline): repeated title lines

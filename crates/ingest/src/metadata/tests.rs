@@ -37,6 +37,7 @@ fn nyt_001_source_line_and_no_year() {
     assert_eq!(m.dateline.as_deref(), Some("WASHINGTON"));
     assert!(m.title.as_deref().unwrap().starts_with("President Vladimir V. Putin of Russia spoke with President Biden"));
     assert_eq!(role(&m, 1), Some(BlockKind::Subtitle));
+    assert_eq!(m.line_roles[0].rule, "title_first_line_summary");
     assert_eq!(role(&m, 29), Some(BlockKind::Caption));
     assert_eq!(role(&m, 37), Some(BlockKind::Source));
     // The text names no year at all ("Dec. 3", "Jan. 10", "Thursday"): alone it cannot be dated.
@@ -145,6 +146,14 @@ fn agency_code_alone_names_the_outlet() {
     let m = from_text(t);
     assert_eq!(m.outlet.as_deref(), Some("Reuters"));
     assert_eq!(m.dateline.as_deref(), Some("TOKYO"));
+}
+
+#[test]
+fn semicolon_headline_with_deck() {
+    let t = "Lawmaker urges retaliation on Russia;\nMember of House panel says U.S. has to keep Moscow out of elections\n\nWASHINGTON — A lawmaker said.\n";
+    let m = from_text(t);
+    assert_eq!(m.title.as_deref(), Some("Lawmaker urges retaliation on Russia"));
+    assert_eq!(role(&m, 1), Some(BlockKind::Subtitle));
 }
 
 #[test]
