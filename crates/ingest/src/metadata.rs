@@ -303,6 +303,7 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
 
     // Dateline: the first top-region paragraph that opens with "PLACE —".
     let mut dateline_line: Option<usize> = None;
+    let mut dateline_date: Option<(u32, u32)> = None;
     for &i in nonblank.iter().take(TOP_LINES + 4) {
         if roles.contains_key(&i) {
             continue;
@@ -319,6 +320,10 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
                 if let Some(o) = table.agency(a.as_str()) {
                     outlet_agency = Some(o.to_string());
                 }
+            }
+            // "MOSCOW, Dec 8 (Reuters) -": the wire dates the story in its dateline.
+            if let Some(d) = c.name("date").and_then(|d| dates::find_dates(d.as_str()).into_iter().next()) {
+                dateline_date = Some((d.month, d.day));
             }
             dateline_line = Some(i);
             break;
@@ -413,6 +418,18 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
             continue;
         }
         dates::mentions_in_line(lines[i], kind == Some(BlockKind::Caption), &mut ev);
+    }
+    if let Some((month, day)) = dateline_date {
+        match ev.publication_year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)) {
+            Some(d) => {
+                explicit.get_or_insert((d, "dateline_date"));
+            }
+            // Without a year it still bounds the day, like a caption date.
+            None => ev.dated.push(dates::DatedMention { month, day, year: None, tense: dates::Tense::Past, in_caption: true }),
+        }
+        if ev.dated_ctx.len() < ev.dated.len() {
+            ev.dated_ctx.push(dates::MentionContext::default());
+        }
     }
     let estimate = if let Some(d) = hints.published.as_deref().and_then(parse_iso_prefix) {
         PublicationEstimate { date: Some(d), basis: PublishedBasis::Metadata, tied: 1, weekday: None, note: "page metadata".into() }

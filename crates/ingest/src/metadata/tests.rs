@@ -157,6 +157,16 @@ fn semicolon_headline_with_deck() {
 }
 
 #[test]
+fn reuters_dateline_date_with_copyright_year() {
+    let t = "Russia says talks useful\n\nMOSCOW, Dec 8 (Reuters) - The Kremlin said on Wednesday the talks were useful.\n\nCopyright 2021 Thomson Reuters\n";
+    let m = from_text(t);
+    assert_eq!(m.outlet.as_deref(), Some("Reuters"));
+    assert_eq!(m.dateline.as_deref(), Some("MOSCOW"));
+    assert_eq!(m.published.as_deref(), Some("2021-12-08"));
+    assert_eq!(m.published_basis, Some(PublishedBasis::Explicit));
+}
+
+#[test]
 fn no_date_anywhere() {
     let t = "A quiet headline\n\nNothing in this text says when it happened or which day it is.\n";
     let m = from_text(t);
