@@ -13,6 +13,10 @@
 //!   date in its URL) is `Explicit`; otherwise `dates::infer` reasons from weekday mentions,
 //!   caption dates and dated events (see that module).
 
+// Nested `if let`s stay nested: collapsing them needs let chains (Rust 1.88), above the
+// workspace's rust-version (1.85).
+#![allow(clippy::collapsible_if)]
+
 pub mod collection;
 pub mod dates;
 pub mod names;
@@ -76,7 +80,7 @@ const MAX_META_LINE: usize = 400;
 const TOP_LINES: usize = 8;
 
 static CAPTION_PAREN_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\((?:[^()]{2,80}/[^()]{1,60}|(?i:photo|credit|courtesy)[^()]{1,80})\)\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"\((?:\p{Lu}[^()/]{1,79}/\s*\p{Lu}[^()]{0,59}|(?i:photo|credit|courtesy)[^()]{1,80})\)\s*$").unwrap());
 static CAPTION_SLASH_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[.!?”\x22]\s+/\s+[\p{L}][\p{L}\p{N} .&'’-]{0,40}$").unwrap());
 static CAPTION_CREDIT_WORD: LazyLock<Regex> =
@@ -88,6 +92,11 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"/(\d{4})/(\d{1,
 static DOMAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$").unwrap());
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:copyright)\s*(?:©|\((?i:c)\))?|©|\((?i:c)\))\s*(?P<year>\d{4})?(?:\s*[-–]\s*\d{4})?\s*,?\s*(?P<holder>[^.]*?)\s*(?:[.,]\s*(?i:all rights reserved).*|\.)?\s*$").unwrap()
+});
+static DATE_LINE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?$").unwrap());
+static DATE_LINE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[,|·•–—-]?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm|AM|PM)?\s*(?:[A-Z]{2,4})?)?\s*$").unwrap()
 });
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<what>(?i:published|updated|posted|first published|last updated|date))?\s*(?:on|:)?\s*(?P<rest>.+)$").unwrap()
@@ -235,7 +244,10 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
         }
         let lower_start = l.get(..9).map(|s| s.to_ascii_lowercase());
         if l.starts_with('©') || l.starts_with("(c)") || l.starts_with("(C)") || lower_start.as_deref() == Some("copyright") {
-            if let Some(c) = COPYRIGHT.captures(l) {
+            // "Copyright law is ..." is a sentence: a copyright notice has a year, a © or the
+            // reservation of rights.
+            let notice = l.contains('©') || l.to_lowercase().contains("rights reserved") || l.chars().take(20).any(|c| c.is_ascii_digit());
+            if let Some(c) = COPYRIGHT.captures(l).filter(|_| notice) {
                 if let Some(y) = c.name("year").and_then(|y| y.as_str().parse::<i32>().ok()) {
                     copyright_year.get_or_insert(y);
                 }
@@ -286,9 +298,9 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
                 let rest = c.name("rest").map_or("", |m| m.as_str());
                 let fulls = dates::find_full_dates(rest);
                 if let Some(f) = fulls.first() {
-                    let leftover = rest[..f.start].trim().len() + rest[f.end..].trim().len();
-                    // Only a date (and perhaps a time): not a sentence that contains a date.
-                    if leftover <= 24 && !rest[f.end..].contains(|c: char| c.is_lowercase() && c != 'a' && c != 'p' && c != 'm' && c != 't') {
+                    // Only a date (perhaps after a weekday, perhaps with a time): not a headline
+                    // or sentence that contains a date.
+                    if DATE_LINE_PREFIX.is_match(&rest[..f.start]) && DATE_LINE_SUFFIX.is_match(&rest[f.end..]) {
                         let what = c.name("what").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
                         if !what.contains("updated") || explicit.is_none() {
                             explicit.get_or_insert((f.date, "date_line"));

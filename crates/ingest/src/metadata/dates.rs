@@ -19,6 +19,10 @@
 //! upcoming events when they are close, past ones at any distance), else towards the latest
 //! past event. More than `MAX_TIED` equally good days means the text does not say: no date.
 
+// Nested `if let`s stay nested: collapsing them needs let chains (Rust 1.88), above the
+// workspace's rust-version (1.85).
+#![allow(clippy::collapsible_if)]
+
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};

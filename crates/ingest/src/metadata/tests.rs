@@ -167,6 +167,18 @@ fn reuters_dateline_date_with_copyright_year() {
 }
 
 #[test]
+fn date_lines_and_dated_headlines() {
+    let t = "Published Wednesday, December 8, 2021 at 5:01 p.m. EST\n\nMarkets rally on Dec. 8, 2021\n\nStocks rose.\n";
+    let m = from_text(t);
+    assert_eq!(m.published.as_deref(), Some("2021-12-08"));
+    assert_eq!(m.published_basis, Some(PublishedBasis::Explicit));
+    assert_eq!(role(&m, 0), Some(BlockKind::Byline));
+    assert_eq!(m.title.as_deref(), Some("Markets rally on Dec. 8, 2021"));
+    let m = from_text("Markets rally on Dec. 8, 2021\n\nStocks rose.\n");
+    assert_eq!(m.published_basis, Some(PublishedBasis::Unknown), "a dated headline is not a date line");
+}
+
+#[test]
 fn no_date_anywhere() {
     let t = "A quiet headline\n\nNothing in this text says when it happened or which day it is.\n";
     let m = from_text(t);
@@ -199,7 +211,9 @@ fn negatives_do_not_fire() {
     let t = "Officials weigh options\n\n\
 U.S. officials — speaking on condition of anonymity — said the plan was ready.\n\n\
 By massing troops on the border, Russia raised the stakes.\n\n\
-An intelligence document obtained by The Washington Post shows the plan.\n";
+An intelligence document obtained by The Washington Post shows the plan.\n\n\
+Copyright law is not the issue here, the lawyer said (and/or the judge).\n\n\
+The vote split the chamber (50/50)\n";
     let m = from_text(t);
     assert_eq!(m.dateline, None);
     assert!(m.authors.is_empty());
@@ -268,17 +282,3 @@ fn deterministic() {
     }
 }
 
-#[test]
-#[ignore = "debug aid"]
-fn debug_evidence() {
-    let extra = std::env::var("META_DEBUG_FILE").ok().and_then(|p| std::fs::read_to_string(p).ok());
-    let year = std::env::var("META_DEBUG_YEAR").ok().and_then(|y| y.parse().ok());
-    let texts: Vec<&str> = match &extra {
-        Some(t) => vec![t.as_str()],
-        None => vec![WAPO_000, NYT_001, AP_002, WAPO_003],
-    };
-    for t in texts {
-        let r = read(t, &MetadataHints { year, ..Default::default() });
-        println!("{:?}\n{:?}\n{:?}\n", r.evidence.dated, r.evidence.weekdays, r.estimate);
-    }
-}
