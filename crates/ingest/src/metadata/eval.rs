@@ -113,7 +113,11 @@ fn eval_tml(name: &str, dirs: &[PathBuf]) {
             }
             let src: String = file.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_lowercase();
             let off = (w.num_days_from_monday() as i64 - d.weekday().num_days_from_monday() as i64).rem_euclid(7) as usize;
-            offsets.entry(src).or_insert([0; 7])[off] += 1;
+            offsets.entry(src.clone()).or_insert([0; 7])[off] += 1;
+            if off != 0 && src != "wsj" && std::env::var("EVAL_WEEKDAY").is_ok() {
+                let r = read(raw, &MetadataHints::default());
+                println!("  weekday miss {file}: true {:?} got {w:?}: {:?}", d.weekday(), r.evidence.weekdays);
+            }
         }
     }
     println!("  predicted minus true weekday, per source (0..6 days): {offsets:?}");

@@ -282,3 +282,13 @@ fn deterministic() {
     }
 }
 
+
+#[test]
+fn huge_article_stays_fast() {
+    // 20 copies of every corpus article: about 1.2 MB, thousands of dates and weekdays.
+    let big = [WAPO_000, NYT_001, AP_002, WAPO_003, BNE_004].concat().repeat(20);
+    let t0 = std::time::Instant::now();
+    let m = from_text(&big);
+    assert!(t0.elapsed().as_secs() < 20, "took {:?}", t0.elapsed());
+    assert_eq!(m.outlet.as_deref(), Some("The Washington Post"));
+}
