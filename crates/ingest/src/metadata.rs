@@ -76,7 +76,8 @@ pub fn from_text_with_summary(raw: &str, hints: &MetadataHints) -> (Metadata, co
 
 /// Lines longer than this are body text, never metadata (and keep regexes cheap on huge lines).
 const MAX_META_LINE: usize = 400;
-/// Only this many non-blank lines at the top are searched for masthead, title and byline.
+/// Only this many non-blank lines at the top are searched for the title and date lines (the
+/// masthead only in the first three); bylines, credits and notices are recognised anywhere.
 const TOP_LINES: usize = 8;
 
 static CAPTION_PAREN_CREDIT: LazyLock<Regex> =
