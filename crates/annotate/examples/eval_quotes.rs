@@ -7,7 +7,7 @@ fn main() {
         eprintln!("usage: eval_quotes POLNEAR_SPLIT_DIR");
         std::process::exit(2);
     };
-    match annotate::quotes::eval::eval_polnear(std::path::Path::new(&dir), None) {
+    match annotate::quotes::eval_polnear(std::path::Path::new(&dir), None) {
         Ok(r) => println!("{}", serde_json::to_string(&r).unwrap_or_default()),
         Err(e) => {
             eprintln!("error: {e}");

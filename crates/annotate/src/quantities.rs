@@ -75,9 +75,10 @@ const TENS: &str = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
 /// A number: digits (with thousands separators, decimals) or number words, with an optional
 /// currency before and scale word after.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    let words = format!(r"(?:(?:{TENS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|{SMALL}|a dozen|a hundred|a thousand|a million|a billion)");
+    let word = format!(r"(?:{TENS}|{SMALL}|hundred|thousand|million|billion|trillion|dozen)");
+    let words = format!(r"(?:a\s+)?{word}(?:(?:\s+|-){word})*");
     Regex::new(&format!(
-        r"(?i)(?P<cur>US\$|\$|€|£)?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{words}\b)(?:(?P<sp>\s?)(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)\b)?"
+        r"(?i)(?P<cur>US\$|\$|€|£)?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{words}\b)(?P<frac>\s1/2|\s1/4|\s3/4|½|¼|¾)?(?:(?P<sp>\s?)(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)\b)?"
     ))
     .expect("number regex")
 });
@@ -108,7 +109,7 @@ const STOP: &[&str] = &[
 ];
 
 /// Nouns that are plural without a final "s".
-const IRREGULAR_PLURALS: &[&str] = &["people", "men", "women", "children", "police", "personnel", "staff", "feet", "teeth", "mice", "sheep", "fish", "aircraft", "cattle", "geese", "data"];
+const IRREGULAR_PLURALS: &[&str] = &["people", "men", "women", "children", "police", "personnel", "staff", "feet", "teeth", "mice", "sheep", "fish", "aircraft", "cattle", "geese", "data", "pence"];
 
 /// Units for which the number "one" counts ("one day", "one percent"); elsewhere "one" is a
 /// pronoun or determiner far more often than a count.
@@ -123,34 +124,77 @@ const MONTHS: &[&str] = &[
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
-fn word_value(w: &str) -> Option<f64> {
-    let w = w.to_ascii_lowercase();
+/// Value of a run of number words ("a hundred thirty million", "twenty-four", "two dozen") and
+/// the byte length of its longest well-formed prefix ("two three" stops after "two").
+fn word_number(w: &str) -> Option<(f64, usize)> {
     let small = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
     ];
     let tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    if let Some(i) = small.iter().position(|s| *s == w) {
-        return Some(i as f64);
+    #[derive(PartialEq, Clone, Copy)]
+    enum Last {
+        Start,
+        Article,
+        Unit,
+        Tens,
+        Hundred,
+        Scale,
     }
-    match w.as_str() {
-        "a dozen" => return Some(12.0),
-        "a hundred" => return Some(100.0),
-        "a thousand" => return Some(1e3),
-        "a million" => return Some(1e6),
-        "a billion" => return Some(1e9),
-        _ => {}
+    let (mut total, mut cur) = (0.0f64, 0.0f64);
+    let mut last = Last::Start;
+    let mut valid_end = 0usize;
+    let mut pos = 0usize;
+    for tok in w.split_inclusive([' ', '-', '\t', '\n', '\u{a0}']) {
+        let start = pos;
+        pos += tok.len();
+        let t = tok.trim_end_matches([' ', '-', '\t', '\n', '\u{a0}']).to_ascii_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        let small_i = small.iter().position(|s| *s == t);
+        let tens_i = tens.iter().position(|s| *s == t);
+        let ok = match (t.as_str(), last) {
+            ("a", Last::Start) => {
+                last = Last::Article;
+                continue;
+            }
+            (_, Last::Article) if small_i.is_some() || tens_i.is_some() => false,
+            ("hundred" | "dozen", Last::Start | Last::Article | Last::Unit | Last::Tens) => {
+                cur = cur.max(1.0) * if t == "hundred" { 100.0 } else { 12.0 };
+                last = Last::Hundred;
+                true
+            }
+            ("thousand" | "million" | "billion" | "trillion", l) if l != Last::Scale => {
+                let scale = match t.as_str() {
+                    "thousand" => 1e3,
+                    "million" => 1e6,
+                    "billion" => 1e9,
+                    _ => 1e12,
+                };
+                total += cur.max(1.0) * scale;
+                cur = 0.0;
+                last = Last::Scale;
+                true
+            }
+            (_, Last::Start | Last::Hundred | Last::Scale) if small_i.is_some() || tens_i.is_some() => {
+                cur += small_i.map_or_else(|| 20.0 + 10.0 * tens_i.unwrap_or(0) as f64, |i| i as f64);
+                last = if tens_i.is_some() { Last::Tens } else { Last::Unit };
+                true
+            }
+            (_, Last::Tens) if small_i.is_some_and(|i| (1..10).contains(&i)) => {
+                cur += small_i.unwrap_or(0) as f64;
+                last = Last::Unit;
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            break;
+        }
+        valid_end = start + t.len();
     }
-    let (t, u) = match w.split_once('-') {
-        Some((t, u)) => (t, Some(u)),
-        None => (w.as_str(), None),
-    };
-    let ti = tens.iter().position(|s| *s == t)?;
-    let base = 20.0 + 10.0 * ti as f64;
-    match u {
-        None => Some(base),
-        Some(u) => small.iter().position(|s| *s == u).filter(|&i| (1..10).contains(&i)).map(|i| base + i as f64),
-    }
+    (valid_end > 0).then_some((total + cur, valid_end))
 }
 
 fn scale_value(s: &str) -> f64 {
@@ -174,14 +218,19 @@ fn is_plural(w: &str) -> bool {
 
 fn prev_word(text: &str, pos: usize) -> &str {
     let before = text[..pos].trim_end();
-    let start = before.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    let start = before.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
     &before[start..]
 }
 
 /// The counted noun after `pos`: (unit, byte end of the phrase). Proper-noun modifiers and model
 /// names ("Su-27") are passed over but stay inside the span.
 fn counted_noun(text: &str, pos: usize) -> Option<(String, usize)> {
-    let rest = &text[pos..];
+    // A counted noun follows within a few words: look no further than 120 bytes.
+    let mut hi = (pos + 120).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let rest = &text[pos..hi];
     // Must be separated from the number by a space (a letter glued to it is a name or code).
     if !rest.starts_with([' ', '\u{a0}']) {
         return None;
@@ -209,7 +258,13 @@ fn counted_noun(text: &str, pos: usize) -> Option<(String, usize)> {
         let first = core.chars().next().unwrap_or(' ');
         let has_digit = core.chars().any(|c| c.is_ascii_digit());
         if first.is_uppercase() || has_digit {
-            // A proper modifier ("Russian troops", "Su-27 fighter jets") only before the noun.
+            // A proper plural is the counted noun itself ("two Americans", "hundreds of
+            // Cuban-Americans"); other proper words only modify the noun that follows.
+            if words.is_empty() && !has_digit && is_plural(core) && core.chars().count() > 3 && core.chars().skip(1).any(char::is_lowercase) {
+                words.push(core);
+                end = tok_start + core.len();
+                break;
+            }
             if !words.is_empty() || skipped >= 2 || ends_phrase {
                 break;
             }
@@ -255,9 +310,20 @@ fn currency_word(w: &str) -> Option<&'static str> {
     }
 }
 
+/// The last few dozen bytes before `pos` (on a char boundary) and where they start: hedges and
+/// names are looked for there only, so long texts stay linear.
+fn window_before(text: &str, pos: usize) -> (usize, &str) {
+    let mut lo = pos.saturating_sub(40);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    (lo, &text[lo..pos])
+}
+
 /// Extends `start` back over a hedge ("about ") right before it.
 fn hedge_start(text: &str, start: usize) -> Option<usize> {
-    HEDGE_BEFORE.find(&text[..start]).map(|m| m.start())
+    let (lo, w) = window_before(text, start);
+    HEDGE_BEFORE.find(w).map(|m| lo + m.start())
 }
 
 fn find_quantities(text: &str) -> Vec<Quantity> {
@@ -302,7 +368,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         if next.is_some_and(|x| x.is_alphanumeric() || x == ':' || x == '/') {
             continue;
         }
-        if is_digits && after.starts_with(|x: char| x == '.' || x == ',') && after[1..].starts_with(|x: char| x.is_ascii_digit()) {
+        if is_digits && after.starts_with(['.', ',']) && after[1..].starts_with(|x: char| x.is_ascii_digit()) {
             continue;
         }
         // Names, dates and list items: "Stream 2", "Card 1", "Dec. 7", "7 December".
@@ -317,15 +383,30 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         let mut value = if is_digits {
             num_s.replace(',', "").parse::<f64>().unwrap_or(f64::NAN)
         } else {
-            match word_value(num_s) {
-                Some(v) => v,
+            match word_number(num_s) {
+                Some((v, len)) if len == num_s.len() => v,
+                Some((v, len)) => {
+                    // Only a prefix is a number ("two three-year terms"): the rest is not ours.
+                    end = num.start() + len;
+                    if c.name("cur").is_some() || c.name("frac").is_some() {
+                        continue;
+                    }
+                    v
+                }
                 None => continue,
             }
         };
+        if let Some(f) = c.name("frac") {
+            value += match f.as_str().trim() {
+                "1/2" | "½" => 0.5,
+                "1/4" | "¼" => 0.25,
+                _ => 0.75,
+            };
+        }
         if !value.is_finite() {
             continue;
         }
-        let scale = c.name("scale").map(|s| s.as_str());
+        let scale = if end < m.end() { None } else { c.name("scale").map(|s| s.as_str()) };
         // "m"/"k" only glued to digits ("€10m"), never as a spaced word.
         if let Some(s) = scale {
             let spaced = c.name("sp").is_some_and(|sp| !sp.as_str().is_empty());
@@ -386,8 +467,23 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             if value != 1.0 && !is_plural(head) && !MEASURE_UNITS.contains(&head) && head.chars().count() > 3 {
                 continue;
             }
-            end = e;
-            unit = Some(currency_word(&u).map(str::to_string).unwrap_or(u));
+            // "three thousand dollar pearls": the money is the quantity.
+            let first = u.split(' ').next().unwrap_or("");
+            if let (Some(code), true) = (currency_word(first), u.contains(' ')) {
+                end = text[noun_from..].find(first).map_or(e, |i| noun_from + i + first.len());
+                unit = Some(code.to_string());
+            } else {
+                // "16.125 Canadian dollars" are not USD: a currency with a proper modifier stays as
+                // written.
+                let unit_start = e - u.len();
+                let modifier = text.get(noun_from..unit_start).map(str::trim).unwrap_or("");
+                end = e;
+                unit = Some(match currency_word(&u) {
+                    Some(_) if !modifier.is_empty() => format!("{modifier} {u}"),
+                    Some(code) => code.to_string(),
+                    None => u,
+                });
+            }
         } else {
             continue;
         }
@@ -427,13 +523,21 @@ fn is_capitalised_name(text: &str, start: usize, pw: &str) -> bool {
     if pw.ends_with("’s") || pw.ends_with("'s") || pw.ends_with(['.', ',', ':', ';', '"', '“', '—']) {
         return false;
     }
-    if HEDGE_BEFORE.is_match(&text[..start]) {
+    if HEDGE_BEFORE.is_match(window_before(text, start).1) {
         return false;
     }
-    // Sentence-initial capital ("In 2014", "About 100"): the word before it ends a sentence.
+    // A sentence-initial function word ("Only 12 miles", "The 100 troops") is no name; a
+    // sentence-initial noun ("Section 230 protections") still is.
+    const FUNCTION_WORDS: &[&str] = &[
+        "a", "an", "the", "only", "all", "just", "more", "fewer", "less", "under", "another", "those", "these", "its",
+        "their", "his", "her", "our", "my", "your", "by", "in", "at", "for", "with", "of", "to", "from", "on",
+        "after", "before", "and", "but", "or", "while", "when", "among", "like", "each", "every", "up", "nearly",
+        "almost", "roughly", "around", "about", "over", "some", "than", "if", "as", "within", "during",
+    ];
     let pw_start = text[..start].trim_end().len() - pw.len();
     let before = text[..pw_start].trim_end();
-    !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', '“', '"', ':']))
+    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '\n', '“', '"', ':']);
+    !(sentence_start && FUNCTION_WORDS.contains(&pw.to_lowercase().as_str()))
 }
 
 #[cfg(test)]
@@ -466,6 +570,16 @@ mod tests {
     }
 
     #[test]
+    fn number_words_and_fractions() {
+        assert_eq!(one("the last twenty four hours"), ("twenty four hours".into(), 24.0, Some("hours".into()), false));
+        assert_eq!(one("forty-five-minute talk"), ("forty-five-minute".into(), 45.0, Some("minute".into()), false));
+        assert_eq!(one("after 2 1/2 years in"), ("2 1/2 years".into(), 2.5, Some("years".into()), false));
+        assert_eq!(one("two dozen eggs"), ("two dozen eggs".into(), 24.0, Some("eggs".into()), false));
+        assert_eq!(one("hundreds of Cuban-Americans chanting"), ("hundreds of Cuban-Americans".into(), 100.0, Some("Cuban-Americans".into()), true));
+        assert_eq!(one("won two three-year terms"), ("two three-year terms".into(), 2.0, Some("three-year terms".into()), false));
+    }
+
+    #[test]
     fn hyphen_compounds_and_words() {
         assert_eq!(one("A 50-minute phone call that"), ("50-minute".into(), 50.0, Some("minute".into()), false));
         assert_eq!(one("following the two-hour summit"), ("two-hour".into(), 2.0, Some("hour".into()), false));
@@ -480,6 +594,11 @@ mod tests {
         assert_eq!(one("but 90 percent of them"), ("90 percent".into(), 90.0, Some("percent".into()), false));
         assert_eq!(one("rose 4.5% in"), ("4.5%".into(), 4.5, Some("percent".into()), false));
         assert_eq!(one("amassed tens of thousands of troops near"), ("tens of thousands of troops".into(), 1e4, Some("troops".into()), true));
+        assert_eq!(one("it cost seventy million dollars"), ("seventy million dollars".into(), 7e7, Some("USD".into()), false));
+        assert_eq!(one("about a hundred thirty million dollars"), ("about a hundred thirty million dollars".into(), 1.3e8, Some("USD".into()), true));
+        assert_eq!(one("closed at 16.125 Canadian dollars, up"), ("16.125 Canadian dollars".into(), 16.125, Some("Canadian dollars".into()), false));
+        assert_eq!(one("shares rose 15 pence to"), ("15 pence".into(), 15.0, Some("pence".into()), false));
+        assert_eq!(one("three thousand dollar pearls"), ("three thousand dollar".into(), 3e3, Some("USD".into()), false));
     }
 
     #[test]
@@ -504,6 +623,13 @@ mod tests {
             "",
             "the 1990s were",
             "the two agreed to meet",
+            "the 1st Armored Division",
+            "after the Second World War",
+            "at the G7 summit and the G-20 talks",
+            "COVID-19 cases rose",
+            "two F-16s flew",
+            "Section 230 protections",
+            "on page 12 of",
             "when the two last spoke",
         ] {
             assert!(q(t).is_empty(), "{t}: {:?}", q(t));
@@ -556,6 +682,32 @@ mod tests {
         let r = row(&bne, "$768bn");
         assert_eq!((r.value, r.unit.as_deref(), r.approximate), (768e9, Some("USD"), false));
         assert!(bne.iter().all(|r| !r.text.contains("December") && !r.text.contains("Stream")), "{bne:?}");
+    }
+
+    #[test]
+    fn huge_text_is_linear_enough() {
+        let t = "On Thursday about 100,000 troops massed since 2014 and Dec. 7 ".repeat(5000);
+        assert_eq!(find_quantities(&t).len(), 5000);
+    }
+
+    #[test]
+    fn fuzzed_pieces_never_panic_and_keep_offsets_exact() {
+        // Deterministic pseudo-random texts from pieces that stress the patterns and offsets.
+        let pieces = [
+            "Thursday", " ", "Dec.", "7", ",", " 2021", "$", "768bn", "€", "½", "1/2", ":", "35", "p.m.", "—", "“", "”",
+            "Кремль", "😀", "about", "100,000", "troops", "-", "hour", "ago", "last", "week", "May", "the", "'", "’", "90s",
+            "\n", "\u{a0}", "0", "99999999999999999999", "%", "nineteen", "quarter", "spring", "of", "fiscal", "noon",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..500 {
+            let mut t = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let _ = tagged(&t);
+        }
     }
 
     #[test]

@@ -13,6 +13,10 @@
 //!   date in its URL) is `Explicit`; otherwise `dates::infer` reasons from weekday mentions,
 //!   caption dates and dated events (see that module).
 
+// Nested `if let`s stay nested: collapsing them needs let chains (Rust 1.88), above the
+// workspace's rust-version (1.85).
+#![allow(clippy::collapsible_if)]
+
 pub mod collection;
 pub mod dates;
 pub mod names;
@@ -72,11 +76,12 @@ pub fn from_text_with_summary(raw: &str, hints: &MetadataHints) -> (Metadata, co
 
 /// Lines longer than this are body text, never metadata (and keep regexes cheap on huge lines).
 const MAX_META_LINE: usize = 400;
-/// Only this many non-blank lines at the top are searched for masthead, title and byline.
+/// Only this many non-blank lines at the top are searched for the title and date lines (the
+/// masthead only in the first three); bylines, credits and notices are recognised anywhere.
 const TOP_LINES: usize = 8;
 
 static CAPTION_PAREN_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\((?:[^()]{2,80}/[^()]{1,60}|(?i:photo|credit|courtesy)[^()]{1,80})\)\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"\((?:\p{Lu}[^()/]{1,79}/\s*\p{Lu}[^()]{0,59}|(?i:photo|credit|courtesy)[^()]{1,80})\)\s*$").unwrap());
 static CAPTION_SLASH_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[.!?”\x22]\s+/\s+[\p{L}][\p{L}\p{N} .&'’-]{0,40}$").unwrap());
 static CAPTION_CREDIT_WORD: LazyLock<Regex> =
@@ -88,6 +93,11 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"/(\d{4})/(\d{1,
 static DOMAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$").unwrap());
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:copyright)\s*(?:©|\((?i:c)\))?|©|\((?i:c)\))\s*(?P<year>\d{4})?(?:\s*[-–]\s*\d{4})?\s*,?\s*(?P<holder>[^.]*?)\s*(?:[.,]\s*(?i:all rights reserved).*|\.)?\s*$").unwrap()
+});
+static DATE_LINE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?$").unwrap());
+static DATE_LINE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[,|·•–—-]?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm|AM|PM)?\s*(?:[A-Z]{2,4})?)?\s*$").unwrap()
 });
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<what>(?i:published|updated|posted|first published|last updated|date))?\s*(?:on|:)?\s*(?P<rest>.+)$").unwrap()
@@ -235,7 +245,10 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
         }
         let lower_start = l.get(..9).map(|s| s.to_ascii_lowercase());
         if l.starts_with('©') || l.starts_with("(c)") || l.starts_with("(C)") || lower_start.as_deref() == Some("copyright") {
-            if let Some(c) = COPYRIGHT.captures(l) {
+            // "Copyright law is ..." is a sentence: a copyright notice has a year, a © or the
+            // reservation of rights.
+            let notice = l.contains('©') || l.to_lowercase().contains("rights reserved") || l.chars().take(20).any(|c| c.is_ascii_digit());
+            if let Some(c) = COPYRIGHT.captures(l).filter(|_| notice) {
                 if let Some(y) = c.name("year").and_then(|y| y.as_str().parse::<i32>().ok()) {
                     copyright_year.get_or_insert(y);
                 }
@@ -286,9 +299,9 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
                 let rest = c.name("rest").map_or("", |m| m.as_str());
                 let fulls = dates::find_full_dates(rest);
                 if let Some(f) = fulls.first() {
-                    let leftover = rest[..f.start].trim().len() + rest[f.end..].trim().len();
-                    // Only a date (and perhaps a time): not a sentence that contains a date.
-                    if leftover <= 24 && !rest[f.end..].contains(|c: char| c.is_lowercase() && c != 'a' && c != 'p' && c != 'm' && c != 't') {
+                    // Only a date (perhaps after a weekday, perhaps with a time): not a headline
+                    // or sentence that contains a date.
+                    if DATE_LINE_PREFIX.is_match(&rest[..f.start]) && DATE_LINE_SUFFIX.is_match(&rest[f.end..]) {
                         let what = c.name("what").map(|m| m.as_str().to_lowercase()).unwrap_or_default();
                         if !what.contains("updated") || explicit.is_none() {
                             explicit.get_or_insert((f.date, "date_line"));
@@ -303,6 +316,7 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
 
     // Dateline: the first top-region paragraph that opens with "PLACE —".
     let mut dateline_line: Option<usize> = None;
+    let mut dateline_date: Option<(u32, u32)> = None;
     for &i in nonblank.iter().take(TOP_LINES + 4) {
         if roles.contains_key(&i) {
             continue;
@@ -320,6 +334,10 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
                     outlet_agency = Some(o.to_string());
                 }
             }
+            // "MOSCOW, Dec 8 (Reuters) -": the wire dates the story in its dateline.
+            if let Some(d) = c.name("date").and_then(|d| dates::find_dates(d.as_str()).into_iter().next()) {
+                dateline_date = Some((d.month, d.day));
+            }
             dateline_line = Some(i);
             break;
         }
@@ -335,9 +353,26 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
             break;
         }
         let (title, stripped) = strip_title_label(lines[i]);
-        meta.title = Some(title);
-        roles.insert(i, Role { kind: BlockKind::Title, rule: if stripped { "title_first_line_label_stripped" } else { "title_first_line" } });
+        // A full sentence of twenty-odd words is a summary standing in for a missing headline;
+        // it is still the best title the text offers, but the rule says so.
+        let sentence_like = title.ends_with('.') && title.split_whitespace().count() > 20;
+        // "Headline; deck" split over two lines (USA Today): the deck is the subtitle.
+        let deck_follows = title.ends_with(';');
+        let rule = match (stripped, sentence_like) {
+            (true, _) => "title_first_line_label_stripped",
+            (false, true) => "title_first_line_summary",
+            (false, false) => "title_first_line",
+        };
+        meta.title = Some(title.trim_end_matches(';').trim_end().to_string());
+        roles.insert(i, Role { kind: BlockKind::Title, rule });
         title_line = Some(i);
+        if deck_follows {
+            if let Some(&next) = nonblank.iter().find(|&&j| j > i) {
+                if !roles.contains_key(&next) && Some(next) != dateline_line && lines[next].chars().count() <= 200 {
+                    roles.insert(next, Role { kind: BlockKind::Subtitle, rule: "deck_after_semicolon_title" });
+                }
+            }
+        }
         break;
     }
     // Between the title and where the body starts (dateline or byline): repeated title lines
@@ -396,6 +431,18 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
             continue;
         }
         dates::mentions_in_line(lines[i], kind == Some(BlockKind::Caption), &mut ev);
+    }
+    if let Some((month, day)) = dateline_date {
+        match ev.publication_year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)) {
+            Some(d) => {
+                explicit.get_or_insert((d, "dateline_date"));
+            }
+            // Without a year it still bounds the day, like a caption date.
+            None => ev.dated.push(dates::DatedMention { month, day, year: None, tense: dates::Tense::Past, in_caption: true }),
+        }
+        if ev.dated_ctx.len() < ev.dated.len() {
+            ev.dated_ctx.push(dates::MentionContext::default());
+        }
     }
     let estimate = if let Some(d) = hints.published.as_deref().and_then(parse_iso_prefix) {
         PublicationEstimate { date: Some(d), basis: PublishedBasis::Metadata, tied: 1, weekday: None, note: "page metadata".into() }

@@ -185,6 +185,8 @@ pub fn eval_timeml_logged(dir: &Path, mut log: Option<&mut dyn Write>) -> Result
             if p.start == g.start && p.end == g.end {
                 c.strict += 1;
                 total.strict += 1;
+            } else if let Some(l) = log.as_deref_mut() {
+                let _ = writeln!(l, "SPAN\t{name}\t{gtext:?}\tpred {:?} [{}]", &doc.text[p.start..p.end], p.rule);
             }
             if p.value.as_deref() == Some(g.value.as_str()) {
                 c.value += 1;

@@ -268,16 +268,17 @@ pub fn eval_polnear(dir: &Path, entities: Option<&dyn DocStep>) -> Result<EvalRe
         score(&mut attributed, &chars, &gold, &scored, &attributed_preds, true);
         score(&mut all, &chars, &gold, &scored, &all_preds, false);
     }
-    let (p, r, f) = prf(attributed.pred_correct, attributed.pred, attributed.gold);
-    let sp = prf(attributed.pred_correct_strict, attributed.pred, attributed.gold);
-    let sr = prf(attributed.gold_found_strict, attributed.pred, attributed.gold);
-    let ap = prf(all.pred_correct, all.pred, all.gold);
-    let ar = prf(all.gold_found, all.pred, all.gold);
-    let recall = if attributed.gold == 0 { 0.0 } else { attributed.gold_found as f64 / attributed.gold as f64 };
-    let f1 = if p + recall == 0.0 { 0.0 } else { 2.0 * p * recall / (p + recall) };
-    let _ = (r, f);
-    let strict_f1 = if sp.0 + sr.1 == 0.0 { 0.0 } else { 2.0 * sp.0 * sr.1 / (sp.0 + sr.1) };
-    let all_f1 = if ap.0 + ar.1 == 0.0 { 0.0 } else { 2.0 * ap.0 * ar.1 / (ap.0 + ar.1) };
+    // Precision counts predictions, recall counts gold units: with overlap matching one prediction
+    // can cover two gold units and the reverse, so the two are not one matched-pair count.
+    let scores = |correct_pred: usize, found_gold: usize, c: &Counts| {
+        let p = prf(correct_pred, c.pred, c.gold).0;
+        let r = prf(found_gold, c.pred, c.gold).1;
+        let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        (p, r, f)
+    };
+    let (p, recall, f1) = scores(attributed.pred_correct, attributed.gold_found, &attributed);
+    let strict = scores(attributed.pred_correct_strict, attributed.gold_found_strict, &attributed);
+    let all_scores = scores(all.pred_correct, all.gold_found, &all);
     let speaker_accuracy =
         if attributed.speaker_total == 0 { 0.0 } else { attributed.speaker_correct as f64 / attributed.speaker_total as f64 };
     let mut report = EvalReport { precision: p, recall, f1, seconds: 0.0, extra: Default::default() };
@@ -285,12 +286,12 @@ pub fn eval_polnear(dir: &Path, entities: Option<&dyn DocStep>) -> Result<EvalRe
         report.extra.insert(k.to_string(), v);
     };
     put("speaker_accuracy", speaker_accuracy.into());
-    put("strict_precision", sp.0.into());
-    put("strict_recall", sr.1.into());
-    put("strict_f1", strict_f1.into());
-    put("all_precision", ap.0.into());
-    put("all_recall", ar.1.into());
-    put("all_f1", all_f1.into());
+    put("strict_precision", strict.0.into());
+    put("strict_recall", strict.1.into());
+    put("strict_f1", strict.2.into());
+    put("all_precision", all_scores.0.into());
+    put("all_recall", all_scores.1.into());
+    put("all_f1", all_scores.2.into());
     put("docs", n_docs.into());
     put("gold_attributions", n_gold_attributions.into());
     put("gold_quote_attributions", attributed.gold.into());

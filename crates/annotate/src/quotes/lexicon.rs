@@ -76,7 +76,10 @@ pub const CAP_FUNCTION_WORDS: &[&str] = &[
     "Unlike", "Like", "Also", "Even", "Instead", "Yes", "Well", "Oh", "My", "Your", "Mr", "Every",
     "Each", "Such", "Several", "Few", "All", "Any", "Here", "Where", "Which", "Whether", "Until",
     "Once", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today",
-    "Yesterday", "Tonight", "Read", "More", "Said", "Says", "Asked", "Told",
+    "Yesterday", "Tonight", "Read", "More", "Said", "Says", "Asked", "Told", "Indeed", "Specifically",
+    "Adding", "Actually", "Finally", "Sadly", "Ironically", "Notably", "Unfortunately", "Fortunately",
+    "Separately", "Similarly", "Likewise", "Moreover", "Furthermore", "Nevertheless", "Nonetheless",
+    "Additionally", "Again", "Perhaps", "Maybe", "Please", "Thank", "Thanks", "Hey",
 ];
 
 /// Lowercase particles inside names ("Charles de Gaulle", "Ursula von der Leyen").
@@ -169,3 +172,6 @@ pub const CLAUSE_OPENERS: &[&str] = &[
 
 /// Words that mark the quote after them as a scare quote.
 pub const SCARE_MARKERS: &[&str] = &["so-called", "supposed", "alleged", "self-styled", "self-described", "quote-unquote", "word"];
+
+/// Auxiliary and modal verbs (a clause's verb follows its subject).
+pub const AUXILIARIES: &[&str] = &["has", "had", "have", "is", "was", "were", "are", "will", "would", "can", "could", "did", "does", "do", "should", "may", "might", "must"];

@@ -5,16 +5,32 @@
 //! are never part of `text`; a quote over several paragraphs covers them all (the inner closing and
 //! reopening marks included). The eval ([`eval`]) matches on the same convention.
 //!
-//! Attribution is rule-based over the sentence around the quote, in this order:
-//! 1. a speech cue after the quote in its sentence: `“…,” Putin said` (`after_subject_verb`),
-//!    `“…,” said Yuri Ushakov` (`after_verb_subject`), `“…,” according to …` (`after_according_to`);
-//! 2. a cue before it in its sentence, nearest first: `Putin said, “…”`, `Putin called the talks
-//!    “open”` (`before_subject_verb`), `according to …, “…”` (`before_according_to`), a participle
-//!    `…, saying “…”` whose subject opens the clause (`before_participle`);
-//! 3. a quote with no cue of its own continues the previous attributed quote of the same or the
-//!    previous paragraph (`run_same_speaker`);
-//! 4. otherwise the quote has no speaker (`speaker_kind` UNKNOWN): `scare_quote` for a quote of a
-//!    few words, `no_cue` for a longer one.
+//! Attribution is rule-based over the sentence around the quote; the first rule that finds a
+//! speaker wins, and `rule` names it:
+//! 1. a cue right after the quote: `“…,” Putin said` / `“…,” the gambling tycoon told Reuters` /
+//!    `“…,” he points out` (`after_subject_verb`), `“…,” said Yuri Ushakov` (`after_verb_subject`),
+//!    `“…,” according to …` (`after_according_to`), `“…” ― Nell Grey` (`after_dash_name`);
+//! 2. a closing attribution clause of the sentence: `… a “complete rupture” of relations, a Russian
+//!    official told reporters.` (`after_final_clause`);
+//! 3. a cue before the quote in its sentence, nearest first: `Putin said, “…”`, `Putin called the
+//!    talks “open”` (`before_subject_verb`), `according to …, “…”` (`before_according_to`),
+//!    `…, saying “…”` (`before_participle`), `… and vowed to punish “…”` (`before_clause_subject`),
+//!    `said Ushakov: “…”` (`before_verb_subject`); a pronoun subject ("Ditto said she expects “…”")
+//!    gives way to a named subject of an outer cue;
+//! 4. an introduction without a listed cue: `Politico reveals a few facts: “…”` (`before_colon`),
+//!    `He jokes, “…”` (`before_intro_verb`), a sentence ending in a colon before the quote's own
+//!    sentence or paragraph (`colon_intro`);
+//! 5. no cue: a quote of four words or more inside a sentence goes to the sentence's subject
+//!    (`sentence_subject`); a quote that opens its own sentence right after a sentence whose
+//!    subject is a name goes to that name (`previous_sentence_subject`); otherwise a quote that
+//!    opens its own sentence, or a second fragment in the same sentence, continues the previous
+//!    attributed quote of the same or the previous paragraph (`run_same_speaker`, pointing at that
+//!    quote's speaker mention and cue);
+//! 6. otherwise no speaker (`speaker_kind` UNKNOWN): `title` for a short title-case quote ("Morning
+//!    Joe"), `scare_quote` for a quote of up to three words or one after "so-called", `no_cue`.
+//!
+//! A `+pronoun` suffix says the speaker mention is a pronoun, resolved to the last person mentioned
+//! before it outside quotes (`+pronoun_unresolved` when there is none).
 //!
 //! The speaker mention is a name, a pronoun (resolved to the last person mentioned before it
 //! outside quotes) or a descriptor of an anonymous source kept as written ("a senior
@@ -31,6 +47,7 @@ use pipeline::ids::span_id;
 use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DocStep, Document, EntityLabel, QuoteRow, SpeakerKind, StepError};
 
+pub use eval::{QuoteEvalError, eval_polnear};
 pub use marks::{QuoteSpan, find_quotes};
 
 use lexicon::*;
@@ -95,9 +112,8 @@ fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
         let start = i;
         while i < n {
             let c = chars[i].1;
-            if c.is_alphanumeric() {
-                i += 1;
-            } else if matches!(c, '\'' | '’' | '-' | '.' | '&') && i + 1 < n && chars[i + 1].1.is_alphanumeric() {
+            let joins = matches!(c, '\'' | '’' | '-' | '.' | '&') && i + 1 < n && chars[i + 1].1.is_alphanumeric();
+            if c.is_alphanumeric() || joins {
                 i += 1;
             } else {
                 break;
@@ -196,6 +212,23 @@ impl<'a> Ctx<'a> {
             && !NOT_NAMES.contains(&w)
     }
 
+    /// A lowercase word that looks like a finite verb: a cue, an auxiliary, or an -ed/-s form
+    /// that no determiner introduces.
+    fn is_verb_like(&self, toks: &[Tok], v: usize) -> bool {
+        let t = &toks[v];
+        let w = self.w(t);
+        if !t.word || is_cap(w) {
+            return false;
+        }
+        let l = lower(w);
+        if CUE_VERBS.contains(&l.as_str()) || AUXILIARIES.contains(&l.as_str()) {
+            return true;
+        }
+        let inflected = l.ends_with("ed") || (l.ends_with('s') && !l.ends_with("ss") && !l.ends_with("us") && !l.ends_with("is"));
+        let after_det = v > 0 && DETERMINERS.contains(&lower(self.w(&toks[v - 1])).as_str());
+        inflected && !after_det && is_plain_word(&l) && !is_speaker_noun(&l)
+    }
+
     /// The noun phrase that ends just before token `j` (exclusive), not reaching before `lo`.
     fn np_ending_at(&self, toks: &[Tok], lo: usize, j: usize) -> Option<Np> {
         if j <= lo {
@@ -242,7 +275,8 @@ impl<'a> Ctx<'a> {
         }
         // Any noun heads a speaker phrase that a determiner opens ("the gambling tycoon said");
         // without one, only a speaker noun does ("officials said").
-        if !speaker_head && !(determined && j - k <= 5) {
+        let after_preposition = k > lo && NP_STOP.contains(&lower(self.w(&toks[k - 1])).as_str());
+        if !(speaker_head || (determined && j - k <= 5 && !after_preposition)) {
             return None;
         }
         Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
@@ -288,6 +322,8 @@ impl<'a> Ctx<'a> {
         let mut k = i;
         let mut last_name_run: Option<(usize, usize)> = None;
         let mut run_start: Option<usize> = None;
+        // The last speaker noun seen: "a source involved in …" ends at "source".
+        let mut last_speaker_noun: Option<usize> = None;
         while k < hi && k - i < 10 {
             let t = &toks[k];
             let w = self.w(t);
@@ -309,8 +345,8 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
-            if is_possessive(w) && last_name_run.is_none() {
-                // "according to Putin’s spokesman": keep going to the head noun.
+            if is_speaker_noun(&l) {
+                last_speaker_noun = Some(k);
             }
             k += 1;
         }
@@ -347,12 +383,24 @@ impl<'a> Ctx<'a> {
         if let Some((rs, re)) = last_name_run {
             return Some(Np { s: toks[rs].s, e: toks[re - 1].e, kind: NpKind::Name });
         }
+        if let Some(h) = last_speaker_noun {
+            return Some(Np { s: toks[i].s, e: toks[h].e, kind: NpKind::Descriptor });
+        }
         None
     }
 
     /// The first subject-like phrase of a clause (for a participle cue: "Zelensky challenged
     /// Moscow, saying …").
     fn clause_subject(&self, toks: &[Tok], lo: usize, hi: usize) -> Option<Np> {
+        // The subject of the first finite-looking verb, past any introductory phrase ("In the
+        // depths of the recession, Paul Ryan worried ...").
+        for v in lo..hi {
+            if self.is_verb_like(toks, v)
+                && let Some(np) = self.subject_left(toks, lo, v)
+            {
+                return Some(np);
+            }
+        }
         let mut i = lo;
         while i < hi {
             let t = &toks[i];
@@ -436,6 +484,10 @@ struct People {
     /// Canonical name by surname (text mode) or by entity id (mention mode).
     canonical: BTreeMap<String, String>,
     from_entities: bool,
+    /// Sentences of the text (bytes), for pronoun resolution.
+    sentences: Vec<(usize, usize)>,
+    /// Canonical name -> female, from titles ("Mrs.", "Mr.") and pronouns already resolved.
+    genders: std::cell::RefCell<BTreeMap<String, bool>>,
 }
 
 impl People {
@@ -464,7 +516,7 @@ impl People {
             mentions.push(Known { s, e, name, entity_id: Some(m.entity_id.clone()), kind });
         }
         mentions.sort_by_key(|k| (k.s, k.e));
-        People { mentions, canonical, from_entities: true }
+        People { mentions, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
     }
 
     /// From the text alone: capitalised runs that look like people (a title before them, or two
@@ -496,7 +548,15 @@ impl People {
                 let after_place_prep = i > 0 && PLACE_PREPS.contains(&lower(ctx.w(&toks[i - 1])).as_str());
                 let multi = stripped.split_whitespace().count() >= 2;
                 let person = !is_org_name(&stripped) && (titled || (multi && !after_place_prep));
-                runs.push((s, e, person));
+                // "Putin aide Yuri Ushakov", "Biden administration": a name that modifies a role
+                // noun is not itself a mention of someone acting in the sentence.
+                let modifier = toks.get(k).is_some_and(|t| {
+                    let l = lower(ctx.w(t));
+                    t.word && !is_cap(ctx.w(t)) && (is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str()))
+                });
+                if !modifier {
+                    runs.push((s, e, person));
+                }
                 i = k.max(i + 1);
             }
         }
@@ -514,23 +574,36 @@ impl People {
             }
         }
         let mut mentions = Vec::new();
+        let mut genders = BTreeMap::new();
         for &(s, e, _) in &runs {
             let name = strip_titles(&text[s..e]);
             let Some(surname) = name.split_whitespace().last() else { continue };
             if is_org_name(&name) {
                 mentions.push(Known { s, e, name, entity_id: None, kind: SpeakerKind::ORG });
             } else if let Some(c) = canonical.get(surname) {
+                match text[s..e].split_whitespace().next() {
+                    Some("Mrs." | "Ms." | "Mrs" | "Ms" | "Madam") => {
+                        genders.insert(c.clone(), true);
+                    }
+                    Some("Mr." | "Mr") => {
+                        genders.insert(c.clone(), false);
+                    }
+                    _ => {}
+                }
                 mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
             }
         }
-        People { mentions, canonical, from_entities: false }
+        People { mentions, canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
     }
 
     /// The speaker for a name phrase at bytes `s..e`.
     fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind) {
         // A mention that overlaps the phrase's last word (its head), the longest such.
         let head_start = text[s..e].rfind(' ').map_or(s, |i| s + i + 1);
-        let hit = self.mentions.iter().filter(|m| m.s < e && head_start < m.e).max_by_key(|m| m.e - m.s);
+        // Mentions are in text order and short: look only at those that start near the phrase.
+        let from = self.mentions.partition_point(|m| m.s + 512 < head_start);
+        let to = self.mentions.partition_point(|m| m.s < e);
+        let hit = self.mentions[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s);
         if let Some(m) = hit {
             return (Some(m.name.clone()), m.entity_id.clone(), m.kind);
         }
@@ -546,19 +619,66 @@ impl People {
         (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER)
     }
 
-    /// The last person (or, for "it"/"they", organisation) mentioned before byte `pos`.
-    fn antecedent(&self, pos: usize, pronoun: &str, extra: &[Known]) -> Option<Known> {
+    /// The person (or, for "it", organisation) a pronoun at byte `pos` stands for: the first one
+    /// mentioned in its sentence before it, else the first (the subject, as a rule) of the nearest
+    /// earlier sentence that mentions one, else the last one mentioned anywhere before it.
+    /// "Konstantin Kosachev, head of ..., said ... to portray Biden as a peacemaker. “…,” he wrote"
+    /// is Kosachev, not Biden.
+    fn antecedent<'a>(&'a self, pos: usize, pronoun: &str, extra: &'a [Known]) -> Option<Known> {
         let want = match pronoun {
             "it" => SpeakerKind::ORG,
             _ => SpeakerKind::PER,
         };
-        let best = self.mentions.iter().chain(extra.iter()).filter(|m| m.e <= pos && m.kind == want).max_by_key(|m| (m.e, m.s));
-        best.cloned()
+        // Gender as learned from earlier pronouns and titles: "she" never goes to someone known
+        // as "he" and the reverse, and "she" looks further back for someone known as "she"
+        // (news subjects are mostly men, so an unknown person is a poor guess for "she").
+        let genders = self.genders.borrow();
+        let female = pronoun == "she";
+        let compatible = |m: &&Known| want == SpeakerKind::ORG || genders.get(&m.name).is_none_or(|&f| f == female);
+        let kind_ok = |m: &&Known| m.kind == want || (want == SpeakerKind::PER && m.kind == SpeakerKind::ANON);
+        // Only mentions from six sentences back count here (both lists are in text order), so the
+        // work per pronoun does not grow with the document.
+        let si = self.sentences.partition_point(|&(s, _)| s <= pos);
+        let window_start = si.checked_sub(6).and_then(|i| self.sentences.get(i)).map_or(0, |&(s, _)| s);
+        let in_window = |list: &'a [Known]| {
+            let from = list.partition_point(|m| m.s < window_start);
+            let to = list.partition_point(|m| m.s < pos);
+            &list[from..to.max(from)]
+        };
+        let cands: Vec<&Known> =
+            in_window(&self.mentions).iter().chain(in_window(extra).iter()).filter(|m| m.e <= pos).filter(kind_ok).filter(compatible).collect();
+        if female {
+            let known = cands.iter().filter(|m| m.s >= window_start && genders.get(&m.name) == Some(&true)).max_by_key(|m| (m.e, m.s));
+            if let Some(m) = known {
+                return Some((*m).clone());
+            }
+        }
+        for back in 1..=4 {
+            let Some(&(ss, se)) = si.checked_sub(back).and_then(|i| self.sentences.get(i)) else { break };
+            let first = cands.iter().filter(|m| m.s >= ss && m.e <= se.min(pos)).min_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
+            if let Some(m) = first {
+                return Some((*m).clone());
+            }
+        }
+        if let Some(m) = cands.into_iter().max_by_key(|m| (m.e, m.s)) {
+            return Some(m.clone());
+        }
+        // Nothing nearby: the last compatible mention before the window.
+        let before = |list: &'a [Known]| {
+            let to = list.partition_point(|m| m.s < window_start);
+            list[..to].iter().rev().filter(|m| m.e <= pos).find(|m| kind_ok(m) && compatible(m))
+        };
+        match (before(&self.mentions), before(extra)) {
+            (Some(a), Some(b)) => Some(if (a.e, a.s) >= (b.e, b.s) { a.clone() } else { b.clone() }),
+            (a, b) => a.or(b).cloned(),
+        }
     }
 }
 
+/// Whether byte `pos` lies inside a quote's content (quotes are in text order, not overlapping).
 fn inside_quote(quotes: &[QuoteSpan], pos: usize) -> bool {
-    quotes.iter().any(|q| q.start <= pos && pos < q.end)
+    let i = quotes.partition_point(|q| q.start <= pos);
+    i > 0 && pos < quotes[i - 1].end
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -578,6 +698,18 @@ struct Attribution {
 /// A quote with no cue is given to its sentence's subject only from this many words on; shorter
 /// ones with no cue are scare quotes (UNKNOWN).
 const MIN_WORDS_SUBJECT_ONLY: usize = 4;
+
+/// How far before and after a quote its attribution is looked for, in bytes.
+const WINDOW_BYTES: usize = 600;
+
+/// The nearest char boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
 
 /// Quotes of a document with their speakers, as rows in text order.
 pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
@@ -599,11 +731,12 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
     for &(s, e) in &paragraphs {
         crate::sentences::split_block(&text[s..e], s, &mut sentences);
     }
-    let people = if doc.mentions.is_empty() {
+    let mut people = if doc.mentions.is_empty() {
         People::from_text(text, &paragraphs, &quotes)
     } else {
         People::from_mentions(doc, &map, &quotes)
     };
+    people.sentences = sentences.clone();
     let para_of = |pos: usize| paragraphs.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
     let sent_of = |pos: usize| {
         let i = sentences.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
@@ -619,14 +752,22 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let next_open = quotes.get(qi + 1).map_or(text.len(), |n| n.open);
         let before = (open_sent.0.max(prev_close).min(q.open), q.open);
         let after = (q.close_end, close_sent.1.max(q.close_end).min(next_open).max(q.close_end));
+        // Cues sit near their quote: a window of a few hundred bytes on each side keeps the work
+        // per quote bounded however long a sentence runs.
+        let before = (floor_boundary(text, before.0.max(before.1.saturating_sub(WINDOW_BYTES))), before.1);
+        let after = (after.0, floor_boundary(text, after.1.min(after.0 + WINDOW_BYTES)));
         let before_toks = tokenize(text, before.0, before.1);
-        let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1));
+        let open_ended = text[q.start..q.end].ends_with([',', '?', '!', '—', '–', '-', '…']);
+        let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1), open_ended);
         if found.is_none() {
             found = attribution_final_clause(&ctx, &tokenize(text, after.0, after.1));
         }
         let is_title = found.is_none() && looks_like_title(&ctx, &text[q.start..q.end], &before_toks);
         if found.is_none() && !is_title {
             found = attribution_before(&ctx, &before_toks);
+        }
+        if found.is_none() && !is_title {
+            found = attribution_intro(&ctx, &before_toks);
         }
         if found.is_none() && !is_title && before_toks.is_empty() {
             // "Caddell continued:" closing the sentence or paragraph before the quote.
@@ -648,23 +789,44 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let att = match found {
             Some((np, cue, rule)) => resolve(&ctx, &people, &speakers_seen, np, cue, rule),
             None => {
-                let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
-                let cont = prev.as_ref().filter(|(_, a, p)| {
-                    !is_title && a.kind != SpeakerKind::UNKNOWN && (same_sentence || (para <= p + 1 && n_words >= 4))
-                });
                 // No cue at all: a quoted phrase inside a sentence is most often the words of the
                 // sentence's subject ("Trump took to Twitter to accuse them of being “duped”"),
-                // unless it is marked as a scare quote ("so-called") or is very short.
+                // unless it is marked as a scare quote ("so-called") or is very short. A quote
+                // that opens its own sentence continues the previous quote's speaker, as does a
+                // second fragment in the same sentence.
+                let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
                 let so_called = before_toks.iter().rev().take(2).any(|t| SCARE_MARKERS.contains(&lower(ctx.w(t)).as_str()));
-                let subject = if cont.is_none() && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
+                let subject = if !same_sentence && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
                     ctx.clause_subject(&before_toks, 0, before_toks.len())
                 } else {
                     None
                 };
+                // A quote that opens its sentence right after a sentence about a named person
+                // ("Putin aide Yuri Ushakov brushed off the warning. “They won’t do that.”") is
+                // that person's, not the previous quote's speaker's.
+                let prev_subject = if subject.is_none() && !same_sentence && !is_title && before_toks.is_empty() && n_words >= MIN_WORDS_SUBJECT_ONLY {
+                    let si = sentences.partition_point(|&(s, _)| s < open_sent.0);
+                    si.checked_sub(1)
+                        .map(|i| sentences[i])
+                        .filter(|&(ps, _)| ps >= prev_close && para_of(ps) == para)
+                        .and_then(|(ps, pe)| {
+                            let toks = tokenize(text, ps, pe);
+                            ctx.clause_subject(&toks, 0, toks.len()).filter(|np| np.kind == NpKind::Name)
+                        })
+                } else {
+                    None
+                };
+                let subject = subject.or(prev_subject);
+                let cont = prev.as_ref().filter(|(_, a, p)| {
+                    !is_title
+                        && a.kind != SpeakerKind::UNKNOWN
+                        && (same_sentence || (subject.is_none() && para <= p + 1 && n_words >= MIN_WORDS_SUBJECT_ONLY))
+                });
+                let subject_rule = if prev_subject.is_some() { "previous_sentence_subject" } else { "sentence_subject" };
                 match (cont, subject) {
                     (Some((_, a, _)), _) => Attribution { rule: "run_same_speaker".into(), ..a.clone() },
                     (None, Some(np)) => {
-                        let mut a = resolve(&ctx, &people, &speakers_seen, np, (0, 0), "sentence_subject");
+                        let mut a = resolve(&ctx, &people, &speakers_seen, np, (0, 0), subject_rule);
                         a.cue = None;
                         a
                     }
@@ -685,10 +847,22 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                 }
             }
         };
-        if att.kind == SpeakerKind::PER
+        // Speakers a later "he"/"she" can stand for: people, and anonymous sources in the
+        // singular ("An American official ... But he declined to “…”").
+        let singular_anon = att.kind == SpeakerKind::ANON
+            && att.speaker.as_deref().and_then(|d| d.rsplit(' ').next()).is_some_and(|h| {
+                let h = h.to_lowercase();
+                singular(&h) == h && !PRONOUNS.contains(&h.as_str())
+            });
+        if (att.kind == SpeakerKind::PER || singular_anon)
             && let (Some((s, e)), Some(name)) = (att.mention, att.speaker.clone())
+            && !PRONOUNS.contains(&text[s..e].to_lowercase().as_str())
         {
-            speakers_seen.push(Known { s, e, name, entity_id: att.entity_id.clone(), kind: SpeakerKind::PER });
+            // Kept in text order (a run reuses an earlier mention) for the windowed look-ups.
+            let at = speakers_seen.partition_point(|k| (k.s, k.e) <= (s, e));
+            if at == 0 || (speakers_seen[at - 1].s, speakers_seen[at - 1].e) != (s, e) {
+                speakers_seen.insert(at, Known { s, e, name, entity_id: att.entity_id.clone(), kind: att.kind });
+            }
         }
         if att.kind != SpeakerKind::UNKNOWN {
             prev = Some((q.close_end, att.clone(), para_of(q.close_end.saturating_sub(1))));
@@ -741,7 +915,9 @@ type Found = (Np, (usize, usize), &'static str);
 /// verb must follow the quote directly (`“…,” Putin said`, `“…,” said Putin`,
 /// `“…,” Flynn, a top surrogate, said`); a clause that starts otherwise ("when Clinton blasted
 /// him") is about something else.
-fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+/// `open_ended`: the quote ends in a comma, question or exclamation mark, as a quote that an
+/// attribution follows does ("“…,” Bozell concludes").
+fn attribution_after(ctx: &Ctx, toks: &[Tok], open_ended: bool) -> Option<Found> {
     let first = toks.first()?;
     // "” ― Nell Carden Grey": a dash and a name sign the quote.
     if matches!(ctx.w(first), "―" | "—" | "–" | "-")
@@ -776,24 +952,94 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             return ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_verb_subject"));
         }
         // The speaker phrase must open the clause: "amid Western fears" is not one.
-        let t0 = &toks[0];
-        let w0 = ctx.w(t0);
-        let l0 = lower(w0);
-        let opens_np = t0.word
-            && (ctx.is_name_tok(t0)
-                || is_title_abbrev(w0)
-                || PRONOUNS.contains(&l0.as_str())
-                || DETERMINERS.contains(&l0.as_str())
-                || is_possessive(w0)
-                || is_speaker_noun(&l0)
-                || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
-                || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())));
-        if !opens_np {
+        if !opens_np(ctx, &toks[0]) {
             return None;
         }
-        return ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i)).map(|np| (np, cue, "after_subject_verb"));
+        let np = ctx.np_right(toks, 0, i).or_else(|| ctx.subject_left(toks, 0, i))?;
+        return reaches_verb(ctx, toks, np, i).then_some((np, cue, "after_subject_verb"));
+    }
+    // “…,” Bozell concludes. / “…,” he points out. : a speaker phrase and a verb the cue list
+    // does not know.
+    if open_ended && opens_np(ctx, first) {
+        let np = ctx.np_right(toks, 0, toks.len())?;
+        let mut k = toks.iter().position(|t| t.s >= np.e)?;
+        while k < toks.len() && toks[k].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k])).as_str()) {
+            k += 1;
+        }
+        let v = toks.get(k)?;
+        let l = lower(ctx.w(v));
+        let verb_like = v.word && !is_cap(ctx.w(v)) && is_plain_word(&l) && (l.ends_with('s') || l.ends_with("ed")) && !l.ends_with("ss");
+        let then = toks.get(k + 1).map(|t| ctx.w(t));
+        if verb_like && k <= 6 && then.is_none_or(|w| matches!(w, "." | "," | ";") || w.chars().all(|c| c.is_lowercase())) {
+            return Some((np, (v.s, v.e), "after_subject_verb"));
+        }
     }
     None
+}
+
+/// Whether the speaker phrase `np` leads straight to the verb at token `verb`: only adverbs
+/// ("Putin then said"), a parenthesis ("Mica (R-Fla.) said") or an appositive between commas
+/// ("Flynn, a top surrogate, said") may stand between. "“broken” campaign finance system and he
+/// pledged" is not an attribution of the quote.
+fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
+    let Some(mut j) = toks.iter().position(|t| t.s >= np.e) else { return false };
+    let skip = |j: &mut usize| {
+        while *j < verb {
+            let w = ctx.w(&toks[*j]);
+            if w == "(" {
+                while *j < verb && ctx.w(&toks[*j]) != ")" {
+                    *j += 1;
+                }
+                *j += 1;
+            } else if toks[*j].word && SKIP_LEFT.contains(&lower(w).as_str()) {
+                *j += 1;
+            } else {
+                break;
+            }
+        }
+    };
+    skip(&mut j);
+    if j >= verb {
+        return true;
+    }
+    // A short modifier: "Mr. Morgan of the Sierra Club said", "the New York businessman said".
+    let filler = |t: &Tok| {
+        let w = ctx.w(t);
+        let l = lower(w);
+        if t.word {
+            !PRONOUNS.contains(&l.as_str()) && !matches!(l.as_str(), "and" | "but" | "or" | "that" | "which" | "who" | "when" | "while") && !CUE_VERBS.contains(&l.as_str())
+        } else {
+            !matches!(w, "," | "." | ";" | ":" | "!" | "?" | "“" | "”" | "\"")
+        }
+    };
+    if verb - j <= 5 && toks[j..verb].iter().all(filler) && !(j..verb).any(|v| ctx.is_verb_like(toks, v)) {
+        return true;
+    }
+    if ctx.w(&toks[j]) != "," {
+        return false;
+    }
+    // An appositive: the last comma before the verb closes it.
+    let mut k = verb;
+    while k > j && toks[k - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k - 1])).as_str()) {
+        k -= 1;
+    }
+    k > j + 1 && ctx.w(&toks[k - 1]) == ","
+}
+
+/// Whether a token can open a speaker phrase (a name, a title, a pronoun, a determiner, a
+/// possessive, a speaker noun), as opposed to a preposition or a conjunction.
+fn opens_np(ctx: &Ctx, t0: &Tok) -> bool {
+    let w0 = ctx.w(t0);
+    let l0 = lower(w0);
+    t0.word
+        && (ctx.is_name_tok(t0)
+            || is_title_abbrev(w0)
+            || PRONOUNS.contains(&l0.as_str())
+            || DETERMINERS.contains(&l0.as_str())
+            || is_possessive(w0)
+            || is_speaker_noun(&l0)
+            || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())))
 }
 
 /// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
@@ -804,7 +1050,7 @@ fn attribution_final_clause(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
     if clause.len() > 16 {
         return None;
     }
-    attribution_after(ctx, clause).map(|(np, cue, _)| (np, cue, "after_final_clause"))
+    attribution_after(ctx, clause, false).map(|(np, cue, _)| (np, cue, "after_final_clause"))
 }
 
 /// The nearest cue before the quote in its sentence that has a speaker.
@@ -826,6 +1072,18 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             continue;
         }
         if let Some(np) = ctx.subject_left(toks, 0, i) {
+            let head = lower(ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default());
+            // "a class called “Perception”": a naming verb after a thing is not speech.
+            if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_str()) && !is_speaker_noun(&head) {
+                continue;
+            }
+            // "what her team calls “…”" inside "Clinton’s aides cast it as …": the outer cue.
+            let k = toks.iter().position(|t| t.s >= np.s).unwrap_or(0);
+            if k > 0 && lower(ctx.w(&toks[k - 1])) == "what"
+                && let Some(outer) = attribution_before(ctx, &toks[..k - 1])
+            {
+                return Some(outer);
+            }
             return Some((np, cue, "before_subject_verb"));
         }
         // "… and vowed to punish “…”": the verb shares the clause's subject.
@@ -847,6 +1105,27 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
                 return Some((np, cue, "before_verb_subject"));
             }
         }
+    }
+    None
+}
+
+/// A quote introduced without a known cue: "Politico reveals a few facts: “…”" (the name just
+/// before the colon, or the clause's subject), "He jokes, “…”" (a verb and a comma).
+fn attribution_intro(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
+    let n = toks.len();
+    if n < 2 {
+        return None;
+    }
+    let last = ctx.w(&toks[n - 1]);
+    let prev = &toks[n - 2];
+    if last == ":" {
+        let np = ctx.np_ending_at(toks, 0, n - 1).filter(|np| np.kind == NpKind::Name).or_else(|| ctx.clause_subject(toks, 0, n - 1))?;
+        return Some((np, (toks[n - 1].s, toks[n - 1].e), "before_colon"));
+    }
+    let l = lower(ctx.w(prev));
+    if last == "," && prev.word && !is_cap(ctx.w(prev)) && is_plain_word(&l) && (l.ends_with('s') || l.ends_with("ed") || l.ends_with("ing")) {
+        let np = ctx.subject_left(toks, 0, n - 2).or_else(|| ctx.clause_subject(toks, 0, n - 2))?;
+        return Some((np, (prev.s, prev.e), "before_intro_verb"));
     }
     None
 }
@@ -893,7 +1172,12 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
             let p = phrase.to_lowercase();
             match p.as_str() {
                 "he" | "she" | "it" => match people.antecedent(np.s, &p, seen) {
-                    Some(k) => (Some(k.name), k.entity_id, k.kind, format!("{rule}+pronoun")),
+                    Some(k) => {
+                        if p != "it" {
+                            people.genders.borrow_mut().insert(k.name.clone(), p == "she");
+                        }
+                        (Some(k.name), k.entity_id, k.kind, format!("{rule}+pronoun"))
+                    }
                     None if p == "it" => (None, None, SpeakerKind::ORG, format!("{rule}+pronoun_unresolved")),
                     None => (None, None, SpeakerKind::PER, format!("{rule}+pronoun_unresolved")),
                 },
@@ -904,7 +1188,8 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
         NpKind::Descriptor => {
             // "the Kremlin" or "a White House spokeswoman": an entity mention that ends the phrase
             // names the speaker; otherwise it is an anonymous source as written.
-            let hit = people.mentions.iter().find(|m| m.e == np.e && m.s >= np.s);
+            let from = people.mentions.partition_point(|m| m.s < np.s);
+            let hit = people.mentions[from..].iter().take_while(|m| m.s < np.e).find(|m| m.e == np.e);
             match hit {
                 Some(m) => (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string()),
                 None => (Some(phrase.to_string()), None, SpeakerKind::ANON, rule.to_string()),

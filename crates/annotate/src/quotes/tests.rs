@@ -70,6 +70,11 @@ fn corpus_anonymous_source_kept_as_written() {
     assert_eq!(q.cue.as_deref(), Some("told"));
     let q = find(&d, "set the sort of tone and tenor");
     assert_eq!(q.speaker.as_deref(), Some("An American official"));
+    // "But he declined to “get into ...”": the pronoun stands for the anonymous official.
+    let q = find(&d, "get into the territory");
+    assert_eq!(mention(&d, q), "he");
+    assert_eq!(q.speaker.as_deref(), Some("An American official"));
+    assert_eq!(q.speaker_kind, SpeakerKind::ANON);
     let q = find(&d, "made clear that the United States");
     assert_eq!(q.cue.as_deref(), Some("according to"));
     assert_eq!(q.speaker_kind, SpeakerKind::ANON);
@@ -175,4 +180,52 @@ fn never_panics_and_offsets_hold() {
     }
     let big = "“Word after word,” he said. ".repeat(2000);
     assert_eq!(run(&big).quotes.len(), 2000);
+}
+
+#[test]
+fn closing_attribution_clause_and_introductions() {
+    let d = run(include_str!("../../../../corpus/001_eff779026592d293.txt"));
+    assert_eq!(find(&d, "complete rupture").rule, "after_final_clause");
+    let d = run("Caddell continued:\n\n“The health issue is a partisan issue.”\n\nPolitico reveals a few relevant facts: “Of its voters, 30,290 are Democrats.”");
+    let q = find(&d, "The health issue");
+    assert_eq!(q.rule, "colon_intro");
+    assert_eq!(q.speaker.as_deref(), Some("Caddell"));
+    let q = find(&d, "Of its voters");
+    assert_eq!(q.rule, "before_colon");
+    assert_eq!(mention(&d, q), "Politico");
+}
+
+#[test]
+fn signature_dash_and_sentence_subject() {
+    let d = run("“The most unqualified child to ever run.” ― Francisco Herrero\n\nIn the depths of the recession, Paul Ryan worried that the safety net was becoming “a hammock that lulls people.”");
+    let q = find(&d, "The most unqualified");
+    assert_eq!(q.rule, "after_dash_name");
+    assert_eq!(q.speaker.as_deref(), Some("Francisco Herrero"));
+    let q = find(&d, "a hammock");
+    assert_eq!(q.rule, "sentence_subject");
+    assert_eq!(q.speaker.as_deref(), Some("Paul Ryan"));
+    assert!(q.cue.is_none());
+}
+
+#[test]
+fn quote_followed_by_unrelated_clause_is_not_attributed_after() {
+    // "amid Western fears" follows the quote but is not its attribution; the cue before is.
+    let d = run("Putin on Wednesday called the talks “open, substantive and constructive” amid Western fears of an invasion.");
+    let q = &d.quotes[0];
+    assert_eq!(q.rule, "before_subject_verb");
+    assert_eq!(mention(&d, q), "Putin");
+}
+
+#[test]
+fn corpus_pronoun_prefers_the_subject_and_new_sentence_subject_breaks_a_run() {
+    let d = run(include_str!("../../../../corpus/000_7af196de5e79098c.txt"));
+    // "Konstantin Kosachev, head of ..., said ... to portray Biden as a peacemaker ...
+    // “President Biden’s logic is clear ...,” he wrote on Facebook."
+    let q = find(&d, "President Biden’s logic is clear");
+    assert_eq!(q.speaker.as_deref(), Some("Konstantin Kosachev"));
+    assert_eq!(q.cue.as_deref(), Some("wrote"));
+    // "Putin aide Yuri Ushakov brushed off Biden’s warning of tough sanctions. “They won‘t do that ...”"
+    let q = find(&d, "They won‘t do that");
+    assert_eq!(q.speaker.as_deref(), Some("Yuri Ushakov"));
+    assert_eq!(q.rule, "previous_sentence_subject");
 }

@@ -7,10 +7,13 @@
 //! the weekday mention can be tied to that day, and the publication day follows from the
 //! story's weekday mentions. Two mentions are taken to be the same event when they fall on the
 //! same weekday, both speak of a meeting (call, talks, summit, ...), and their sentences share
-//! at least two names. Failing that, when every dated article of the collection is from one
+//! at least two names; a day needs two such links (two mentions, or two articles dating the
+//! event) before it is taken. Failing that, when every dated article of the collection is from one
 //! year, that year is lent to the undated article and the single-article inference is re-run.
 //!
 //! Works on compact per-article summaries (`DateSummary`), never on the texts.
+
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use pipeline::PublishedBasis;
@@ -19,6 +22,8 @@ use super::dates::{self, DateEvidence, MentionContext, PublicationEstimate, Tens
 
 /// Shared names two sentences need before they are taken to tell the same event.
 const MIN_SHARED_NAMES: usize = 2;
+/// (mention, article) links a candidate day needs.
+const MIN_LINKS: usize = 2;
 
 /// What the collection pass needs of one article.
 #[derive(Debug, Clone)]
@@ -113,6 +118,7 @@ pub fn date_collection(summaries: &[DateSummary]) -> Vec<Option<CollectionDate>>
     years.dedup();
     let single_year = if years.len() == 1 { Some(years[0]) } else { None };
 
+    let index = EventIndex::new(&events);
     summaries
         .iter()
         .enumerate()
@@ -120,14 +126,46 @@ pub fn date_collection(summaries: &[DateSummary]) -> Vec<Option<CollectionDate>>
             if s.published().is_some() {
                 return None;
             }
-            by_shared_event(k, s, &events).or_else(|| by_collection_year(s, single_year))
+            by_shared_event(k, s, &events, &index).or_else(|| by_collection_year(s, single_year))
         })
         .collect()
 }
 
+/// Events by (weekday, name), so linking costs what the matches cost, not the collection size.
+struct EventIndex<'a> {
+    by_key: BTreeMap<(u32, &'a str), Vec<usize>>,
+}
+
+impl<'a> EventIndex<'a> {
+    fn new(events: &'a [DatedEvent<'a>]) -> Self {
+        let mut by_key: BTreeMap<(u32, &'a str), Vec<usize>> = BTreeMap::new();
+        for (i, e) in events.iter().enumerate() {
+            let wd = e.date.weekday().num_days_from_monday();
+            for n in &e.ctx.names {
+                by_key.entry((wd, n.as_str())).or_default().push(i);
+            }
+        }
+        EventIndex { by_key }
+    }
+
+    /// Events on `weekday` sharing at least `MIN_SHARED_NAMES` names with `ctx`, in index order.
+    fn candidates(&self, weekday: chrono::Weekday, ctx: &MentionContext) -> Vec<usize> {
+        let wd = weekday.num_days_from_monday();
+        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+        for n in &ctx.names {
+            if let Some(list) = self.by_key.get(&(wd, n.as_str())) {
+                for &i in list {
+                    *counts.entry(i).or_default() += 1;
+                }
+            }
+        }
+        counts.into_iter().filter(|(_, c)| *c >= MIN_SHARED_NAMES).map(|(i, _)| i).collect()
+    }
+}
+
 /// Ties the article's weekday mentions to events other articles date; the publication day
 /// most mentions agree on wins, then the one its weekday mentions fit best.
-fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent]) -> Option<CollectionDate> {
+fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent], index: &EventIndex) -> Option<CollectionDate> {
     let ev = &s.evidence;
     // (candidate day, mention index, source article)
     let mut support: Vec<(NaiveDate, usize, usize)> = Vec::new();
@@ -135,10 +173,8 @@ fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent]) -> Option<C
         if !ctx.meeting {
             continue;
         }
-        for e in events.iter().filter(|e| e.source != k && e.date.weekday() == w.weekday) {
-            if shared_names(ctx, e.ctx) < MIN_SHARED_NAMES {
-                continue;
-            }
+        for e in index.candidates(w.weekday, ctx).into_iter().map(|i| &events[i]).filter(|e| e.source != k) {
+            debug_assert!(shared_names(ctx, e.ctx) >= MIN_SHARED_NAMES);
             let (lo, hi) = match w.tense {
                 Tense::Past => (0, 6),
                 Tense::Future => (-6, 0),
@@ -153,22 +189,22 @@ fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent]) -> Option<C
         return None;
     }
     support.sort();
-    // Per candidate day: how many distinct mentions point at it, and from which articles.
+    support.dedup();
+    // Per candidate day: how many (mention, article) pairs point at it, and from which
+    // articles. One article telling one event once is too little (a weekly meeting, another
+    // week's Friday); the same event must be linked twice, by two mentions or two articles.
     let mut days: Vec<(NaiveDate, usize, Vec<usize>)> = Vec::new();
-    let mut last_mention: Option<(NaiveDate, usize)> = None;
-    for &(d, mi, src) in &support {
+    for &(d, _, src) in &support {
         if days.last().is_none_or(|(ld, _, _)| *ld != d) {
             days.push((d, 0, Vec::new()));
         }
         let Some((_, n, srcs)) = days.last_mut() else { continue };
-        if last_mention != Some((d, mi)) {
-            *n += 1; // one vote per mention per day
-            last_mention = Some((d, mi));
-        }
+        *n += 1;
         if !srcs.contains(&src) {
             srcs.push(src);
         }
     }
+    days.retain(|(_, n, _)| *n >= MIN_LINKS);
     for (_, _, srcs) in &mut days {
         srcs.sort();
     }
@@ -185,7 +221,7 @@ fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent]) -> Option<C
         published: iso(*d),
         basis: PublishedBasis::InferredWeekday,
         note: format!(
-            "{n} weekday mention(s) matched to the same event dated in collection article(s) {srcs:?}; weekday distance {}",
+            "{n} link(s) of weekday mentions to the same event dated in collection article(s) {srcs:?}; weekday distance {}",
             cost(*d)
         ),
     })

@@ -18,6 +18,28 @@
 //! are weeks apart), the tie is broken towards the nearest future dated event (stories cite
 //! upcoming events when they are close, past ones at any distance), else towards the latest
 //! past event. More than `MAX_TIED` equally good days means the text does not say: no date.
+//!
+//! Worked examples (the kinds of text in the shipped corpus):
+//! * Caption "... on Dec. 7, 2021. (Andriy Dubchak/AP)" and "Putin on Wednesday called the
+//!   video-link talks ...", "said Wednesday", "Tuesday's Biden-Putin talks", "due to brief
+//!   Zelensky ... on Thursday": the caption allows Dec. 7-14, 2021; the Wednesday mentions pick
+//!   Wednesday Dec. 8 (one day fits) -> 2021-12-08, InferredWeekday.
+//! * "Copyright 2021", "spoke ... Thursday evening", "During the Dec. 7 video call" (past),
+//!   "talks ... scheduled for Jan. 10" (future): Thursdays at least a week after Dec. 7 and
+//!   before Jan. 3 are Dec. 16, 23 and 30; the tie-break takes the one nearest the Jan. 10
+//!   talks -> 2021-12-30, InferredWeekday, with `tied` = 3 recorded.
+//! * "their video meeting Tuesday" (future), "Peskov said Monday", "said Friday", "said
+//!   Sunday", and no date or year anywhere: the mentions agree on a Monday (a Monday before
+//!   a Tuesday meeting), but a Monday of which year and month the text cannot say, so the
+//!   estimate keeps only `weekday` = Monday and `published` stays None. The collection pass
+//!   (`collection`) can finish the job when another article dates the same meeting.
+//! * The same text with no year but "last spoke on Dec. 3" and "will begin ... on Jan. 10":
+//!   without a year the weekday cannot be placed; with a year from outside (a hint, or the
+//!   collection) it is dated as in the second example.
+
+// Nested `if let`s stay nested: collapsing them needs let chains (Rust 1.88), above the
+// workspace's rust-version (1.85).
+#![allow(clippy::collapsible_if)]
 
 use std::sync::LazyLock;
 

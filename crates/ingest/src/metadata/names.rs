@@ -187,6 +187,9 @@ static CONTRIBUTED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REPORTED_FROM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s+reported\s+(?:from|in)\s+[A-Z][^.]*\.?$").unwrap());
+/// One "NAMES (reported) from PLACE" clause of a "reported from" credit.
+static FROM_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|,\s*(?:and\s+)?)([^,]+?)\s+(?:(?:also\s+)?reported\s+)?(?:from|in)\s+[A-Z]").unwrap());
 static REPORTING_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:additional\s+)?(?i:reporting|writing|editing|research)\s+by\s+(.+?)\.?$").unwrap()
 });
@@ -228,6 +231,18 @@ pub fn parse_credit_line(line: &str) -> Option<Vec<String>> {
     }
     let mut people = Vec::new();
     for s in sentences(line) {
+        // "A reported from X, and B and C from Y, Hawaii."
+        if REPORTED_FROM.is_match(s) {
+            let mut found = Vec::new();
+            for c in FROM_CLAUSE.captures_iter(s) {
+                found.extend(people_in_list(c.get(1).map_or("", |m| m.as_str())));
+            }
+            if found.is_empty() {
+                return None;
+            }
+            people.extend(found);
+            continue;
+        }
         let who = CONTRIBUTED
             .captures(s)
             .or_else(|| REPORTED_FROM.captures(s))
@@ -287,6 +302,10 @@ mod tests {
         assert_eq!(
             parse_credit_line("Vladimir Isachenkov reported from Moscow. Associated Press editors Dasha Litvinova in Moscow, Robert Burns in Washington, and Yuras Karmanau in Kiev, Ukraine contributed to this report.").unwrap(),
             vec!["Vladimir Isachenkov", "Dasha Litvinova", "Robert Burns", "Yuras Karmanau"]
+        );
+        assert_eq!(
+            parse_credit_line("Julie Hirschfeld Davis reported from Midway Atoll, and Mark Landler and Coral Davenport from Kaneohe Bay, Hawaii.").unwrap(),
+            vec!["Julie Hirschfeld Davis", "Mark Landler", "Coral Davenport"]
         );
         assert_eq!(
             parse_credit_line("Reporting by Jane Doe in London and John Roe in New York; Editing by Jim Poe").unwrap(),
