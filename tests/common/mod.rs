@@ -46,3 +46,36 @@ pub fn read_jsonl(path: &Path) -> Vec<Value> {
 pub fn slice(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
+
+/// Checks every span row of every dataset in `out` against its document's text (code points, as
+/// Python slices); returns how many spans were checked.
+pub fn assert_spans_exact(out: &Path) -> usize {
+    let docs: std::collections::BTreeMap<String, Value> =
+        read_jsonl(&out.join("documents.jsonl")).into_iter().map(|d| (d["doc_id"].as_str().unwrap().to_string(), d)).collect();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(out).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".jsonl") || name == "documents.jsonl" {
+            continue;
+        }
+        for row in read_jsonl(&entry.path()) {
+            let Some(doc_id) = row.get("doc_id").and_then(Value::as_str) else { continue };
+            let doc = &docs[doc_id];
+            for (s, e, field, text_key) in
+                [("start", "end", "text", "text"), ("raw_start", "raw_end", "raw_text", "text"), ("raw_start", "raw_end", "raw_text", "before")]
+            {
+                let (Some(s), Some(e), Some(want)) =
+                    (row.get(s).and_then(Value::as_u64), row.get(e).and_then(Value::as_u64), row.get(text_key).and_then(Value::as_str))
+                else {
+                    continue;
+                };
+                assert_eq!(slice(doc[field].as_str().unwrap(), s as usize, e as usize), want, "{name}: {row}");
+                checked += 1;
+            }
+            if let (Some(s), Some(e)) = (row.get("speaker_start").and_then(Value::as_u64), row.get("speaker_end").and_then(Value::as_u64)) {
+                assert!(s < e && e as usize <= doc["text"].as_str().unwrap().chars().count(), "{name}: {row}");
+            }
+        }
+    }
+    checked
+}

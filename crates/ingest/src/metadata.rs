@@ -189,6 +189,8 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
     let mut outlet_copyright: Option<String> = None;
     let mut outlet_source: Option<String> = None;
     let mut outlet_byline: Option<String> = None;
+    // "By Ben Aris in Berlin": where the story was filed, its dateline when it has no other.
+    let mut byline_place: Option<String> = None;
     let mut outlet_agency: Option<String> = None;
     let mut explicit: Option<(NaiveDate, &'static str)> = None;
     let mut copyright_year: Option<i32> = None;
@@ -264,6 +266,9 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
                 if !meta.authors.contains(a) {
                     meta.authors.push(a.clone());
                 }
+            }
+            if byline_place.is_none() {
+                byline_place = b.place.clone();
             }
             if let Some(d) = b.date {
                 explicit.get_or_insert((d, "byline_date"));
@@ -343,6 +348,9 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
         }
     }
 
+    if meta.dateline.is_none() {
+        meta.dateline = byline_place;
+    }
     // Title: the first top line no recogniser claimed and that is not the dateline paragraph.
     let mut title_line: Option<usize> = None;
     for &i in &top {

@@ -1,14 +1,15 @@
 //! A batch run: ingest -> normalise -> annotate -> export over every input, in two passes.
 //!
-//! 1. Survey: every document is read and summarised (line hashes per outlet) so that per-document
-//!    steps can use corpus knowledge (boilerplate lines that recur across an outlet's articles).
+//! 1. Survey: every document is read and summarised (line hashes per outlet, date evidence) so
+//!    that per-document steps can use corpus knowledge: boilerplate lines that recur across an
+//!    outlet's articles, and publication dates that only the rest of the collection can give.
 //! 2. Main pass: documents are processed in parallel, a bounded chunk at a time, and their rows are
 //!    written in input order, so output is identical at any thread count and memory stays bounded
 //!    by one chunk plus the corpus summaries (near-duplicate signatures, entity name tables).
 //! 3. Corpus results (near-duplicate clusters, corpus-wide entity ids) are applied while the
 //!    spooled rows are copied into the final datasets; then the staging folder is swapped in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use export::{DatasetSummary, JsonlWriter, Staging};
+use ingest::metadata::MetadataHints;
+use ingest::metadata::collection::CollectionDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pipeline::config::{AnnotateStep, NormaliseStep, StageName};
 use pipeline::stage::CorpusStep;
@@ -173,7 +176,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     summary.inputs = files.len() + discover_rejects.len();
     tracing::info!(files = files.len(), "inputs found");
 
-    let knowledge = survey(config, &files)?;
+    let survey = survey(config, &files)?;
 
     let exporting = config.runs(StageName::Export);
     let staging = if exporting { Some(Staging::create(&config.export.dir)?) } else { None };
@@ -190,7 +193,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         let results: Vec<FileResult> = chunk
             .par_iter()
             .map(|file| {
-                let r = process_file(file, config, &steps, &knowledge);
+                let r = process_file(file, config, &steps, &survey);
                 progress.inc(1);
                 r
             })
@@ -273,16 +276,26 @@ fn build_steps(config: &Config) -> Result<Steps> {
     Ok(Steps { normalise, annotate, near_duplicates })
 }
 
-/// Pass 1: corpus knowledge for the per-document steps.
-fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<CorpusKnowledge> {
-    let wants_survey =
-        config.runs(StageName::Normalise) && config.normalise.steps.contains(&NormaliseStep::Boilerplate);
-    if !wants_survey {
-        return Ok(CorpusKnowledge::default());
-    }
+/// What the survey pass learns about the corpus before any document is processed.
+#[derive(Default)]
+struct Survey {
+    /// For normalise: lines that recur across an outlet's articles.
+    knowledge: CorpusKnowledge,
+    /// For ingest: publication dates of articles whose own text cannot date them, from what the
+    /// rest of the collection says (doc_id -> date).
+    collection_dates: HashMap<String, CollectionDate>,
+}
+
+/// Pass 1: reads every input once and keeps compact summaries (line hashes, date evidence).
+fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
     let _span = tracing::info_span!("survey").entered();
-    let survey = normalise::LineSurvey::new(&config.normalise).context("normalise: cannot build the line survey")?;
-    let mut summaries = Vec::new();
+    let lines = if config.runs(StageName::Normalise) && config.normalise.steps.contains(&NormaliseStep::Boilerplate) {
+        Some(normalise::LineSurvey::new(&config.normalise).context("normalise: cannot build the line survey")?)
+    } else {
+        None
+    };
+    let mut line_summaries = Vec::new();
+    let mut date_summaries = Vec::new();
     for chunk in files.chunks(CHUNK_FILES) {
         let part: Vec<Vec<_>> = chunk
             .par_iter()
@@ -291,20 +304,33 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<CorpusKnowledg
                     ingest::read_input(f, &config.ingest)
                         .into_iter()
                         .filter_map(|r| r.ok())
-                        .map(|d| survey.summarize(&d))
+                        .map(|d| {
+                            let (_, dates) = ingest::metadata::from_text_with_summary(&d.raw_text, &MetadataHints::default());
+                            (d.doc_id.clone(), lines.as_ref().map(|l| l.summarize(&d)), dates)
+                        })
                         .collect::<Vec<_>>()
                 }))
                 .unwrap_or_default()
             })
             .collect();
-        summaries.extend(part.into_iter().flatten());
+        for (doc_id, line_summary, dates) in part.into_iter().flatten() {
+            line_summaries.extend(line_summary);
+            date_summaries.push((doc_id, dates));
+        }
     }
-    Ok(survey.finish(summaries))
+    let knowledge = lines.map(|l| l.finish(line_summaries)).unwrap_or_default();
+    let summaries: Vec<_> = date_summaries.iter().map(|(_, s)| s.clone()).collect();
+    let collection_dates = date_summaries
+        .into_iter()
+        .zip(ingest::metadata::collection::date_collection(&summaries))
+        .filter_map(|((doc_id, _), date)| date.map(|d| (doc_id, d)))
+        .collect();
+    Ok(Survey { knowledge, collection_dates })
 }
 
 /// Reads one input and runs every per-document step on each of its documents. A panic inside a
 /// step costs only that document: it becomes a reject row naming the step.
-fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, knowledge: &CorpusKnowledge) -> FileResult {
+fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, survey: &Survey) -> FileResult {
     let path = file.display.clone();
     let t = Instant::now();
     let read = catch_unwind(AssertUnwindSafe(|| ingest::read_input(file, &config.ingest)));
@@ -321,8 +347,14 @@ fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, knowle
         match item {
             Err(reject) => result.rejects.push(reject),
             Ok(mut doc) => {
+                if doc.meta.published.is_none() {
+                    if let Some(date) = survey.collection_dates.get(&doc.doc_id) {
+                        doc.meta.published = Some(date.published.clone());
+                        doc.meta.published_basis = Some(date.basis);
+                    }
+                }
                 result.format = Some(format!("{:?}", doc.source.format).to_lowercase());
-                match process_doc(&mut doc, steps, knowledge) {
+                match process_doc(&mut doc, steps, &survey.knowledge) {
                     Ok((normalise_secs, annotate_secs)) => {
                         let signature = steps.near_duplicates.as_ref().map(|n| n.summarize(&doc));
                         result.docs.push(Processed { doc, signature, normalise_secs, annotate_secs })

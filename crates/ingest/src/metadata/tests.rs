@@ -92,7 +92,7 @@ fn bne_004_byline_date_and_house_style() {
     assert_eq!(m.published.as_deref(), Some("2021-12-08"));
     assert_eq!(m.published_basis, Some(PublishedBasis::Explicit));
     assert_eq!(m.title.as_deref(), Some("Talks have begun with the US over Ukraine crisis, but the Kremlin is playing a long game"));
-    assert_eq!(m.dateline, None);
+    assert_eq!(m.dateline.as_deref(), Some("Berlin"), "the byline place is where the story was filed");
     assert_eq!(role(&m, 0), Some(BlockKind::Title));
     assert_eq!(role(&m, 2), Some(BlockKind::Duplicate));
     assert_eq!(role(&m, 3), Some(BlockKind::Caption));
