@@ -70,6 +70,9 @@ fn metadata_of_the_five_articles() {
     assert_eq!(d["contributors"], serde_json::json!(["Mary Ilyushina", "Natalia Abbakumova"]));
 
     let d = &docs["004"];
+    // Nothing names the outlet; its house style does (byline with place and date, "/ wiki" credit).
+    assert_eq!(d["outlet"], "bne IntelliNews");
+    assert_eq!(d["dateline"], "Berlin");
     assert_eq!(d["title"], "Talks have begun with the US over Ukraine crisis, but the Kremlin is playing a long game");
     assert_eq!(d["authors"], serde_json::json!(["Ben Aris"]));
     assert_eq!(d["published"], "2021-12-08");
