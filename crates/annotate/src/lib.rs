@@ -4,6 +4,10 @@
 //! Each step is a [`pipeline::DocStep`]; [`build_steps`] is the registry that turns the
 //! `[annotate] steps` list of pipeline.toml into steps.
 
+pub mod entities;
+pub mod ner;
+pub mod tokenize;
+
 use pipeline::config::{AnnotateConfig, AnnotateStep};
 use pipeline::{DocStep, StepError};
 

@@ -1,0 +1,4 @@
+//! placeholder
+pub struct EntityTagger;
+pub struct EntityLinker;
+pub struct EntityResolution;
