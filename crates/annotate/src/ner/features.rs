@@ -7,6 +7,31 @@
 //! elsewhere in the same document; how the first pass tagged the same word elsewhere).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for keys that are already well-mixed hashes: one multiply instead of SipHash.
+#[derive(Default, Clone, Copy)]
+pub struct PremixedHasher(u64);
+
+impl Hasher for PremixedHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x100000001b3);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E3779B97F4A7C15);
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x as u64)
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 31)
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PremixedHasher>>;
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<PremixedHasher>>;
 
 /// Tag set: O plus B/I/L/U for each of the four labels (BILOU).
 pub const N_TAGS: usize = 17;
@@ -120,15 +145,29 @@ impl TokenInfo {
         let (shape, flags) = shape_hash(w);
         let mut prefix = [0u64; 4];
         let mut suffix = [0u64; 4];
-        let mut h = FNV_OFFSET;
-        for (i, c) in w.chars().take(4).enumerate() {
-            h = fnv_char(h, c.to_lowercase().next().unwrap_or(c));
-            prefix[i] = mix(h);
-        }
-        let mut h = FNV_OFFSET;
-        for (i, c) in w.chars().rev().take(4).enumerate() {
-            h = fnv_char(h, c.to_lowercase().next().unwrap_or(c));
-            suffix[i] = mix(h);
+        if w.is_ascii() {
+            let b = w.as_bytes();
+            let mut h = FNV_OFFSET;
+            for (i, &c) in b.iter().take(4).enumerate() {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                prefix[i] = mix(h);
+            }
+            let mut h = FNV_OFFSET;
+            for (i, &c) in b.iter().rev().take(4).enumerate() {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                suffix[i] = mix(h);
+            }
+        } else {
+            let mut h = FNV_OFFSET;
+            for (i, c) in w.chars().take(4).enumerate() {
+                h = fnv_char(h, c.to_lowercase().next().unwrap_or(c));
+                prefix[i] = mix(h);
+            }
+            let mut h = FNV_OFFSET;
+            for (i, c) in w.chars().rev().take(4).enumerate() {
+                h = fnv_char(h, c.to_lowercase().next().unwrap_or(c));
+                suffix[i] = mix(h);
+            }
         }
         let first_upper = w.chars().next().is_some_and(char::is_uppercase);
         TokenInfo {
@@ -149,6 +188,8 @@ impl TokenInfo {
 pub struct DocVotes {
     pub counts: [u16; 4],
     pub total: u16,
+    /// The first pass's own tag for this token.
+    pub own: u8,
 }
 
 /// Document-level context of a token.
@@ -173,8 +214,8 @@ impl DocFeatures {
     pub fn new(sents: &[Vec<&str>]) -> DocFeatures {
         let infos: Vec<Vec<TokenInfo>> =
             sents.iter().map(|s| s.iter().map(|w| TokenInfo::of(w)).collect()).collect();
-        let mut lower: HashSet<u64> = HashSet::new();
-        let mut cap_mid: HashSet<u64> = HashSet::new();
+        let mut lower: FastSet<u64> = FastSet::default();
+        let mut cap_mid: FastSet<u64> = FastSet::default();
         let mut caps_sent = Vec::with_capacity(sents.len());
         for (s, inf) in sents.iter().zip(&infos) {
             let n_alpha = s.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
@@ -241,7 +282,6 @@ pub fn token_features(
     infos: &[TokenInfo],
     ctx: &[DocContext],
     gaz: &[u32],
-    votes: Option<&[DocVotes]>,
     i: usize,
     out: &mut Vec<u64>,
 ) {
@@ -319,36 +359,44 @@ pub fn token_features(
     } else if c.caps_sentence {
         out.push(feat1(T_DOC + 2, t.shape));
     }
-    if let Some(v) = votes {
-        let v = &v[i];
+}
+
+/// Appends the second-pass features of token `i`: the first pass's votes for its word and its
+/// neighbours' words elsewhere in the document.
+pub fn vote_features(infos: &[TokenInfo], votes: &[DocVotes], i: usize, out: &mut Vec<u64>) {
+    let t = &infos[i];
+    let n = infos.len();
+    let ii = i as isize;
+    {
+        let v = &votes[i];
         if v.total > 0 {
             let (best, &cnt) = v.counts.iter().enumerate().max_by_key(|(k, c)| (**c, 4 - *k)).unwrap_or((0, &0));
+            let own = v.own as u64;
             if cnt > 0 {
                 let frac = (cnt as u32 * 4 / v.total as u32).min(4) as u64;
                 out.push(feat2(T_VOTE, best as u64, frac));
                 out.push(feat2(T_VOTE + 1, best as u64, t.shape));
+                out.push(feat2(T_VOTE + 5, best as u64 * 8 + frac, own));
             } else {
                 out.push(feat1(T_VOTE + 2, (v.total.min(3)) as u64));
+                out.push(feat2(T_VOTE + 6, (v.total.min(3)) as u64, own));
             }
         }
         // Votes of the neighbours: an entity continues across tokens.
         for (k, off) in [-1isize, 1].iter().enumerate() {
             let j = ii + off;
             if j >= 0 && (j as usize) < n {
-                let vj = &v_slice(votes, j as usize);
+                let vj = &votes[j as usize];
                 if vj.total > 0 {
                     let (best, &cnt) = vj.counts.iter().enumerate().max_by_key(|(k, c)| (**c, 4 - *k)).unwrap_or((0, &0));
                     out.push(feat2(T_VOTE + 3 + k as u64, best as u64, (cnt > 0) as u64));
+                    out.push(feat2(T_VOTE + 7 + k as u64, best as u64 * 2 + (cnt > 0) as u64, v.own as u64));
                 }
             }
         }
     }
 }
 
-#[inline]
-fn v_slice(votes: Option<&[DocVotes]>, j: usize) -> DocVotes {
-    votes.map(|v| v[j]).unwrap_or_default()
-}
 
 /// Label of a BILOU tag (None for O) and its position (0 B, 1 I, 2 L, 3 U).
 #[inline]
@@ -412,7 +460,7 @@ pub fn tags_of(n: usize, spans: &[(usize, usize, usize)]) -> Vec<usize> {
 /// First-pass votes for every token: labels the first pass gave to tokens of the same exact form
 /// elsewhere in the document (the token itself excluded).
 pub fn doc_votes(infos: &[Vec<TokenInfo>], tags: &[Vec<usize>]) -> Vec<Vec<DocVotes>> {
-    let mut by_word: HashMap<u64, DocVotes> = HashMap::new();
+    let mut by_word: FastMap<u64, DocVotes> = FastMap::default();
     let mut own: Vec<Vec<Option<usize>>> = Vec::with_capacity(infos.len());
     for (inf, tg) in infos.iter().zip(tags) {
         let mut o = Vec::with_capacity(inf.len());
@@ -432,14 +480,17 @@ pub fn doc_votes(infos: &[Vec<TokenInfo>], tags: &[Vec<usize>]) -> Vec<Vec<DocVo
     infos
         .iter()
         .zip(&own)
-        .map(|(inf, o)| {
+        .zip(tags)
+        .map(|((inf, o), tg)| {
             inf.iter()
                 .zip(o)
-                .map(|(t, lab)| {
+                .zip(tg)
+                .map(|((t, lab), &tag)| {
                     if !t.first_upper {
                         return DocVotes::default();
                     }
                     let mut v = by_word.get(&t.norm).copied().unwrap_or_default();
+                    v.own = tag as u8;
                     v.total -= 1;
                     if let Some(l) = lab {
                         v.counts[*l] -= 1;

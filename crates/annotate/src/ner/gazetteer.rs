@@ -1,9 +1,8 @@
 //! Name lists learned from the training split: every entity string seen with its labels, matched
 //! against a sentence exactly and lower-cased. The tagger reads matches as features, not answers.
 
-use std::collections::{HashMap, HashSet};
 
-use super::features::{TokenInfo, mix};
+use super::features::{FastMap, FastSet, TokenInfo, mix};
 
 /// Longest name, in tokens, the lists keep.
 pub const MAX_LEN: usize = 6;
@@ -12,10 +11,10 @@ pub const MAX_LEN: usize = 6;
 pub struct Gazetteer {
     /// Every entry as (tokens joined by ' ', label mask), kept for saving the model.
     pub entries: Vec<(String, u8)>,
-    exact: HashMap<u64, u8>,
-    lower: HashMap<u64, u8>,
-    exact_tokens: HashSet<u64>,
-    lower_tokens: HashSet<u64>,
+    exact: FastMap<u64, u8>,
+    lower: FastMap<u64, u8>,
+    exact_tokens: FastSet<u64>,
+    lower_tokens: FastSet<u64>,
 }
 
 #[inline]

@@ -77,8 +77,8 @@ pub fn train_from_conll(train: &Path, dev: Option<&Path>, out: &Path, epochs: us
     log(format!(
         "model: {} gazetteer names, {} + {} features, {} bytes -> {} ({:.1}s)",
         model.gazetteer.entries.len(),
-        model.first.keys.len(),
-        model.second.keys.len(),
+        model.first.len,
+        model.second.len,
         bytes.len(),
         out.display(),
         started.elapsed().as_secs_f64()
@@ -86,9 +86,18 @@ pub fn train_from_conll(train: &Path, dev: Option<&Path>, out: &Path, epochs: us
     Ok(summary)
 }
 
+/// CPU time the current thread has run, from Linux's /proc (None elsewhere).
+fn thread_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
 /// Scores a model (the embedded one unless `model` is given) on a CoNLL-2003 file: entity-level
 /// exact match as conlleval counts it. `seconds` covers loading too; `tokens_per_second` covers
-/// tagging only.
+/// tagging only, on one thread, from the fastest of several passes over the file, measured in
+/// the thread's CPU time where Linux reports it (so other processes on a shared machine do not
+/// count), with the wall-clock figure beside it.
 pub fn eval_conll(conll: &Path, model: Option<&Path>) -> Result<EvalReport, NerError> {
     let started = Instant::now();
     let owned;
@@ -103,9 +112,23 @@ pub fn eval_conll(conll: &Path, model: Option<&Path>) -> Result<EvalReport, NerE
     let words: Vec<Vec<Vec<&str>>> =
         docs.iter().map(|d| d.sents.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect()).collect();
     let tokens: usize = words.iter().flatten().map(Vec::len).sum();
-    let tag_start = Instant::now();
-    let predicted: Vec<Vec<model::SentSpans>> = words.iter().map(|d| model.tag_document(d)).collect();
-    let tag_seconds = tag_start.elapsed().as_secs_f64();
+    // The machine may be shared: tag the file several times and keep the fastest pass, so the
+    // speed reflects the tagger rather than the neighbours. Every pass gives the same output.
+    let mut predicted: Vec<Vec<model::SentSpans>> = Vec::new();
+    let mut tag_seconds = f64::INFINITY;
+    let mut cpu_seconds: Option<f64> = None;
+    let mut passes = 0;
+    let bench_start = Instant::now();
+    while passes < 3 || (passes < 20 && bench_start.elapsed().as_secs_f64() < 2.0) {
+        let cpu_start = thread_cpu_seconds();
+        let tag_start = Instant::now();
+        predicted = words.iter().map(|d| model.tag_document(d)).collect();
+        tag_seconds = tag_seconds.min(tag_start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
+            cpu_seconds = Some(cpu_seconds.map_or(b - a, |c: f64| c.min(b - a)));
+        }
+        passes += 1;
+    }
     let mut counts = Counts::default();
     for (doc, pred) in docs.iter().zip(&predicted) {
         for (s, p) in doc.sents.iter().zip(pred) {
@@ -125,6 +148,11 @@ pub fn eval_conll(conll: &Path, model: Option<&Path>) -> Result<EvalReport, NerE
     extra.insert("gold_entities".into(), json!(ng));
     extra.insert("predicted_entities".into(), json!(np));
     extra.insert("tagging_seconds".into(), json!(tag_seconds));
-    extra.insert("tokens_per_second".into(), json!(if tag_seconds > 0.0 { tokens as f64 / tag_seconds } else { 0.0 }));
+    extra.insert("tagging_passes".into(), json!(passes));
+    let per_second = |secs: f64| if secs > 0.0 { tokens as f64 / secs } else { 0.0 };
+    extra.insert("tokens_per_second_wall".into(), json!(per_second(tag_seconds)));
+    extra.insert("tagging_cpu_seconds".into(), json!(cpu_seconds));
+    // Per core: CPU time of the tagging thread where the OS reports it, wall time otherwise.
+    extra.insert("tokens_per_second".into(), json!(per_second(cpu_seconds.unwrap_or(tag_seconds))));
     Ok(EvalReport { precision, recall, f1, seconds: started.elapsed().as_secs_f64(), extra })
 }
