@@ -13,11 +13,11 @@ use pipeline::{DocStep, StepError};
 
 /// The steps of `[annotate] steps`, in order, configured from their tables.
 pub fn build_steps(cfg: &AnnotateConfig) -> Result<Vec<Box<dyn DocStep>>, StepError> {
-    let steps: Vec<Box<dyn DocStep>> = Vec::new();
+    let mut steps: Vec<Box<dyn DocStep>> = Vec::new();
     for step in &cfg.steps {
         match step {
+            AnnotateStep::Entities => steps.push(Box::new(entities::EntityTagger::new(&cfg.entities)?)),
             AnnotateStep::Sentences
-            | AnnotateStep::Entities
             | AnnotateStep::Quotes
             | AnnotateStep::Dates
             | AnnotateStep::Quantities => {
