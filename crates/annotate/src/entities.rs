@@ -168,13 +168,42 @@ fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> V
     groups
 }
 
-/// Cuts titles off the front of person names and possessives off the end of any name; drops
-/// spans left without a word.
-fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
+/// Honorifics: whatever follows is a person.
+fn is_honorific(w: &str) -> bool {
+    matches!(lower_no_period(&model_form(w)).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
+}
+
+/// Words that, right before a name, say it is a person's ("President", "spokesman", "Sen.").
+fn is_person_cue(w: &str) -> bool {
+    is_honorific(w)
+        || matches!(
+            lower_no_period(&model_form(w)).as_str(),
+            "president" | "sen" | "senator" | "gen" | "general" | "rep" | "gov" | "governor" | "secretary" | "chancellor"
+                | "minister" | "spokesman" | "spokeswoman" | "spokesperson" | "premier" | "ambassador" | "adviser"
+                | "advisor" | "aide" | "envoy" | "lt" | "col" | "capt" | "adm" | "sgt" | "prof" | "professor" | "pope"
+                | "king" | "queen" | "prince" | "princess" | "judge" | "justice" | "mayor" | "analyst" | "director"
+                | "correspondent" | "leader" | "chairman" | "chairwoman" | "counterpart" | "reporter" | "colleague"
+        )
+}
+
+/// A tagged span after trimming: token range, label index, and whether a title or honorific
+/// marks it as a person's name.
+type Span = (usize, usize, usize, bool);
+
+/// Cuts titles off the front of person names, a leading "The" and possessives off any name;
+/// an honorific makes a name a person's; drops spans left without a word.
+fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
     let mut out = Vec::with_capacity(spans.len());
-    for (mut s, mut e, l) in spans {
+    for (mut s, mut e, mut l) in spans {
+        let cue = (s > 0 && is_person_cue(words[s - 1])) || (e - s > 1 && is_person_cue(words[s]) && starts_upper(words[s + 1]));
+        if e - s > 1 && is_honorific(words[s]) {
+            l = 0;
+        }
         while e > s && (is_possessive(words[e - 1]) || !words[e - 1].chars().any(char::is_alphanumeric)) {
             e -= 1;
+        }
+        if e > s + 1 && matches!(words[s], "The" | "the" | "THE") {
+            s += 1;
         }
         if l == 0 {
             while e - s > 1 && is_title(words[s]) {
@@ -185,9 +214,20 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<(usize, 
             s += 1;
         }
         if s < e && words[s..e].iter().any(|w| w.chars().any(char::is_alphabetic)) {
-            out.push((s, e, l));
+            out.push((s, e, l, cue));
         }
     }
+    // "Mr. Ushakov" left untagged: an honorific before a capitalised word is a person.
+    let mut covered = vec![false; words.len()];
+    for &(s, e, _, _) in &out {
+        covered[s..e].iter_mut().for_each(|c| *c = true);
+    }
+    for i in 1..words.len() {
+        if is_honorific(words[i - 1]) && !covered[i] && starts_upper(words[i]) && words[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
+            out.push((i, i + 1, 0, true));
+        }
+    }
+    out.sort_unstable();
     out
 }
 
@@ -205,16 +245,37 @@ fn key_of(words: &[&str]) -> String {
 /// In-document consistency: every occurrence of a name gets the label the name gets most often,
 /// untagged recurrences of a tagged name (same words, same capitals) are tagged, and a person's
 /// surname is tagged wherever it recurs capitalised.
-fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
+fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) -> Vec<(usize, usize, usize)> {
     const MAX_NAME: usize = 8;
-    // Votes per lower-cased name.
+    // Title cue: worth several plain votes, since the tagger's lexicon is older than most names.
+    const CUE_VOTES: usize = 3;
+    // Votes per lower-cased name; a person's full name also votes for the surname alone.
     let mut votes: BTreeMap<String, [usize; 4]> = BTreeMap::new();
-    for &(s, e, l) in &spans {
-        votes.entry(key_of(&words[s..e])).or_default()[l] += 1;
+    for &(s, e, l, cue) in &spans {
+        let v = votes.entry(key_of(&words[s..e])).or_default();
+        v[l] += 1;
+        if cue {
+            v[0] += CUE_VOTES;
+        }
+        if l == 0 && e - s >= 2 {
+            votes.entry(key_of(&words[e - 1..e])).or_default()[0] += 1;
+        }
     }
     let majority = |v: &[usize; 4]| (0..4).max_by_key(|&l| (v[l], 4 - l)).unwrap_or(0);
     let mut spans: Vec<(usize, usize, usize)> =
-        spans.into_iter().map(|(s, e, l)| (s, e, votes.get(&key_of(&words[s..e])).map(majority).unwrap_or(l))).collect();
+        spans.into_iter().map(|(s, e, l, _)| (s, e, votes.get(&key_of(&words[s..e])).map(majority).unwrap_or(l))).collect();
+    // A two- or three-word name ending in a surname the document treats as a person's is a
+    // person's name ("Vladimir Putin" tagged ORG once, "Putin" PER throughout).
+    for span in spans.iter_mut() {
+        let (s, e, l) = *span;
+        if l != 0 && (2..=3).contains(&(e - s)) && words[s..e].iter().all(|w| starts_upper(w)) {
+            if let Some(v) = votes.get(&key_of(&words[e - 1..e])) {
+                if majority(v) == 0 && v[0] >= 2 {
+                    span.2 = 0;
+                }
+            }
+        }
+    }
     // Names to look for: exact-case word sequences of tagged names, plus persons' surnames.
     let mut known: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     for &(s, e, l) in &spans {
