@@ -262,8 +262,26 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
         }
     }
     let majority = |v: &[usize; 4]| (0..4).max_by_key(|&l| (v[l], 4 - l)).unwrap_or(0);
-    let mut spans: Vec<(usize, usize, usize)> =
+    let spans: Vec<(usize, usize, usize)> =
         spans.into_iter().map(|(s, e, l, _)| (s, e, votes.get(&key_of(&words[s..e])).map(majority).unwrap_or(l))).collect();
+    // Two names the tagger ran together ("Ukraine Putin"): a one-off span that splits into two
+    // names the document uses on their own is split.
+    let total = |k: &str| votes.get(k).map_or(0, |v| v.iter().sum::<usize>());
+    let mut split: Vec<(usize, usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e, l) in spans {
+        let cut = (e - s >= 2 && total(&key_of(&words[s..e])) == 1)
+            .then(|| (s + 1..e).find(|&k| total(&key_of(&words[s..k])) >= 2 && total(&key_of(&words[k..e])) >= 2))
+            .flatten();
+        match cut {
+            Some(k) => {
+                for (a, b) in [(s, k), (k, e)] {
+                    split.push((a, b, votes.get(&key_of(&words[a..b])).map(majority).unwrap_or(l)));
+                }
+            }
+            None => split.push((s, e, l)),
+        }
+    }
+    let mut spans = split;
     // A two- or three-word name ending in a surname the document treats as a person's is a
     // person's name ("Vladimir Putin" tagged ORG once, "Putin" PER throughout).
     for span in spans.iter_mut() {
@@ -888,6 +906,30 @@ mod tests {
         tagger.apply(&mut d, &CorpusKnowledge::default()).unwrap();
         assert_eq!(mention(&d, "Joe Biden").map(|m| m.sent_index), Some(1), "{:?}", d.mentions);
         assert_eq!(mention(&d, "Vladimir Putin").map(|m| m.sent_index), Some(0), "{:?}", d.mentions);
+    }
+
+    #[test]
+    fn consistency_relabels_fills_and_splits() {
+        let text = "Putin said . Ukraine is big . Mr. Sullivan met Ukraine Putin . Putin left Ukraine . Sullivan stayed , Putin Street";
+        let words: Vec<&str> = text.split(' ').collect();
+        let at = |w: &str, nth: usize| words.iter().enumerate().filter(|(_, x)| **x == w).nth(nth).map(|(i, _)| i).unwrap();
+        // Tagger output: Putin twice PER and once ORG, "Ukraine Putin" run together, the third
+        // Putin missed, "Mr. Sullivan" as an ORG.
+        let (p0, u0, m0) = (at("Putin", 0), at("Ukraine", 0), at("Mr.", 0));
+        let (u1, p2, u2) = (at("Ukraine", 1), at("Putin", 2), at("Ukraine", 2));
+        let raw = vec![(p0, p0 + 1, 0), (u0, u0 + 1, 2), (m0, m0 + 2, 1), (u1, u1 + 2, 1), (p2, p2 + 1, 1), (u2, u2 + 1, 2)];
+        let trimmed = trim_spans(&words, raw);
+        let groups = vec![(0, words.len())];
+        let got = make_consistent(&words, &groups, trimmed);
+        let show: Vec<(String, usize)> = got.iter().map(|&(s, e, l)| (words[s..e].join(" "), l)).collect();
+        let want: Vec<(String, usize)> = [
+            ("Putin", 0), ("Ukraine", 2), ("Sullivan", 0), ("Ukraine", 2), ("Putin", 0), ("Putin", 0), ("Ukraine", 2), ("Sullivan", 0),
+        ]
+        .iter()
+        .map(|(w, l)| (w.to_string(), *l))
+        .collect();
+        // "Putin Street" is not the person: a capitalised word follows.
+        assert_eq!(show, want);
     }
 
     fn canon(items: &[(&str, EntityLabel)]) -> Vec<String> {
