@@ -1,5 +1,6 @@
 //! Rebuilds the NER model from CoNLL-2003 files until `runner train ner` exists:
 //! `cargo run --release -p annotate --example train_ner -- --train FILE [--dev FILE] [--out FILE] [--epochs N]`
+//! (defaults: `--out crates/annotate/model/ner.bin.gz --epochs 5`, the committed model's settings)
 
 use std::path::PathBuf;
 
@@ -7,7 +8,7 @@ fn main() {
     let mut train = None;
     let mut dev = None;
     let mut out = PathBuf::from("crates/annotate/model/ner.bin.gz");
-    let mut epochs = 10usize;
+    let mut epochs = 5usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| fail(&format!("{a} needs a value")));

@@ -331,6 +331,14 @@ pub fn token_features(
     out.push(feat2(T_SHAPE_BI_L, shape_at(ii - 1), t.shape));
     out.push(feat2(T_SHAPE_BI_R, t.shape, shape_at(ii + 1)));
     out.push(feat2(T_NORM_SHAPE_CTX, pn, t.shape));
+    out.push(feat2(T_NORM_SHAPE_CTX + 1, nn, t.shape));
+    // Suffix of the neighbours: "-ian", "-ese" before, "-ed", "-ing" after.
+    if i > 0 && infos[i - 1].suffix[2] != 0 {
+        out.push(feat1(T_NORM_SHAPE_CTX + 2, infos[i - 1].suffix[2]));
+    }
+    if i + 1 < n && infos[i + 1].suffix[2] != 0 {
+        out.push(feat1(T_NORM_SHAPE_CTX + 3, infos[i + 1].suffix[2]));
+    }
     if i > 0 {
         out.push(feat1(T_EXACT_L, infos[i - 1].exact));
     }

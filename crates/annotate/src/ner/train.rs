@@ -185,7 +185,7 @@ impl Perceptron {
         let mut kept = Vec::new();
         for (i, &k) in self.keys.iter().enumerate() {
             let row = &weights[i * N_TAGS..(i + 1) * N_TAGS];
-            if row.iter().any(|x| x.abs() > 1e-3) {
+            if row.iter().any(|x| x.abs() > PRUNE_BELOW) {
                 keys.push(k);
                 kept.extend_from_slice(row);
             }
@@ -317,18 +317,22 @@ pub fn train(train: &[ConllDoc], dev: Option<&[ConllDoc]>, epochs: usize, log: &
         }
         if n == 0 { 1.0 } else { sum / n as f32 }
     };
-    let vote_rate: f32 = std::env::var("NER_VOTE_RATE").ok().and_then(|v| v.parse().ok()).unwrap_or(VOTE_RATE);
-    let rate = (spread * vote_rate).max(1e-3);
+    let rate = (spread * VOTE_RATE).max(1e-3);
     log(format!("second pass: first-pass score spread {spread:.2}, update size {rate:.3}"));
     let dev_second: Vec<RawSent> = dev_inputs.iter().zip(&dev_raw).flat_map(|(d, r)| vote_sents(d, r, &first, 0)).collect();
     let first_trans = vec![trans_block(&first)];
-    let second = train_linear(&second_raw, epochs, &base_trans, rate, |e, lin| {
+    let second = train_linear(&second_raw, second_epochs(epochs), &base_trans, rate, |e, lin| {
         if !dev_second.is_empty() {
             let f1 = eval_second(&dev_second, &first_trans[0], lin);
             log(format!("second pass epoch {}: dev F1 {:.4}", e + 1, f1));
         }
     });
     NerModel::new(full_gaz, first, second)
+}
+
+/// The second pass has few features and fits fast: on dev it peaks after the first epochs.
+pub fn second_epochs(epochs: usize) -> usize {
+    (epochs / 4).max(1)
 }
 
 /// Second-pass update size as a fraction of the first pass's mean score spread.
@@ -371,3 +375,8 @@ fn eval_second(raw: &[RawSent], base_trans: &[f32], lin: &Linear) -> f64 {
     }
     counts.f1()
 }
+
+/// Features whose averaged weights all stay below this are dropped. (Pruning harder shrinks the
+/// model and speeds tagging: at 1.0 dev F1 fell 0.920 -> 0.918 with half the features, at 2.0 to
+/// 0.915 with a fifth.)
+const PRUNE_BELOW: f32 = 1e-3;
