@@ -1047,8 +1047,26 @@ mod tests {
         let peskov = res.entities.iter().find(|e| e.name == "Dmitry Peskov").expect("Peskov entity");
         assert_eq!(peskov.roles, vec!["Kremlin spokesman".to_string()]);
         assert!(res.entities.windows(2).all(|w| w[0].entity_id < w[1].entity_id));
+        b.quotes.push(pipeline::QuoteRow {
+            doc_id: "b".into(),
+            quote_id: "b-q0-1".into(),
+            start: 0,
+            end: 1,
+            text: "P".into(),
+            speaker: Some("Putin".into()),
+            speaker_entity_id: Some(entity_id("PER", "Putin")),
+            speaker_kind: pipeline::SpeakerKind::PER,
+            speaker_start: Some(0),
+            speaker_end: Some(5),
+            cue: None,
+            cue_start: None,
+            cue_end: None,
+            rule: "test".into(),
+        });
         res.apply(&mut b);
         assert_eq!(b.mentions[0].entity_id, putin);
+        assert_eq!(b.quotes[0].speaker_entity_id.as_deref(), Some(putin.as_str()));
+        assert_eq!(b.quotes[0].speaker.as_deref(), Some("Vladimir Putin"));
         assert_eq!(b.mentions[2].entity_id, entity_id("PER", "Dmitry Peskov"));
     }
 
