@@ -286,12 +286,14 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
     // person's name ("Vladimir Putin" tagged ORG once, "Putin" PER throughout).
     for span in spans.iter_mut() {
         let (s, e, l) = *span;
-        if l != 0 && (2..=3).contains(&(e - s)) && words[s..e].iter().all(|w| starts_upper(w)) {
-            if let Some(v) = votes.get(&key_of(&words[e - 1..e])) {
-                if majority(v) == 0 && v[0] >= 2 {
-                    span.2 = 0;
-                }
-            }
+        if l != 0
+            && (2..=3).contains(&(e - s))
+            && words[s..e].iter().all(|w| starts_upper(w))
+            && let Some(v) = votes.get(&key_of(&words[e - 1..e]))
+            && majority(v) == 0
+            && v[0] >= 2
+        {
+            span.2 = 0;
         }
     }
     // Names to look for: exact-case word sequences of tagged names, plus persons' surnames.
@@ -444,28 +446,28 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
     // Acronyms: a one-word non-person name joins the one multi-word name it abbreviates.
     let mut expansions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for i in 0..n {
-        if mentions[i].1 != EntityLabel::PER {
-            if let Some(a) = acronym_of(&cleaned[i]) {
-                expansions.entry(a).or_default().insert(cluster_of[i].clone());
-            }
+        if mentions[i].1 != EntityLabel::PER
+            && let Some(a) = acronym_of(&cleaned[i])
+        {
+            expansions.entry(a).or_default().insert(cluster_of[i].clone());
         }
     }
     let mut acronym_clusters: BTreeSet<String> = BTreeSet::new();
     for i in 0..n {
         if mentions[i].1 != EntityLabel::PER && cleaned[i].len() == 1 && looks_like_acronym(&cleaned[i][0]) {
             let a = cleaned[i][0].to_lowercase();
-            if let Some(set) = expansions.get(&a) {
-                if set.len() == 1 {
-                    let target = set.iter().next().cloned().unwrap_or_default();
-                    let acr = format!("ACR|{a}");
-                    for c in cluster_of.iter_mut() {
-                        if *c == target {
-                            *c = acr.clone();
-                        }
+            if let Some(set) = expansions.get(&a)
+                && set.len() == 1
+            {
+                let target = set.iter().next().cloned().unwrap_or_default();
+                let acr = format!("ACR|{a}");
+                for c in cluster_of.iter_mut() {
+                    if *c == target {
+                        *c = acr.clone();
                     }
-                    cluster_of[i] = acr.clone();
-                    acronym_clusters.insert(acr);
                 }
+                cluster_of[i] = acr.clone();
+                acronym_clusters.insert(acr);
             }
         }
     }

@@ -450,9 +450,9 @@ mod tests {
 
     #[test]
     fn compile_time_transitions_match_rules() {
-        for a in 0..N_TAGS {
-            for b in 0..N_TAGS {
-                assert_eq!(ALLOWED[a][b], allowed(a, b), "{a}->{b}");
+        for (a, row) in ALLOWED.iter().enumerate() {
+            for (b, &ok) in row.iter().enumerate() {
+                assert_eq!(ok, allowed(a, b), "{a}->{b}");
             }
         }
         // B-PER -> L-PER allowed, O -> I-PER not, B-PER -> O not.
@@ -522,8 +522,8 @@ mod tests {
         let lin = Linear::new(keys.clone(), weights, z, [0.0; N_TAGS], [0.0; N_TAGS]);
         for (i, &k) in keys.iter().enumerate() {
             let w = lin.get(k).unwrap();
-            for t in 0..N_TAGS {
-                assert!((w[t] as f32 * lin.scale - ((i * N_TAGS + t) % 7) as f32 + 3.0).abs() < 1e-3);
+            for (t, &q) in w.iter().take(N_TAGS).enumerate() {
+                assert!((q as f32 * lin.scale - ((i * N_TAGS + t) % 7) as f32 + 3.0).abs() < 1e-3);
             }
         }
         assert!(lin.get(7).is_none());

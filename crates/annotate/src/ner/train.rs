@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::conll::{ConllDoc, Counts};
 use super::features::{DocFeatures, N_TAGS, doc_votes, spans_of, tags_of, token_features, vote_features};
 use super::gazetteer::Gazetteer;
-use super::model::{Linear, NerModel, key32, viterbi};
+use super::model::{Linear, NerModel, SentSpans, key32, viterbi};
 
 const FOLDS: usize = 5;
 /// Features seen fewer times than this in training are dropped (they only add size).
@@ -265,7 +265,7 @@ fn trans_block(lin: &Linear) -> Vec<f32> {
 pub fn train(train: &[ConllDoc], dev: Option<&[ConllDoc]>, epochs: usize, log: &mut dyn FnMut(String)) -> NerModel {
     let fold_of = |d: usize| d % FOLDS;
     let learn_gaz = |skip: Option<usize>| {
-        let items: Vec<(Vec<&str>, Vec<(usize, usize, usize)>)> = train
+        let items: Vec<(Vec<&str>, SentSpans)> = train
             .iter()
             .enumerate()
             .filter(|(d, _)| Some(fold_of(*d)) != skip)
@@ -320,7 +320,7 @@ pub fn train(train: &[ConllDoc], dev: Option<&[ConllDoc]>, epochs: usize, log: &
     let rate = (spread * VOTE_RATE).max(1e-3);
     log(format!("second pass: first-pass score spread {spread:.2}, update size {rate:.3}"));
     let dev_second: Vec<RawSent> = dev_inputs.iter().zip(&dev_raw).flat_map(|(d, r)| vote_sents(d, r, &first, 0)).collect();
-    let first_trans = vec![trans_block(&first)];
+    let first_trans = [trans_block(&first)];
     let second = train_linear(&second_raw, second_epochs(epochs), &base_trans, rate, |e, lin| {
         if !dev_second.is_empty() {
             let f1 = eval_second(&dev_second, &first_trans[0], lin);
