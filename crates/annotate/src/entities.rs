@@ -756,6 +756,8 @@ impl CorpusStep for EntityLinker {
             roles: BTreeSet<String>,
             docs: BTreeSet<String>,
             n_mentions: usize,
+            /// Spellings of the name (they differ in case only: ids ignore case), by mentions.
+            spellings: BTreeMap<String, usize>,
         }
         let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
         for s in &summaries {
@@ -767,13 +769,20 @@ impl CorpusStep for EntityLinker {
                     roles: BTreeSet::new(),
                     docs: BTreeSet::new(),
                     n_mentions: 0,
+                    spellings: BTreeMap::new(),
                 });
+                *a.spellings.entry(e.name.clone()).or_default() += e.n_mentions;
                 for (k, v) in &e.aliases {
                     *a.aliases.entry(k.clone()).or_default() += v;
                 }
                 a.roles.extend(e.roles.iter().cloned());
                 a.docs.insert(s.doc_id.clone());
                 a.n_mentions += e.n_mentions;
+            }
+        }
+        for a in acc.values_mut() {
+            if let Some((name, _)) = a.spellings.iter().max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0))) {
+                a.name = name.clone();
             }
         }
         // Bare surnames -> the one full name; expansions -> the one acronym ("NATO" is the
