@@ -52,7 +52,7 @@ const ROLE_HEADS: &[&str] = &[
 /// Words a role phrase may contain before its head ("national security", "foreign").
 const ROLE_MODIFIERS: &[&str] = &[
     "foreign", "defense", "defence", "interior", "finance", "prime", "vice", "deputy", "national", "security", "press",
-    "senior", "top", "former", "chief", "state", "of", "and", "general", "secretary", "white", "house", "acting",
+    "senior", "top", "former", "chief", "state", "of", "general", "secretary", "white", "house", "acting",
     "assistant", "special", "presidential", "economic", "military", "political", "media", "policy", "affairs",
 ];
 
@@ -377,6 +377,44 @@ fn clean_words(surface: &str, label: EntityLabel) -> Vec<String> {
     words
 }
 
+/// Common English nicknames and the names they shorten, so "Joe Biden" and "Joseph Biden" are one
+/// person.
+const NICKNAMES: &[(&str, &str)] = &[
+    ("joe", "joseph"), ("bill", "william"), ("will", "william"), ("bob", "robert"), ("rob", "robert"), ("mike", "michael"),
+    ("jim", "james"), ("jimmy", "james"), ("tony", "anthony"), ("tony", "antony"), ("dick", "richard"), ("rick", "richard"),
+    ("tom", "thomas"), ("dan", "daniel"), ("dave", "david"), ("chuck", "charles"), ("charlie", "charles"), ("ted", "edward"),
+    ("ed", "edward"), ("ben", "benjamin"), ("sam", "samuel"), ("alex", "alexander"), ("nick", "nicholas"), ("pete", "peter"),
+    ("steve", "steven"), ("steve", "stephen"), ("chris", "christopher"), ("matt", "matthew"), ("andy", "andrew"),
+    ("jake", "jacob"), ("liz", "elizabeth"), ("beth", "elizabeth"), ("kate", "katherine"), ("kate", "catherine"),
+    ("jen", "jennifer"), ("greg", "gregory"), ("jeff", "jeffrey"), ("ron", "ronald"), ("don", "donald"), ("larry", "lawrence"),
+    ("jerry", "gerald"), ("sasha", "alexander"), ("misha", "mikhail"), ("volodya", "vladimir"), ("dima", "dmitry"),
+];
+
+/// A name folded across common transliteration variants ("Zelenskyy"/"Zelensky",
+/// "Sergey"/"Sergei"): lower-cased, y as i, doubled letters single.
+fn fold_name(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut last = None;
+    for c in w.trim_end_matches('.').chars().flat_map(char::to_lowercase) {
+        let c = if c == 'y' { 'i' } else { c };
+        if Some(c) != last {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// Whether two given names name the same person: equal up to transliteration, or a nickname pair.
+fn same_given_name(a: &str, b: &str) -> bool {
+    let (fa, fb) = (fold_name(a), fold_name(b));
+    if fa == fb {
+        return true;
+    }
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    NICKNAMES.iter().any(|&(x, y)| (la == x && lb == y) || (la == y && lb == x))
+}
+
 /// Words an acronym skips in its expansion.
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "on", "in", "to"];
 
@@ -418,14 +456,33 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
     let mut cluster_of: Vec<String> = vec![String::new(); n];
     let lower = |w: &String| w.to_lowercase();
     // Persons with at least two words.
+    // Keyed by folded surname and given name; given names that are variants of one another
+    // ("Joe"/"Joseph", "Sergey"/"Sergei") share the key of the most frequent variant.
     let mut full: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         if mentions[i].1 == EntityLabel::PER && cleaned[i].len() >= 2 {
             let w = &cleaned[i];
-            full.entry((lower(&w[0]), lower(&w[w.len() - 1]))).or_default().push(i);
+            full.entry((lower(&w[0]), fold_name(&w[w.len() - 1]))).or_default().push(i);
         }
     }
-    for ((first, last), members) in &full {
+    let mut by_size: Vec<(&(String, String), usize)> = full.iter().map(|(k, v)| (k, v.len())).collect();
+    by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut rep: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    let mut reps: Vec<(String, String)> = Vec::new();
+    for (key, _) in by_size {
+        let r = reps.iter().find(|r| r.1 == key.1 && same_given_name(&r.0, &key.0)).cloned();
+        match r {
+            Some(r) => {
+                rep.insert(key.clone(), r);
+            }
+            None => {
+                reps.push(key.clone());
+                rep.insert(key.clone(), key.clone());
+            }
+        }
+    }
+    for (key, members) in &full {
+        let (first, last) = &rep[key];
         for &i in members {
             cluster_of[i] = format!("PER|{first}|{last}");
         }
@@ -437,7 +494,8 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
         let (_, label) = &mentions[i];
         let key = cleaned[i].iter().map(lower).collect::<Vec<_>>().join(" ");
         if *label == EntityLabel::PER && cleaned[i].len() == 1 {
-            let cands: Vec<&(String, String)> = full.keys().filter(|(_, last)| *last == key).collect();
+            let folded = fold_name(&key);
+            let cands: Vec<&(String, String)> = reps.iter().filter(|(_, last)| *last == folded).collect();
             cluster_of[i] = if cands.len() == 1 { format!("PER|{}|{}", cands[0].0, cands[0].1) } else { format!("PER1|{key}") };
         } else {
             cluster_of[i] = format!("{}|{key}", label.as_str());
@@ -509,10 +567,19 @@ fn choose_name<'a>(forms: impl Iterator<Item = &'a Vec<String>>) -> String {
         .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
             let pa = if shouting(ta) { short(ta) } else { !short(ta) || counts.keys().all(|k| !shouting(k)) };
             let pb = if shouting(tb) { short(tb) } else { !short(tb) || counts.keys().all(|k| !shouting(k)) };
-            wa.cmp(wb).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
+            wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
         })
         .map(|(t, _)| t.clone())
         .unwrap_or_default()
+}
+
+/// A word with two capitals before a small letter ("BIden", "THe"): a typo, not a spelling
+/// ("McDonald", "DeSantis" have a small letter between their capitals).
+fn odd_case(t: &str) -> bool {
+    t.split(' ').any(|w| {
+        let c: Vec<char> = w.chars().collect();
+        c.windows(3).any(|x| x[0].is_uppercase() && x[1].is_uppercase() && x[2].is_lowercase())
+    })
 }
 
 fn join_words(words: &[String]) -> String {
@@ -611,7 +678,9 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
             }
         }
         // Drop leading honorifics and determiners.
-        while first < last && (is_title_honorific(before[first].text(text)) || matches!(w(&before[first]).as_str(), "the" | "a" | "an")) {
+        while first < last
+            && (is_title_honorific(before[first].text(text)) || matches!(w(&before[first]).as_str(), "the" | "a" | "an" | "of" | "and"))
+        {
             first += 1;
         }
         out.push(text[before[first].start..before[last].end].to_string());
@@ -781,24 +850,35 @@ impl CorpusStep for EntityLinker {
             }
         }
         for a in acc.values_mut() {
-            if let Some((name, _)) = a.spellings.iter().max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0))) {
+            if let Some((name, _)) =
+                a.spellings.iter().max_by(|x, y| (!odd_case(x.0)).cmp(&!odd_case(y.0)).then(x.1.cmp(y.1)).then(y.0.cmp(x.0)))
+            {
                 a.name = name.clone();
             }
         }
         // Bare surnames -> the one full name; expansions -> the one acronym ("NATO" is the
         // canonical name of "North Atlantic Treaty Organization", as within a document).
         let mut remap: BTreeMap<String, String> = BTreeMap::new();
+        // Full names that are variants of one another ("Joe Biden", "Joseph Biden") become the
+        // most mentioned variant: (folded surname, given name, id) of each person kept.
+        let mut people: Vec<(&String, &Acc)> = acc.iter().filter(|(_, a)| a.label == EntityLabel::PER && a.name.contains(' ')).collect();
+        people.sort_by(|a, b| b.1.n_mentions.cmp(&a.1.n_mentions).then(a.0.cmp(b.0)));
+        let mut persons: Vec<(String, String, String)> = Vec::new();
+        for (id, a) in people {
+            let words: Vec<&str> = a.name.split(' ').collect();
+            let (given, last) = (words[0], fold_name(words[words.len() - 1]));
+            match persons.iter().find(|p| p.1 == last && same_given_name(&p.0, given)) {
+                Some(p) => {
+                    remap.insert(id.clone(), p.2.clone());
+                }
+                None => persons.push((given.to_string(), last, id.clone())),
+            }
+        }
         for (id, a) in &acc {
             let words: Vec<String> = a.name.split(' ').map(str::to_string).collect();
             let cands: Vec<&String> = if a.label == EntityLabel::PER && words.len() == 1 {
-                let key = words[0].to_lowercase();
-                acc.iter()
-                    .filter(|(oid, o)| {
-                        let ow: Vec<&str> = o.name.split(' ').collect();
-                        *oid != id && o.label == EntityLabel::PER && ow.len() >= 2 && ow[ow.len() - 1].to_lowercase() == key
-                    })
-                    .map(|(oid, _)| oid)
-                    .collect()
+                let key = fold_name(&words[0]);
+                persons.iter().filter(|p| p.1 == key && p.2 != *id).map(|p| &p.2).collect()
             } else if let Some(acr) = (a.label != EntityLabel::PER).then(|| acronym_of(&words)).flatten() {
                 acc.iter()
                     .filter(|(oid, o)| *oid != id && o.label != EntityLabel::PER && looks_like_acronym(&o.name) && o.name.to_lowercase() == acr)
@@ -963,6 +1043,15 @@ mod tests {
         // With a single full name the surname joins it.
         let got = canon(&[("Joe Biden", PER), ("Biden", PER)]);
         assert_eq!(got, vec!["Joe Biden", "Joe Biden"]);
+        // Variants of one given name are one person; transliterations of a surname too.
+        let got = canon(&[("Joe Biden", PER), ("Joseph Biden", PER), ("Joe Biden", PER), ("Biden", PER)]);
+        assert_eq!(got, vec!["Joe Biden"; 4]);
+        let got = canon(&[("Volodymyr Zelenskyy", PER), ("Zelensky", PER)]);
+        assert_eq!(got, vec!["Volodymyr Zelenskyy"; 2]);
+        assert_eq!(canon(&[("Joe BIden", PER), ("Joe BIden", PER), ("Joe Biden", PER)]), vec!["Joe Biden"; 3]);
+        // Different given names stay apart, and so does the bare surname.
+        let got = canon(&[("Joe Biden", PER), ("Joseph Biden", PER), ("Jill Biden", PER), ("Biden", PER)]);
+        assert_eq!(got, vec!["Joe Biden", "Joe Biden", "Jill Biden", "Biden"]);
     }
 
     #[test]
@@ -991,6 +1080,9 @@ mod tests {
         // Not a role: a verb phrase, or nothing at all.
         let t = "Dmitry Peskov, who spoke on Tuesday, said so.";
         assert!(roles_near(t, 0, "Dmitry Peskov".len()).is_empty());
+        let t = "President Biden and President Vladimir Putin spoke.";
+        let s = t.find("Vladimir").unwrap();
+        assert_eq!(roles_near(t, s, s + "Vladimir Putin".len()), vec!["President"]);
         let t = "Yesterday Dmitry Peskov said so.";
         let s = t.find("Dmitry").unwrap();
         assert!(roles_near(t, s, s + 13).is_empty());
@@ -1079,6 +1171,21 @@ mod tests {
         assert_eq!(b.quotes[0].speaker_entity_id.as_deref(), Some(putin.as_str()));
         assert_eq!(b.quotes[0].speaker.as_deref(), Some("Vladimir Putin"));
         assert_eq!(b.mentions[2].entity_id, entity_id("PER", "Dmitry Peskov"));
+    }
+
+    #[test]
+    fn linker_joins_name_variants_across_documents() {
+        use EntityLabel::PER;
+        let a = with_mentions("a", "Joe Biden spoke. Biden left.", &[("Joe Biden", PER), ("Biden", PER)]);
+        let b = with_mentions("b", "Joseph Biden spoke.", &[("Joseph Biden", PER)]);
+        let c = with_mentions("c", "Biden spoke.", &[("Biden", PER)]);
+        let linker = EntityLinker;
+        let res = linker.finish(vec![linker.summarize(&a), linker.summarize(&b), linker.summarize(&c)]);
+        let joe = entity_id("PER", "Joe Biden");
+        assert_eq!(res.remap.get(&entity_id("PER", "Joseph Biden")), Some(&joe));
+        assert_eq!(res.remap.get(&entity_id("PER", "Biden")), Some(&joe));
+        let row = res.entities.iter().find(|e| e.entity_id == joe).unwrap();
+        assert_eq!((row.n_docs, row.n_mentions), (3, 4));
     }
 
     #[test]
