@@ -5,9 +5,12 @@
 //! `[annotate] steps` list of pipeline.toml into steps.
 
 pub mod dates;
+pub mod entities;
+pub mod ner;
 pub mod quantities;
 pub mod quotes;
 pub mod sentences;
+pub mod tokenize;
 
 use pipeline::config::{AnnotateConfig, AnnotateStep};
 use pipeline::{DocStep, StepError};
@@ -18,12 +21,10 @@ pub fn build_steps(cfg: &AnnotateConfig) -> Result<Vec<Box<dyn DocStep>>, StepEr
     for step in &cfg.steps {
         match step {
             AnnotateStep::Sentences => steps.push(Box::new(sentences::SentenceSplitter::new())),
+            AnnotateStep::Entities => steps.push(Box::new(entities::EntityTagger::new(&cfg.entities)?)),
             AnnotateStep::Quotes => steps.push(Box::new(quotes::QuoteAttributor::new())),
             AnnotateStep::Dates => steps.push(Box::new(dates::DateTagger::new())),
             AnnotateStep::Quantities => steps.push(Box::new(quantities::QuantityTagger::new())),
-            AnnotateStep::Entities => {
-                return Err(StepError::Failed { step: "annotate", message: format!("step {step:?} is not built yet") });
-            }
         }
     }
     Ok(steps)

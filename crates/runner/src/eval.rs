@@ -44,7 +44,8 @@ pub enum TrainCommand {
         dev: Option<PathBuf>,
         #[arg(long, default_value = "crates/annotate/model/ner.bin.gz")]
         out: PathBuf,
-        #[arg(long, default_value_t = 10)]
+        /// Epochs (5 built the committed model).
+        #[arg(long, default_value_t = 5)]
         epochs: usize,
     },
 }
@@ -55,7 +56,9 @@ pub fn eval(cmd: EvalCommand, _threads: Option<usize>) -> Result<()> {
             .with_context(|| format!("eval dates on {}", timeml.display()))?,
         EvalCommand::Quotes { polnear } => annotate::quotes::eval::eval_polnear(&polnear, None)
             .with_context(|| format!("eval quotes on {}", polnear.display()))?,
-        EvalCommand::Ner { .. } | EvalCommand::Extract { .. } => bail!("this evaluation is not built yet"),
+        EvalCommand::Ner { conll, model } => annotate::ner::eval_conll(&conll, model.as_deref())
+            .with_context(|| format!("eval ner on {}", conll.display()))?,
+        EvalCommand::Extract { .. } => bail!("this evaluation is not built yet"),
     };
     print_report(&report)
 }
@@ -73,6 +76,12 @@ fn print_report(report: &EvalReport) -> Result<()> {
 }
 pub fn train(cmd: TrainCommand) -> Result<()> {
     match cmd {
-        TrainCommand::Ner { .. } => bail!("training is not built yet"),
+        TrainCommand::Ner { train, dev, out, epochs } => {
+            let summary = annotate::ner::train_from_conll(&train, dev.as_deref(), &out, epochs)
+                .with_context(|| format!("train ner on {}", train.display()))?;
+            println!("{summary}");
+            println!("wrote {}", out.display());
+            Ok(())
+        }
     }
 }

@@ -22,7 +22,7 @@ use ingest::metadata::collection::CollectionDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pipeline::config::{AnnotateStep, NormaliseStep, StageName};
 use pipeline::stage::CorpusStep;
-use pipeline::{Config, CorpusKnowledge, DocStep, Document, DocumentRow, RejectRow};
+use pipeline::{Config, CorpusKnowledge, DocStep, Document, DocumentRow, MentionRow, QuoteRow, RejectRow};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -128,6 +128,7 @@ struct Steps {
     normalise: Vec<Box<dyn DocStep>>,
     annotate: Vec<Box<dyn DocStep>>,
     near_duplicates: Option<normalise::NearDuplicates>,
+    entity_linker: Option<annotate::entities::EntityLinker>,
 }
 
 /// Corpus-level results that amend spooled rows when they are copied into the final datasets.
@@ -135,12 +136,15 @@ struct Steps {
 struct Amendments {
     /// doc_id -> (cluster_id, duplicate_of)
     clusters: BTreeMap<String, (String, Option<String>)>,
+    /// In-document entity ids -> corpus entity ids, and the corpus entities' canonical names.
+    entities: Option<annotate::entities::EntityResolution>,
 }
 
 /// One document's outcome in the main pass.
 struct Processed {
     doc: Document,
     signature: Option<normalise::DocSignature>,
+    names: Option<annotate::entities::DocNames>,
     normalise_secs: f64,
     annotate_secs: f64,
 }
@@ -186,6 +190,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     }
 
     let mut signatures = Vec::new();
+    let mut name_tables = Vec::new();
     let progress = progress_bar(opts.progress, files.len() as u64);
     let mut cpu = BTreeMap::<String, f64>::new();
     let mut inputs_manifest = Vec::new();
@@ -214,6 +219,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
             }
             for mut p in fr.docs {
                 signatures.extend(p.signature.take());
+                name_tables.extend(p.names.take());
                 *cpu.entry("normalise".into()).or_default() += p.normalise_secs;
                 *cpu.entry("annotate".into()).or_default() += p.annotate_secs;
                 summary.raw_bytes += p.doc.raw_text.len() as u64;
@@ -237,6 +243,16 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         }
         amend.clusters = found.membership;
         *cpu.entry("normalise".into()).or_default() += t.elapsed().as_secs_f64();
+    }
+    if let Some(linker) = &steps.entity_linker {
+        let _span = tracing::info_span!("entity_linking").entered();
+        let t = Instant::now();
+        let resolution = linker.finish(name_tables);
+        for row in &resolution.entities {
+            out.write("entities", row)?;
+        }
+        amend.entities = Some(resolution);
+        *cpu.entry("annotate".into()).or_default() += t.elapsed().as_secs_f64();
     }
 
     let export_started = Instant::now();
@@ -273,7 +289,9 @@ fn build_steps(config: &Config) -> Result<Steps> {
     } else {
         None
     };
-    Ok(Steps { normalise, annotate, near_duplicates })
+    let entity_linker = (config.runs(StageName::Annotate) && config.annotate.steps.contains(&AnnotateStep::Entities))
+        .then_some(annotate::entities::EntityLinker);
+    Ok(Steps { normalise, annotate, near_duplicates, entity_linker })
 }
 
 /// What the survey pass learns about the corpus before any document is processed.
@@ -357,7 +375,8 @@ fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, survey
                 match process_doc(&mut doc, steps, &survey.knowledge) {
                     Ok((normalise_secs, annotate_secs)) => {
                         let signature = steps.near_duplicates.as_ref().map(|n| n.summarize(&doc));
-                        result.docs.push(Processed { doc, signature, normalise_secs, annotate_secs })
+                        let names = steps.entity_linker.as_ref().map(|l| l.summarize(&doc));
+                        result.docs.push(Processed { doc, signature, names, normalise_secs, annotate_secs })
                     }
                     Err(message) => result.rejects.push(RejectRow {
                         path: doc_path(&doc),
@@ -466,6 +485,41 @@ struct Outputs {
     rejects: usize,
 }
 
+impl Amendments {
+    /// The spooled row with corpus results applied, or None when nothing changes.
+    fn row(&self, dataset: &str, line: &str) -> Result<Option<String>> {
+        match dataset {
+            "documents" => {
+                let mut row: DocumentRow = serde_json::from_str(line)?;
+                let Some((cluster, dup_of)) = self.clusters.get(&row.doc_id) else { return Ok(None) };
+                row.cluster_id = Some(cluster.clone());
+                row.duplicate_of = dup_of.clone();
+                Ok(Some(serde_json::to_string(&row)?))
+            }
+            "mentions" => {
+                let Some(res) = &self.entities else { return Ok(None) };
+                let mut row: MentionRow = serde_json::from_str(line)?;
+                let Some(to) = res.remap.get(&row.entity_id) else { return Ok(None) };
+                row.entity_id = to.clone();
+                Ok(Some(serde_json::to_string(&row)?))
+            }
+            "quotes" => {
+                let Some(res) = &self.entities else { return Ok(None) };
+                let mut row: QuoteRow = serde_json::from_str(line)?;
+                let Some(id) = row.speaker_entity_id.clone() else { return Ok(None) };
+                let id = res.remap.get(&id).cloned().unwrap_or(id);
+                // `speaker` is the entity's canonical name across the corpus (DESIGN.md).
+                if let Ok(i) = res.entities.binary_search_by(|e| e.entity_id.as_str().cmp(&id)) {
+                    row.speaker = Some(res.entities[i].name.clone());
+                }
+                row.speaker_entity_id = Some(id);
+                Ok(Some(serde_json::to_string(&row)?))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
 /// Datasets rewritten after corpus-level steps.
 const SPOOLED: &[&str] = &["documents", "mentions", "quotes"];
 
@@ -541,13 +595,8 @@ impl Outputs {
             let reader = BufReader::new(std::fs::File::open(&spool_path)?);
             for line in reader.lines() {
                 let mut line = line?;
-                if name == "documents" {
-                    let mut row: DocumentRow = serde_json::from_str(&line)?;
-                    if let Some((cluster, dup_of)) = amend.clusters.get(&row.doc_id) {
-                        row.cluster_id = Some(cluster.clone());
-                        row.duplicate_of = dup_of.clone();
-                        line = serde_json::to_string(&row)?;
-                    }
+                if let Some(amended) = amend.row(name, &line)? {
+                    line = amended;
                 }
                 line.push('\n');
                 w.write_line(line.as_bytes())?;

@@ -1,0 +1,1224 @@
+//! The `entities` step and cross-document entity linking.
+//!
+//! [`EntityTagger`] tokenizes a document, tags it with the CoNLL-trained tagger
+//! ([`crate::ner`]), then makes the result usable: titles and possessives are cut off names, a
+//! name tagged once is tagged wherever it recurs in the document, and mentions are grouped into
+//! entities with a canonical name ("President Vladimir V. Putin", "Mr. Putin", "Putin" ->
+//! "Vladimir Putin"; "Nato", "North Atlantic Treaty Organization" -> "NATO").
+//!
+//! [`EntityLinker`] works across documents on each document's name table: a bare surname joins
+//! the one full name the corpus offers for it, an acronym the one expansion, and every entity gets
+//! its aliases, roles ("Kremlin spokesman") and counts.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use pipeline::config::EntitiesConfig;
+use pipeline::ids::{entity_id, span_id};
+use pipeline::stage::CorpusStep;
+use pipeline::text::CharMap;
+use pipeline::{CorpusKnowledge, DocStep, Document, EntityLabel, EntityRow, MentionRow, StepError};
+
+use crate::ner::{NerModel, embedded_model, load_model};
+use crate::tokenize::{Token, model_form, tokenize};
+
+const LABELS: [EntityLabel; 4] = [EntityLabel::PER, EntityLabel::ORG, EntityLabel::LOC, EntityLabel::MISC];
+
+/// Titles and honorifics that open a name without being part of it (lower-case, no period).
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "vice", "gen", "general", "sen", "senator", "rep",
+    "representative", "gov", "governor", "prime", "minister", "secretary", "chancellor", "king", "queen", "prince",
+    "princess", "pope", "sir", "dame", "lord", "lady", "adm", "admiral", "col", "colonel", "lt", "lieutenant", "sgt",
+    "sergeant", "capt", "captain", "maj", "major", "judge", "justice", "ambassador", "spokesman", "spokeswoman",
+    "spokesperson", "chief", "premier", "mayor", "rev", "reverend", "father", "sheikh", "emir", "chairman",
+    "chairwoman", "commissioner", "envoy", "deputy", "foreign", "defense", "defence", "interior", "finance", "state",
+    "of", "the", "former", "ex", "acting", "press", "attorney", "speaker", "leader", "commander", "marshal", "senior",
+    "cardinal", "bishop", "rabbi", "imam", "ayatollah", "presidents", "messrs", "mme", "mlle", "herr", "frau", "monsieur",
+    "madame", "señor", "sr", "sra", "st",
+];
+
+/// Words that make a phrase next to a name a role ("Kremlin spokesman", "foreign minister").
+const ROLE_HEADS: &[&str] = &[
+    "president", "spokesman", "spokeswoman", "spokesperson", "minister", "secretary", "adviser", "advisor", "aide",
+    "ambassador", "chancellor", "general", "gen.", "chief", "director", "official", "senator", "sen.", "governor",
+    "gov.", "leader", "premier", "commander", "envoy", "chairman", "chairwoman", "head", "mayor", "king", "queen",
+    "prince", "analyst", "correspondent", "reporter", "editor", "economist", "professor", "negotiator", "diplomat",
+    "representative", "rep.", "lawmaker", "legislator", "deputy", "officer", "founder", "executive", "ceo",
+    "strategist", "researcher", "fellow", "expert", "counselor", "attorney", "prosecutor", "judge", "justice",
+    "commissioner", "admiral", "colonel", "captain", "emir", "sheikh", "pope", "candidate", "speaker",
+];
+
+/// Words a role phrase may contain before its head ("national security", "foreign").
+const ROLE_MODIFIERS: &[&str] = &[
+    "foreign", "defense", "defence", "interior", "finance", "prime", "vice", "deputy", "national", "security", "press",
+    "senior", "top", "former", "chief", "state", "of", "general", "secretary", "white", "house", "acting",
+    "assistant", "special", "presidential", "economic", "military", "political", "media", "policy", "affairs",
+];
+
+fn lower_no_period(w: &str) -> String {
+    w.trim_end_matches('.').to_lowercase()
+}
+
+fn is_title(w: &str) -> bool {
+    let l = lower_no_period(&model_form(w));
+    TITLES.contains(&l.as_str())
+}
+
+fn is_possessive(w: &str) -> bool {
+    matches!(model_form(w).as_ref(), "'s" | "'S" | "'")
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A middle initial: "V.", "V".
+fn is_initial(w: &str) -> bool {
+    let t = w.trim_end_matches('.');
+    t.chars().count() == 1 && t.chars().all(char::is_uppercase)
+}
+
+/// Where the tagger's model comes from.
+enum ModelSource {
+    Embedded(&'static NerModel),
+    File(Box<NerModel>),
+}
+
+/// The `entities` step: tags PER, ORG, LOC and MISC mentions and gives each an in-document
+/// canonical entity id.
+pub struct EntityTagger {
+    model: ModelSource,
+}
+
+impl EntityTagger {
+    /// The tagger with the embedded model, or the model file the config names.
+    pub fn new(cfg: &EntitiesConfig) -> Result<EntityTagger, StepError> {
+        let resource = |what: &Path, e: crate::ner::NerError| StepError::Resource {
+            step: "entities",
+            what: what.display().to_string(),
+            message: e.to_string(),
+        };
+        let model = match &cfg.model {
+            Some(p) => ModelSource::File(Box::new(load_model(p).map_err(|e| resource(p, e))?)),
+            None => ModelSource::Embedded(embedded_model().map_err(|e| resource(Path::new("embedded model"), e))?),
+        };
+        Ok(EntityTagger { model })
+    }
+
+    fn model(&self) -> &NerModel {
+        match &self.model {
+            ModelSource::Embedded(m) => m,
+            ModelSource::File(m) => m,
+        }
+    }
+
+    /// Entity spans of a text as byte ranges with labels, after title/possessive trimming and
+    /// in-document consistency. `sentence_starts` are byte offsets of sentence starts (may be
+    /// empty).
+    pub fn tag_text(&self, text: &str, sentence_starts: &[usize]) -> Vec<(usize, usize, EntityLabel)> {
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let groups = sentence_groups(text, &tokens, sentence_starts);
+        let forms: Vec<Cow<str>> = tokens.iter().map(|t| model_form(t.text(text))).collect();
+        let sents: Vec<Vec<&str>> = groups.iter().map(|&(s, e)| forms[s..e].iter().map(|f| f.as_ref()).collect()).collect();
+        let tagged = self.model().tag_document(&sents);
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // global token range + label index
+        for (g, sent_spans) in groups.iter().zip(&tagged) {
+            for &(s, e, l) in sent_spans {
+                spans.push((g.0 + s, g.0 + e, l));
+            }
+        }
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        let spans = trim_spans(&words, spans);
+        let spans = make_consistent(&words, &groups, spans);
+        spans.into_iter().map(|(s, e, l)| (tokens[s].start, tokens[e - 1].end, LABELS[l])).collect()
+    }
+}
+
+/// Token ranges of sentences: the sentence step's sentences when given, else split after
+/// sentence-final punctuation; always split at line breaks.
+fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> Vec<(usize, usize)> {
+    const MAX_LEN: usize = 400;
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for i in 1..tokens.len() {
+        let gap = &text[tokens[i - 1].end..tokens[i].start];
+        let prev = tokens[i - 1].text(text);
+        let next = tokens[i].text(text);
+        let boundary = if gap.contains('\n') || i - start >= MAX_LEN {
+            true
+        } else if !sentence_starts.is_empty() {
+            let a = sentence_starts.partition_point(|&s| s <= tokens[i - 1].start);
+            let b = sentence_starts.partition_point(|&s| s <= tokens[i].start);
+            a != b
+        } else {
+            matches!(prev, "." | "!" | "?" | "..." | "…")
+                && !gap.is_empty()
+                && next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\'' | '('))
+        };
+        if boundary {
+            groups.push((start, i));
+            start = i;
+        }
+    }
+    groups.push((start, tokens.len()));
+    groups
+}
+
+/// Honorifics: whatever follows is a person.
+fn is_honorific(w: &str) -> bool {
+    matches!(lower_no_period(&model_form(w)).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
+}
+
+/// Words that, right before a name, say it is a person's ("President", "spokesman", "Sen.").
+fn is_person_cue(w: &str) -> bool {
+    is_honorific(w)
+        || matches!(
+            lower_no_period(&model_form(w)).as_str(),
+            "president" | "sen" | "senator" | "gen" | "general" | "rep" | "gov" | "governor" | "secretary" | "chancellor"
+                | "minister" | "spokesman" | "spokeswoman" | "spokesperson" | "premier" | "ambassador" | "adviser"
+                | "advisor" | "aide" | "envoy" | "lt" | "col" | "capt" | "adm" | "sgt" | "prof" | "professor" | "pope"
+                | "king" | "queen" | "prince" | "princess" | "judge" | "justice" | "mayor" | "analyst" | "director"
+                | "correspondent" | "leader" | "chairman" | "chairwoman" | "counterpart" | "reporter" | "colleague"
+        )
+}
+
+/// A tagged span after trimming: token range, label index, and whether a title or honorific
+/// marks it as a person's name.
+type Span = (usize, usize, usize, bool);
+
+/// Cuts titles off the front of person names, a leading "The" and possessives off any name;
+/// an honorific makes a name a person's; drops spans left without a word.
+fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
+    let mut out = Vec::with_capacity(spans.len());
+    for (mut s, mut e, mut l) in spans {
+        let cue = (s > 0 && is_person_cue(words[s - 1])) || (e - s > 1 && is_person_cue(words[s]) && starts_upper(words[s + 1]));
+        if e - s > 1 && is_honorific(words[s]) {
+            l = 0;
+        }
+        while e > s && (is_possessive(words[e - 1]) || !words[e - 1].chars().any(char::is_alphanumeric)) {
+            e -= 1;
+        }
+        if e > s + 1 && matches!(words[s], "The" | "the" | "THE") {
+            s += 1;
+        }
+        if l == 0 {
+            while e - s > 1 && is_title(words[s]) {
+                s += 1;
+            }
+        }
+        while s < e && !words[s].chars().any(char::is_alphanumeric) {
+            s += 1;
+        }
+        if s < e && words[s..e].iter().any(|w| w.chars().any(char::is_alphabetic)) {
+            out.push((s, e, l, cue));
+        }
+    }
+    // "Mr. Ushakov" left untagged: an honorific before a capitalised word is a person.
+    let mut covered = vec![false; words.len()];
+    for &(s, e, _, _) in &out {
+        covered[s..e].iter_mut().for_each(|c| *c = true);
+    }
+    for i in 1..words.len() {
+        if is_honorific(words[i - 1]) && !covered[i] && starts_upper(words[i]) && words[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
+            out.push((i, i + 1, 0, true));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn key_of(words: &[&str]) -> String {
+    let mut k = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            k.push(' ');
+        }
+        k.push_str(&model_form(w).to_lowercase());
+    }
+    k
+}
+
+/// In-document consistency: every occurrence of a name gets the label the name gets most often,
+/// untagged recurrences of a tagged name (same words, same capitals) are tagged, and a person's
+/// surname is tagged wherever it recurs capitalised.
+fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) -> Vec<(usize, usize, usize)> {
+    const MAX_NAME: usize = 8;
+    // Title cue: worth several plain votes, since the tagger's lexicon is older than most names.
+    const CUE_VOTES: usize = 3;
+    // Votes per lower-cased name; a person's full name also votes for the surname alone.
+    let mut votes: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    for &(s, e, l, cue) in &spans {
+        let v = votes.entry(key_of(&words[s..e])).or_default();
+        v[l] += 1;
+        if cue {
+            v[0] += CUE_VOTES;
+        }
+        if l == 0 && e - s >= 2 {
+            votes.entry(key_of(&words[e - 1..e])).or_default()[0] += 1;
+        }
+    }
+    let majority = |v: &[usize; 4]| (0..4).max_by_key(|&l| (v[l], 4 - l)).unwrap_or(0);
+    let spans: Vec<(usize, usize, usize)> =
+        spans.into_iter().map(|(s, e, l, _)| (s, e, votes.get(&key_of(&words[s..e])).map(majority).unwrap_or(l))).collect();
+    // Two names the tagger ran together ("Ukraine Putin"): a one-off span that splits into two
+    // names the document uses on their own is split.
+    let total = |k: &str| votes.get(k).map_or(0, |v| v.iter().sum::<usize>());
+    let mut split: Vec<(usize, usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e, l) in spans {
+        let cut = (e - s >= 2 && total(&key_of(&words[s..e])) == 1)
+            .then(|| (s + 1..e).find(|&k| total(&key_of(&words[s..k])) >= 2 && total(&key_of(&words[k..e])) >= 2))
+            .flatten();
+        match cut {
+            Some(k) => {
+                for (a, b) in [(s, k), (k, e)] {
+                    split.push((a, b, votes.get(&key_of(&words[a..b])).map(majority).unwrap_or(l)));
+                }
+            }
+            None => split.push((s, e, l)),
+        }
+    }
+    let mut spans = split;
+    // A two- or three-word name ending in a surname the document treats as a person's is a
+    // person's name ("Vladimir Putin" tagged ORG once, "Putin" PER throughout).
+    for span in spans.iter_mut() {
+        let (s, e, l) = *span;
+        if l != 0
+            && (2..=3).contains(&(e - s))
+            && words[s..e].iter().all(|w| starts_upper(w))
+            && let Some(v) = votes.get(&key_of(&words[e - 1..e]))
+            && majority(v) == 0
+            && v[0] >= 2
+        {
+            span.2 = 0;
+        }
+    }
+    // Names to look for: exact-case word sequences of tagged names, plus persons' surnames.
+    let mut known: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    for &(s, e, l) in &spans {
+        let seq: Vec<String> = words[s..e].iter().map(|w| model_form(w).into_owned()).collect();
+        if e - s <= MAX_NAME {
+            known.insert(seq.clone(), l);
+        }
+        if l == 0 && e - s >= 2 && starts_upper(words[e - 1]) && words[e - 1].chars().count() > 1 {
+            known.entry(vec![model_form(words[e - 1]).into_owned()]).or_insert(0);
+        }
+    }
+    if known.is_empty() {
+        return spans;
+    }
+    let mut covered = vec![false; words.len()];
+    for &(s, e, _) in &spans {
+        covered[s..e].iter_mut().for_each(|c| *c = true);
+    }
+    let max_len = known.keys().map(Vec::len).max().unwrap_or(1);
+    for &(gs, ge) in groups {
+        let mut i = gs;
+        while i < ge {
+            if covered[i] || !starts_upper(words[i]) {
+                i += 1;
+                continue;
+            }
+            let mut found = None;
+            for len in (1..=max_len.min(ge - i)).rev() {
+                if covered[i..i + len].iter().any(|&c| c) {
+                    continue;
+                }
+                let seq: Vec<String> = words[i..i + len].iter().map(|w| model_form(w).into_owned()).collect();
+                if let Some(&l) = known.get(&seq) {
+                    // A name does not end inside a longer capitalised run ("Putin" in "Putin Street").
+                    let next_cap = i + len < ge && starts_upper(words[i + len]) && !is_possessive(words[i + len]);
+                    if !next_cap {
+                        found = Some((len, l));
+                        break;
+                    }
+                }
+            }
+            match found {
+                Some((len, l)) => {
+                    spans.push((i, i + len, l));
+                    covered[i..i + len].iter_mut().for_each(|c| *c = true);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    spans.sort_unstable();
+    spans
+}
+
+/// A name cleaned for grouping: words without titles, possessives and (for persons) middle
+/// initials, as written.
+fn clean_words(surface: &str, label: EntityLabel) -> Vec<String> {
+    let toks = tokenize(surface);
+    let mut words: Vec<String> = toks.iter().map(|t| model_form(t.text(surface)).into_owned()).collect();
+    while words.last().is_some_and(|w| is_possessive(w) || !w.chars().any(char::is_alphanumeric)) {
+        words.pop();
+    }
+    if label == EntityLabel::PER {
+        while words.len() > 1 && is_title(&words[0]) {
+            words.remove(0);
+        }
+        if words.len() > 2 {
+            let last = words.len() - 1;
+            let mut kept = Vec::with_capacity(words.len());
+            for (i, w) in words.iter().enumerate() {
+                if i == 0 || i == last || !is_initial(w) {
+                    kept.push(w.clone());
+                }
+            }
+            words = kept;
+        }
+    }
+    words
+}
+
+/// Common English nicknames and the names they shorten, so "Joe Biden" and "Joseph Biden" are one
+/// person.
+const NICKNAMES: &[(&str, &str)] = &[
+    ("joe", "joseph"), ("bill", "william"), ("will", "william"), ("bob", "robert"), ("rob", "robert"), ("mike", "michael"),
+    ("jim", "james"), ("jimmy", "james"), ("tony", "anthony"), ("tony", "antony"), ("dick", "richard"), ("rick", "richard"),
+    ("tom", "thomas"), ("dan", "daniel"), ("dave", "david"), ("chuck", "charles"), ("charlie", "charles"), ("ted", "edward"),
+    ("ed", "edward"), ("ben", "benjamin"), ("sam", "samuel"), ("alex", "alexander"), ("nick", "nicholas"), ("pete", "peter"),
+    ("steve", "steven"), ("steve", "stephen"), ("chris", "christopher"), ("matt", "matthew"), ("andy", "andrew"),
+    ("jake", "jacob"), ("liz", "elizabeth"), ("beth", "elizabeth"), ("kate", "katherine"), ("kate", "catherine"),
+    ("jen", "jennifer"), ("greg", "gregory"), ("jeff", "jeffrey"), ("ron", "ronald"), ("don", "donald"), ("larry", "lawrence"),
+    ("jerry", "gerald"), ("sasha", "alexander"), ("misha", "mikhail"), ("volodya", "vladimir"), ("dima", "dmitry"),
+];
+
+/// A name folded across common transliteration variants ("Zelenskyy"/"Zelensky",
+/// "Sergey"/"Sergei"): lower-cased, y as i, doubled letters single.
+fn fold_name(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut last = None;
+    for c in w.trim_end_matches('.').chars().flat_map(char::to_lowercase) {
+        let c = if c == 'y' { 'i' } else { c };
+        if Some(c) != last {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// Whether two given names name the same person: equal up to transliteration, or a nickname pair.
+fn same_given_name(a: &str, b: &str) -> bool {
+    let (fa, fb) = (fold_name(a), fold_name(b));
+    if fa == fb {
+        return true;
+    }
+    let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+    NICKNAMES.iter().any(|&(x, y)| (la == x && lb == y) || (la == y && lb == x))
+}
+
+/// Words an acronym skips in its expansion.
+const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "on", "in", "to"];
+
+fn acronym_of(words: &[String]) -> Option<String> {
+    if words.len() < 2 {
+        return None;
+    }
+    let mut a = String::new();
+    for w in words {
+        if ACRONYM_SKIP.contains(&w.to_lowercase().as_str()) {
+            continue;
+        }
+        // Hyphenated parts count separately ("Shanghai Cooperation Organisation", "Euro-Atlantic").
+        for part in w.split('-') {
+            let c = part.chars().next()?;
+            if !c.is_uppercase() {
+                return None;
+            }
+            a.extend(c.to_lowercase());
+        }
+    }
+    (a.chars().count() >= 2).then_some(a)
+}
+
+fn looks_like_acronym(w: &str) -> bool {
+    let n = w.chars().count();
+    (2..=7).contains(&n) && w.chars().all(char::is_alphabetic) && starts_upper(w)
+}
+
+/// Canonical name and label of every mention, given as (surface text, label) in document order.
+///
+/// Persons: full names group by first and last word; a bare surname joins the one full name with
+/// that surname, and stays alone when there is none or more than one. Other names group by their
+/// lower-cased words, and an acronym joins the one multi-word name it abbreviates.
+pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLabel)> {
+    let cleaned: Vec<Vec<String>> = mentions.iter().map(|(s, l)| clean_words(s, *l)).collect();
+    let n = mentions.len();
+    // Cluster id per mention, by key.
+    let mut cluster_of: Vec<String> = vec![String::new(); n];
+    let lower = |w: &String| w.to_lowercase();
+    // Persons with at least two words.
+    // Keyed by folded surname and given name; given names that are variants of one another
+    // ("Joe"/"Joseph", "Sergey"/"Sergei") share the key of the most frequent variant.
+    let mut full: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        if mentions[i].1 == EntityLabel::PER && cleaned[i].len() >= 2 {
+            let w = &cleaned[i];
+            full.entry((lower(&w[0]), fold_name(&w[w.len() - 1]))).or_default().push(i);
+        }
+    }
+    let mut by_size: Vec<(&(String, String), usize)> = full.iter().map(|(k, v)| (k, v.len())).collect();
+    by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut rep: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    let mut reps: Vec<(String, String)> = Vec::new();
+    for (key, _) in by_size {
+        let r = reps.iter().find(|r| r.1 == key.1 && same_given_name(&r.0, &key.0)).cloned();
+        match r {
+            Some(r) => {
+                rep.insert(key.clone(), r);
+            }
+            None => {
+                reps.push(key.clone());
+                rep.insert(key.clone(), key.clone());
+            }
+        }
+    }
+    for (key, members) in &full {
+        let (first, last) = &rep[key];
+        for &i in members {
+            cluster_of[i] = format!("PER|{first}|{last}");
+        }
+    }
+    for i in 0..n {
+        if !cluster_of[i].is_empty() {
+            continue;
+        }
+        let (_, label) = &mentions[i];
+        let key = cleaned[i].iter().map(lower).collect::<Vec<_>>().join(" ");
+        if *label == EntityLabel::PER && cleaned[i].len() == 1 {
+            let folded = fold_name(&key);
+            let cands: Vec<&(String, String)> = reps.iter().filter(|(_, last)| *last == folded).collect();
+            cluster_of[i] = if cands.len() == 1 { format!("PER|{}|{}", cands[0].0, cands[0].1) } else { format!("PER1|{key}") };
+        } else {
+            cluster_of[i] = format!("{}|{key}", label.as_str());
+        }
+    }
+    // Acronyms: a one-word non-person name joins the one multi-word name it abbreviates.
+    let mut expansions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for i in 0..n {
+        if mentions[i].1 != EntityLabel::PER
+            && let Some(a) = acronym_of(&cleaned[i])
+        {
+            expansions.entry(a).or_default().insert(cluster_of[i].clone());
+        }
+    }
+    let mut acronym_clusters: BTreeSet<String> = BTreeSet::new();
+    for i in 0..n {
+        if mentions[i].1 != EntityLabel::PER && cleaned[i].len() == 1 && looks_like_acronym(&cleaned[i][0]) {
+            let a = cleaned[i][0].to_lowercase();
+            if let Some(set) = expansions.get(&a)
+                && set.len() == 1
+            {
+                let target = set.iter().next().cloned().unwrap_or_default();
+                let acr = format!("ACR|{a}");
+                for c in cluster_of.iter_mut() {
+                    if *c == target {
+                        *c = acr.clone();
+                    }
+                }
+                cluster_of[i] = acr.clone();
+                acronym_clusters.insert(acr);
+            }
+        }
+    }
+    // Canonical name and label per cluster.
+    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in cluster_of.iter().enumerate() {
+        members.entry(c.as_str()).or_default().push(i);
+    }
+    let mut canon: BTreeMap<&str, (String, EntityLabel)> = BTreeMap::new();
+    for (c, ms) in &members {
+        let mut label_votes = [0usize; 4];
+        for &i in ms {
+            label_votes[LABELS.iter().position(|l| *l == mentions[i].1).unwrap_or(0)] += 1;
+        }
+        let label = LABELS[(0..4).max_by_key(|&l| (label_votes[l], 4 - l)).unwrap_or(0)];
+        let name = if acronym_clusters.contains(*c) {
+            c.trim_start_matches("ACR|").to_uppercase()
+        } else {
+            choose_name(ms.iter().map(|&i| &cleaned[i]))
+        };
+        canon.insert(c, (name, label));
+    }
+    cluster_of.iter().map(|c| canon.get(c.as_str()).cloned().unwrap_or((String::new(), EntityLabel::MISC))).collect()
+}
+
+/// The fullest form; among forms as full, the most frequent, preferring mixed case over capitals
+/// (datelines and headlines shout) except for short acronym-like words.
+fn choose_name<'a>(forms: impl Iterator<Item = &'a Vec<String>>) -> String {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new(); // text -> (words, count)
+    for f in forms {
+        let text = join_words(f);
+        let e = counts.entry(text).or_insert((f.len(), 0));
+        e.1 += 1;
+    }
+    let shouting = |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+    let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !t.contains(' ');
+    counts
+        .iter()
+        .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
+            let pa = if shouting(ta) { short(ta) } else { !short(ta) || counts.keys().all(|k| !shouting(k)) };
+            let pb = if shouting(tb) { short(tb) } else { !short(tb) || counts.keys().all(|k| !shouting(k)) };
+            wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
+        })
+        .map(|(t, _)| t.clone())
+        .unwrap_or_default()
+}
+
+/// A word with two capitals before a small letter ("BIden", "THe"): a typo, not a spelling
+/// ("McDonald", "DeSantis" have a small letter between their capitals).
+fn odd_case(t: &str) -> bool {
+    t.split(' ').any(|w| {
+        let c: Vec<char> = w.chars().collect();
+        c.windows(3).any(|x| x[0].is_uppercase() && x[1].is_uppercase() && x[2].is_lowercase())
+    })
+}
+
+fn join_words(words: &[String]) -> String {
+    words.join(" ")
+}
+
+impl DocStep for EntityTagger {
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+
+    fn apply(&self, doc: &mut Document, _corpus: &CorpusKnowledge) -> Result<(), StepError> {
+        let map = CharMap::new(&doc.text);
+        let mut sent_bounds: Vec<(usize, usize)> = doc.sentences.iter().map(|s| (s.start, s.sent_index)).collect();
+        sent_bounds.sort_unstable();
+        let starts: Vec<usize> = sent_bounds.iter().map(|&(s, _)| map.byte_of(s)).collect();
+        let spans = self.tag_text(&doc.text, &starts);
+        let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
+        let canon = canonicalize(&surfaces);
+        doc.mentions.clear();
+        for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
+            let i = doc.mentions.len();
+            let (name, label) = &canon[i];
+            let (start, end) = (map.char_of(*s), map.char_of(*e));
+            let sent_index = match sent_bounds.partition_point(|&(b, _)| b <= start) {
+                0 => 0,
+                k => sent_bounds[k - 1].1,
+            };
+            doc.mentions.push(MentionRow {
+                doc_id: doc.doc_id.clone(),
+                mention_id: span_id(&doc.doc_id, 'm', start, end),
+                sent_index,
+                start,
+                end,
+                text,
+                label: *label,
+                entity_id: entity_id(label.as_str(), name),
+            });
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+/// Role phrases written next to a person's mention: before it ("Kremlin spokesman Dmitry
+/// Peskov", "Ukraine's foreign minister, Dmytro Kuleba") or in an appositive after it ("Dmitry
+/// Peskov, the Kremlin spokesman,"). `start`/`end` are byte offsets of the mention.
+pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let floor = |mut b: usize| {
+        while b > 0 && !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    };
+    let ws = floor(start.saturating_sub(160));
+    let we = floor((end + 160).min(text.len()));
+    if start < ws || end > we || start > end {
+        return out;
+    }
+    let before: Vec<Token> = tokenize(&text[ws..start]).into_iter().map(|t| Token { start: t.start + ws, end: t.end + ws }).collect();
+    let after: Vec<Token> = tokenize(&text[end..we]).into_iter().map(|t| Token { start: t.start + end, end: t.end + end }).collect();
+    let w = |t: &Token| model_form(t.text(text)).to_lowercase();
+    let is_head = |t: &Token| ROLE_HEADS.contains(&w(t).as_str());
+    let is_mod = |t: &Token| {
+        let l = w(t);
+        ROLE_MODIFIERS.contains(&l.as_str()) || ROLE_HEADS.contains(&l.as_str())
+    };
+    // Same line only: a role never crosses a paragraph.
+    let same_line = |a: usize, b: usize| !text[a.min(b)..a.max(b)].contains('\n');
+    // Before: "[Owner's] [Capitalised modifiers] role words NAME" or "... role words, NAME".
+    let mut k = before.len();
+    if k > 0 && before[k - 1].text(text) == "," {
+        k -= 1;
+    }
+    if k > 0 && is_head(&before[k - 1]) && same_line(before[k - 1].end, start) {
+        let last = k - 1;
+        let mut first = last;
+        while first > 0 && is_mod(&before[first - 1]) {
+            first -= 1;
+        }
+        // Capitalised qualifiers ("Kremlin", "Russian", "U.S.") and an owner ("Ukraine's").
+        let mut caps = 0;
+        while first > 0 && caps < 3 {
+            let t = before[first - 1].text(text);
+            if is_possessive(t) && first >= 2 && starts_upper(before[first - 2].text(text)) {
+                first -= 2;
+                caps += 1;
+            } else if starts_upper(t) && !is_function_word(t) && !is_title_honorific(t) {
+                first -= 1;
+                caps += 1;
+            } else {
+                break;
+            }
+        }
+        // Drop leading honorifics and determiners.
+        while first < last
+            && (is_title_honorific(before[first].text(text)) || matches!(w(&before[first]).as_str(), "the" | "a" | "an" | "of" | "and"))
+        {
+            first += 1;
+        }
+        out.push(text[before[first].start..before[last].end].to_string());
+    }
+    // After: "NAME, [the|a|Owner's] role words,".
+    if after.first().is_some_and(|t| t.text(text) == ",") {
+        let mut i = 1;
+        if after.get(i).is_some_and(|t| matches!(w(t).as_str(), "the" | "a" | "an")) {
+            i += 1;
+        }
+        let first = i;
+        let mut last_head = None;
+        let mut j = i;
+        while j < after.len() && j < first + 8 {
+            let t = after[j].text(text);
+            if matches!(t, "," | "." | ";" | ":" | "(" | ")") || t == "said" || t == "says" || t == "told" {
+                break;
+            }
+            if is_head(&after[j]) {
+                last_head = Some(j);
+            } else if !(is_mod(&after[j]) || starts_upper(t) || is_possessive(t)) {
+                break;
+            }
+            j += 1;
+        }
+        let ends_clause = after.get(j).is_none_or(|t| matches!(t.text(text), "," | "." | ";" | ")" | "said" | "says" | "told"));
+        if let Some(h) = last_head.filter(|&h| h + 1 == j && ends_clause && same_line(end, after[h].end)) {
+            out.push(text[after[first].start..after[h].end].to_string());
+        }
+    }
+    out
+}
+
+fn is_title_honorific(w: &str) -> bool {
+    matches!(lower_no_period(w).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame")
+}
+
+/// Capitalised words that open sentences without qualifying a role.
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "the" | "a" | "an" | "but" | "and" | "in" | "on" | "at" | "as" | "when" | "while" | "after" | "before" | "then" | "so"
+            | "meanwhile" | "yesterday" | "today" | "earlier" | "later" | "also" | "with" | "by" | "for" | "of" | "from" | "to"
+            | "said" | "says" | "told" | "that" | "this" | "it" | "he" | "she" | "they" | "we" | "i"
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-document linking
+
+/// One entity of one document's name table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocEntity {
+    pub entity_id: String,
+    pub label: EntityLabel,
+    pub name: String,
+    /// Surface forms as written, with counts.
+    pub aliases: BTreeMap<String, usize>,
+    pub roles: BTreeSet<String>,
+    pub n_mentions: usize,
+}
+
+/// A document's name table: what [`EntityLinker`] needs from a document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocNames {
+    pub doc_id: String,
+    pub entities: Vec<DocEntity>,
+}
+
+/// What linking yields: how in-document entity ids map to corpus ids, and the corpus entities.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntityResolution {
+    /// In-document entity_id -> corpus entity_id, only for ids that change.
+    pub remap: BTreeMap<String, String>,
+    /// Sorted by entity_id.
+    pub entities: Vec<EntityRow>,
+}
+
+impl EntityResolution {
+    /// Rewrites a document's mentions (and quotes that point at a remapped entity) to corpus ids.
+    pub fn apply(&self, doc: &mut Document) {
+        for m in &mut doc.mentions {
+            if let Some(to) = self.remap.get(&m.entity_id) {
+                m.entity_id = to.clone();
+            }
+        }
+        for q in &mut doc.quotes {
+            if let Some(to) = q.speaker_entity_id.as_ref().and_then(|id| self.remap.get(id)) {
+                q.speaker_entity_id = Some(to.clone());
+                if let Ok(i) = self.entities.binary_search_by(|e| e.entity_id.as_str().cmp(to)) {
+                    q.speaker = Some(self.entities[i].name.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Cross-document entity resolution over per-document name tables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntityLinker;
+
+impl CorpusStep for EntityLinker {
+    type Summary = DocNames;
+    type Output = EntityResolution;
+
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+
+    fn summarize(&self, doc: &Document) -> DocNames {
+        let surfaces: Vec<(String, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.clone(), m.label)).collect();
+        let canon = canonicalize(&surfaces);
+        let map = CharMap::new(&doc.text);
+        let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
+        for (m, (name, label)) in doc.mentions.iter().zip(canon) {
+            let e = by_id.entry(m.entity_id.clone()).or_insert_with(|| DocEntity {
+                entity_id: m.entity_id.clone(),
+                label,
+                name,
+                aliases: BTreeMap::new(),
+                roles: BTreeSet::new(),
+                n_mentions: 0,
+            });
+            *e.aliases.entry(m.text.clone()).or_default() += 1;
+            e.n_mentions += 1;
+            if m.label == EntityLabel::PER {
+                let (s, t) = (map.byte_of(m.start), map.byte_of(m.end));
+                if s <= t && t <= doc.text.len() {
+                    e.roles.extend(roles_near(&doc.text, s, t));
+                }
+            }
+        }
+        DocNames { doc_id: doc.doc_id.clone(), entities: by_id.into_values().collect() }
+    }
+
+    fn finish(&self, summaries: Vec<DocNames>) -> EntityResolution {
+        // Corpus entities before linking, by id.
+        struct Acc {
+            label: EntityLabel,
+            name: String,
+            aliases: BTreeMap<String, usize>,
+            roles: BTreeSet<String>,
+            docs: BTreeSet<String>,
+            n_mentions: usize,
+            /// Spellings of the name (they differ in case only: ids ignore case), by mentions.
+            spellings: BTreeMap<String, usize>,
+        }
+        let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+        for s in &summaries {
+            for e in &s.entities {
+                let a = acc.entry(e.entity_id.clone()).or_insert_with(|| Acc {
+                    label: e.label,
+                    name: e.name.clone(),
+                    aliases: BTreeMap::new(),
+                    roles: BTreeSet::new(),
+                    docs: BTreeSet::new(),
+                    n_mentions: 0,
+                    spellings: BTreeMap::new(),
+                });
+                *a.spellings.entry(e.name.clone()).or_default() += e.n_mentions;
+                for (k, v) in &e.aliases {
+                    *a.aliases.entry(k.clone()).or_default() += v;
+                }
+                a.roles.extend(e.roles.iter().cloned());
+                a.docs.insert(s.doc_id.clone());
+                a.n_mentions += e.n_mentions;
+            }
+        }
+        for a in acc.values_mut() {
+            if let Some((name, _)) =
+                a.spellings.iter().max_by(|x, y| (!odd_case(x.0)).cmp(&!odd_case(y.0)).then(x.1.cmp(y.1)).then(y.0.cmp(x.0)))
+            {
+                a.name = name.clone();
+            }
+        }
+        // Bare surnames -> the one full name; expansions -> the one acronym ("NATO" is the
+        // canonical name of "North Atlantic Treaty Organization", as within a document).
+        let mut remap: BTreeMap<String, String> = BTreeMap::new();
+        // Full names that are variants of one another ("Joe Biden", "Joseph Biden") become the
+        // most mentioned variant: (folded surname, given name, id) of each person kept.
+        let mut people: Vec<(&String, &Acc)> = acc.iter().filter(|(_, a)| a.label == EntityLabel::PER && a.name.contains(' ')).collect();
+        people.sort_by(|a, b| b.1.n_mentions.cmp(&a.1.n_mentions).then(a.0.cmp(b.0)));
+        let mut persons: Vec<(String, String, String)> = Vec::new();
+        for (id, a) in people {
+            let words: Vec<&str> = a.name.split(' ').collect();
+            let (given, last) = (words[0], fold_name(words[words.len() - 1]));
+            match persons.iter().find(|p| p.1 == last && same_given_name(&p.0, given)) {
+                Some(p) => {
+                    remap.insert(id.clone(), p.2.clone());
+                }
+                None => persons.push((given.to_string(), last, id.clone())),
+            }
+        }
+        for (id, a) in &acc {
+            let words: Vec<String> = a.name.split(' ').map(str::to_string).collect();
+            let cands: Vec<&String> = if a.label == EntityLabel::PER && words.len() == 1 {
+                let key = fold_name(&words[0]);
+                persons.iter().filter(|p| p.1 == key && p.2 != *id).map(|p| &p.2).collect()
+            } else if let Some(acr) = (a.label != EntityLabel::PER).then(|| acronym_of(&words)).flatten() {
+                acc.iter()
+                    .filter(|(oid, o)| *oid != id && o.label != EntityLabel::PER && looks_like_acronym(&o.name) && o.name.to_lowercase() == acr)
+                    .map(|(oid, _)| oid)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if cands.len() == 1 {
+                remap.insert(id.clone(), cands[0].clone());
+            }
+        }
+        // Targets first, so a merged entity keeps the full name and label of its target.
+        let (sources, mut merged): (BTreeMap<String, Acc>, BTreeMap<String, Acc>) =
+            acc.into_iter().partition(|(id, _)| remap.contains_key(id));
+        for (id, a) in sources {
+            if let Some(m) = remap.get(&id).and_then(|t| merged.get_mut(t)) {
+                for (k, v) in a.aliases {
+                    *m.aliases.entry(k).or_default() += v;
+                }
+                m.roles.extend(a.roles);
+                m.docs.extend(a.docs);
+                m.n_mentions += a.n_mentions;
+            }
+        }
+        let mut entities: Vec<EntityRow> = merged
+            .into_iter()
+            .map(|(id, a)| EntityRow {
+                entity_id: id,
+                label: a.label,
+                name: a.name,
+                aliases: a.aliases.into_keys().collect(),
+                roles: a.roles.into_iter().collect(),
+                n_docs: a.docs.len(),
+                n_mentions: a.n_mentions,
+            })
+            .collect();
+        entities.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
+        EntityResolution { remap, entities }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pipeline::{Metadata, SourceFormat, SourceInfo};
+
+    fn doc(id: &str, text: &str) -> Document {
+        let src = SourceInfo {
+            path: format!("{id}.txt"),
+            format: SourceFormat::Text,
+            sha256: String::new(),
+            bytes: text.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        };
+        Document::new(id.to_string(), src, text.to_string(), Metadata::default())
+    }
+
+    fn tagged(text: &str) -> Document {
+        let tagger = EntityTagger::new(&EntitiesConfig::default()).expect("embedded model loads");
+        let mut d = doc("d1", text);
+        tagger.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+        d.check_spans().unwrap();
+        d
+    }
+
+    fn mention<'a>(d: &'a Document, text: &str) -> Option<&'a MentionRow> {
+        d.mentions.iter().find(|m| m.text == text)
+    }
+
+    #[test]
+    fn embedded_model_tags_a_news_sentence() {
+        let d = tagged("President Vladimir V. Putin of Russia spoke with President Biden");
+        let putin = d.mentions.iter().find(|m| m.text.contains("Putin")).expect("Putin tagged");
+        assert_eq!(putin.label, EntityLabel::PER);
+        assert!(!putin.text.contains("President"), "title kept: {:?}", putin.text);
+        assert_eq!(mention(&d, "Biden").map(|m| m.label), Some(EntityLabel::PER), "{:?}", d.mentions);
+        assert_eq!(mention(&d, "Russia").map(|m| m.label), Some(EntityLabel::LOC), "{:?}", d.mentions);
+        assert_eq!(putin.entity_id, entity_id("PER", "Vladimir Putin"));
+    }
+
+    #[test]
+    fn names_are_consistent_and_possessives_excluded() {
+        let text = "MOSCOW — President Vladimir Putin met Mr. Biden on Tuesday.\n\nPutin’s aides said the talks were useful. Later, Putin's spokesman spoke.\n\nOfficials said Putin would call again.";
+        let d = tagged(text);
+        let putins: Vec<&MentionRow> = d.mentions.iter().filter(|m| m.text.contains("Putin")).collect();
+        assert_eq!(putins.len(), 4, "{:?}", d.mentions);
+        for m in &putins {
+            assert!(!m.text.contains('’') && !m.text.contains('\''), "possessive in {:?}", m.text);
+            assert_eq!(m.label, EntityLabel::PER);
+            assert_eq!(m.entity_id, entity_id("PER", "Vladimir Putin"));
+        }
+        // The sent_index falls back to 0 without a sentences step.
+        assert!(d.mentions.iter().all(|m| m.sent_index == 0));
+        // Ids are span ids of the document.
+        let m = putins[0];
+        assert_eq!(m.mention_id, span_id("d1", 'm', m.start, m.end));
+    }
+
+    #[test]
+    fn sentence_index_comes_from_the_sentences_step() {
+        let text = "Russian President Vladimir Putin spoke on Tuesday. U.S. President Joe Biden listened.";
+        let tagger = EntityTagger::new(&EntitiesConfig::default()).unwrap();
+        let mut d = doc("d2", text);
+        for (i, (s, e)) in [(0usize, 50usize), (51, text.len())].into_iter().enumerate() {
+            d.sentences.push(pipeline::SentenceRow {
+                doc_id: "d2".into(),
+                sent_index: i,
+                paragraph_index: 0,
+                start: s,
+                end: e,
+                text: text[s..e].to_string(),
+            });
+        }
+        tagger.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+        assert_eq!(mention(&d, "Joe Biden").map(|m| m.sent_index), Some(1), "{:?}", d.mentions);
+        assert_eq!(mention(&d, "Vladimir Putin").map(|m| m.sent_index), Some(0), "{:?}", d.mentions);
+    }
+
+    #[test]
+    fn consistency_relabels_fills_and_splits() {
+        let text = "Putin said . Ukraine is big . Mr. Sullivan met Ukraine Putin . Putin left Ukraine . Sullivan stayed , Putin Street";
+        let words: Vec<&str> = text.split(' ').collect();
+        let at = |w: &str, nth: usize| words.iter().enumerate().filter(|(_, x)| **x == w).nth(nth).map(|(i, _)| i).unwrap();
+        // Tagger output: Putin twice PER and once ORG, "Ukraine Putin" run together, the third
+        // Putin missed, "Mr. Sullivan" as an ORG.
+        let (p0, u0, m0) = (at("Putin", 0), at("Ukraine", 0), at("Mr.", 0));
+        let (u1, p2, u2) = (at("Ukraine", 1), at("Putin", 2), at("Ukraine", 2));
+        let raw = vec![(p0, p0 + 1, 0), (u0, u0 + 1, 2), (m0, m0 + 2, 1), (u1, u1 + 2, 1), (p2, p2 + 1, 1), (u2, u2 + 1, 2)];
+        let trimmed = trim_spans(&words, raw);
+        let groups = vec![(0, words.len())];
+        let got = make_consistent(&words, &groups, trimmed);
+        let show: Vec<(String, usize)> = got.iter().map(|&(s, e, l)| (words[s..e].join(" "), l)).collect();
+        let want: Vec<(String, usize)> = [
+            ("Putin", 0), ("Ukraine", 2), ("Sullivan", 0), ("Ukraine", 2), ("Putin", 0), ("Putin", 0), ("Ukraine", 2), ("Sullivan", 0),
+        ]
+        .iter()
+        .map(|(w, l)| (w.to_string(), *l))
+        .collect();
+        // "Putin Street" is not the person: a capitalised word follows.
+        assert_eq!(show, want);
+    }
+
+    fn canon(items: &[(&str, EntityLabel)]) -> Vec<String> {
+        let v: Vec<(String, EntityLabel)> = items.iter().map(|(s, l)| (s.to_string(), *l)).collect();
+        canonicalize(&v).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn person_names_canonicalise_to_first_and_last() {
+        use EntityLabel::PER;
+        let got = canon(&[("President Vladimir Putin", PER), ("Vladimir V. Putin", PER), ("Mr. Putin", PER), ("Putin", PER), ("Putin’s", PER)]);
+        assert!(got.iter().all(|n| n == "Vladimir Putin"), "{got:?}");
+    }
+
+    #[test]
+    fn people_sharing_a_surname_are_not_merged() {
+        use EntityLabel::PER;
+        let got = canon(&[("Joe Biden", PER), ("Hunter Biden", PER), ("Biden", PER), ("Jill Biden", PER)]);
+        assert_eq!(got, vec!["Joe Biden", "Hunter Biden", "Biden", "Jill Biden"]);
+        // With a single full name the surname joins it.
+        let got = canon(&[("Joe Biden", PER), ("Biden", PER)]);
+        assert_eq!(got, vec!["Joe Biden", "Joe Biden"]);
+        // Variants of one given name are one person; transliterations of a surname too.
+        let got = canon(&[("Joe Biden", PER), ("Joseph Biden", PER), ("Joe Biden", PER), ("Biden", PER)]);
+        assert_eq!(got, vec!["Joe Biden"; 4]);
+        let got = canon(&[("Volodymyr Zelenskyy", PER), ("Zelensky", PER)]);
+        assert_eq!(got, vec!["Volodymyr Zelenskyy"; 2]);
+        assert_eq!(canon(&[("Joe BIden", PER), ("Joe BIden", PER), ("Joe Biden", PER)]), vec!["Joe Biden"; 3]);
+        // Different given names stay apart, and so does the bare surname.
+        let got = canon(&[("Joe Biden", PER), ("Joseph Biden", PER), ("Jill Biden", PER), ("Biden", PER)]);
+        assert_eq!(got, vec!["Joe Biden", "Joe Biden", "Jill Biden", "Biden"]);
+    }
+
+    #[test]
+    fn acronyms_and_case_variants_join() {
+        use EntityLabel::{LOC, ORG};
+        let got = canon(&[("NATO", ORG), ("Nato", ORG), ("North Atlantic Treaty Organization", ORG)]);
+        assert!(got.iter().all(|n| n == "NATO"), "{got:?}");
+        // Shouted datelines do not win over the normal spelling of a long name.
+        let got = canon(&[("MOSCOW", LOC), ("Moscow", LOC)]);
+        assert_eq!(got, vec!["Moscow", "Moscow"]);
+        // An acronym with no matching expansion stays itself; a different expansion does not join.
+        let got = canon(&[("EU", ORG), ("European Commission", ORG)]);
+        assert_eq!(got, vec!["EU", "European Commission"]);
+    }
+
+    #[test]
+    fn roles_before_and_after_names() {
+        let t = "Kremlin spokesman Dmitry Peskov said the talks went well.";
+        let s = t.find("Dmitry").unwrap();
+        assert_eq!(roles_near(t, s, s + "Dmitry Peskov".len()), vec!["Kremlin spokesman"]);
+        let t = "Dmitry Peskov, the Kremlin spokesman, said so.";
+        assert_eq!(roles_near(t, 0, "Dmitry Peskov".len()), vec!["Kremlin spokesman"]);
+        let t = "Ukraine’s foreign minister, Dmytro Kuleba, said the talks had served to deter Russia.";
+        let s = t.find("Dmytro").unwrap();
+        assert_eq!(roles_near(t, s, s + "Dmytro Kuleba".len()), vec!["Ukraine’s foreign minister"]);
+        // Not a role: a verb phrase, or nothing at all.
+        let t = "Dmitry Peskov, who spoke on Tuesday, said so.";
+        assert!(roles_near(t, 0, "Dmitry Peskov".len()).is_empty());
+        let t = "President Biden and President Vladimir Putin spoke.";
+        let s = t.find("Vladimir").unwrap();
+        assert_eq!(roles_near(t, s, s + "Vladimir Putin".len()), vec!["President"]);
+        let t = "Yesterday Dmitry Peskov said so.";
+        let s = t.find("Dmitry").unwrap();
+        assert!(roles_near(t, s, s + 13).is_empty());
+    }
+
+    /// A document with mentions placed by hand (each surface at its next occurrence), ids as the
+    /// tagger gives them.
+    fn with_mentions(id: &str, text: &str, names: &[(&str, EntityLabel)]) -> Document {
+        let mut d = doc(id, text);
+        let surfaces: Vec<(String, EntityLabel)> = names.iter().map(|(s, l)| (s.to_string(), *l)).collect();
+        let canon = canonicalize(&surfaces);
+        let mut from = 0;
+        for ((surface, _), (name, label)) in surfaces.iter().zip(canon) {
+            let s = from + text[from..].find(surface.as_str()).expect("surface in text");
+            let e = s + surface.len();
+            from = e;
+            d.mentions.push(MentionRow {
+                doc_id: id.into(),
+                mention_id: span_id(id, 'm', s, e),
+                sent_index: 0,
+                start: s,
+                end: e,
+                text: surface.clone(),
+                label,
+                entity_id: entity_id(label.as_str(), &name),
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn linker_joins_bare_surnames_only_when_unambiguous() {
+        use EntityLabel::{ORG, PER};
+        let a = with_mentions(
+            "a",
+            "President Vladimir Putin spoke on Tuesday. Putin said NATO must not expand.",
+            &[("Vladimir Putin", PER), ("Putin", PER), ("NATO", ORG)],
+        );
+        let mut b = with_mentions(
+            "b",
+            "Putin spoke again, the North Atlantic Treaty Organization said. Kremlin spokesman Dmitry Peskov agreed.",
+            &[("Putin", PER), ("North Atlantic Treaty Organization", ORG), ("Dmitry Peskov", PER)],
+        );
+        let c = with_mentions(
+            "c",
+            "Joe Biden and Hunter Biden arrived. Biden waved.",
+            &[("Joe Biden", PER), ("Hunter Biden", PER), ("Biden", PER)],
+        );
+        // In a document with two full names the bare surname keeps its own entity.
+        assert_eq!(c.mentions[2].entity_id, entity_id("PER", "Biden"));
+        let linker = EntityLinker;
+        let res = linker.finish(vec![linker.summarize(&a), linker.summarize(&b), linker.summarize(&c)]);
+        let putin = entity_id("PER", "Vladimir Putin");
+        assert_eq!(res.remap.get(&entity_id("PER", "Putin")), Some(&putin), "{:?}", res.remap);
+        assert_eq!(res.remap.get(&entity_id("ORG", "North Atlantic Treaty Organization")), Some(&entity_id("ORG", "NATO")));
+        assert_eq!(res.remap.get(&entity_id("ORG", "NATO")), None);
+        // Two full names with the surname Biden: the bare one is not merged.
+        assert!(!res.remap.contains_key(&entity_id("PER", "Biden")), "{:?}", res.remap);
+        let row = res.entities.iter().find(|e| e.entity_id == putin).expect("Putin entity");
+        assert_eq!(row.name, "Vladimir Putin");
+        assert_eq!(row.n_docs, 2);
+        assert_eq!(row.n_mentions, 3);
+        assert_eq!(row.aliases, vec!["Putin".to_string(), "Vladimir Putin".to_string()]);
+        assert_eq!(row.roles, vec!["President".to_string()]);
+        let peskov = res.entities.iter().find(|e| e.name == "Dmitry Peskov").expect("Peskov entity");
+        assert_eq!(peskov.roles, vec!["Kremlin spokesman".to_string()]);
+        assert!(res.entities.windows(2).all(|w| w[0].entity_id < w[1].entity_id));
+        b.quotes.push(pipeline::QuoteRow {
+            doc_id: "b".into(),
+            quote_id: "b-q0-1".into(),
+            start: 0,
+            end: 1,
+            text: "P".into(),
+            speaker: Some("Putin".into()),
+            speaker_entity_id: Some(entity_id("PER", "Putin")),
+            speaker_kind: pipeline::SpeakerKind::PER,
+            speaker_start: Some(0),
+            speaker_end: Some(5),
+            cue: None,
+            cue_start: None,
+            cue_end: None,
+            rule: "test".into(),
+        });
+        res.apply(&mut b);
+        assert_eq!(b.mentions[0].entity_id, putin);
+        assert_eq!(b.quotes[0].speaker_entity_id.as_deref(), Some(putin.as_str()));
+        assert_eq!(b.quotes[0].speaker.as_deref(), Some("Vladimir Putin"));
+        assert_eq!(b.mentions[2].entity_id, entity_id("PER", "Dmitry Peskov"));
+    }
+
+    #[test]
+    fn linker_joins_name_variants_across_documents() {
+        use EntityLabel::PER;
+        let a = with_mentions("a", "Joe Biden spoke. Biden left.", &[("Joe Biden", PER), ("Biden", PER)]);
+        let b = with_mentions("b", "Joseph Biden spoke.", &[("Joseph Biden", PER)]);
+        let c = with_mentions("c", "Biden spoke.", &[("Biden", PER)]);
+        let linker = EntityLinker;
+        let res = linker.finish(vec![linker.summarize(&a), linker.summarize(&b), linker.summarize(&c)]);
+        let joe = entity_id("PER", "Joe Biden");
+        assert_eq!(res.remap.get(&entity_id("PER", "Joseph Biden")), Some(&joe));
+        assert_eq!(res.remap.get(&entity_id("PER", "Biden")), Some(&joe));
+        let row = res.entities.iter().find(|e| e.entity_id == joe).unwrap();
+        assert_eq!((row.n_docs, row.n_mentions), (3, 4));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let tagger = EntityTagger::new(&EntitiesConfig::default()).unwrap();
+        let long = "Putin ".repeat(5000);
+        for t in ["", " ", "\n\n", "’s", "—", "Кремль заявил, что Путин 😀 встретится.", "A. B. C. D.", "U.S.", &long, "'''", "Mr.", "President"] {
+            let mut d = doc("x", t);
+            tagger.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+            d.check_spans().unwrap();
+            let linker = EntityLinker;
+            let _ = linker.finish(vec![linker.summarize(&d)]);
+        }
+    }
+
+    #[test]
+    fn corpus_article_entities() {
+        // A Washington Post article of the shipped corpus: real text, not training data.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let Ok(entries) = std::fs::read_dir(&dir) else { return };
+        let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        let Some(text) = files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).find(|t| t.contains("Zelensky") && t.contains("Kuleba")) else {
+            return;
+        };
+        let d = tagged(&text);
+        let putin = entity_id("PER", "Vladimir Putin");
+        let putins: Vec<&MentionRow> = d.mentions.iter().filter(|m| m.text == "Putin").collect();
+        assert!(putins.len() >= 5);
+        assert!(putins.iter().all(|m| m.label == EntityLabel::PER && m.entity_id == putin), "{putins:?}");
+        assert!(d.mentions.iter().any(|m| m.text == "Zelensky" && m.label == EntityLabel::PER));
+        assert!(d.mentions.iter().any(|m| m.text == "NATO" && m.label == EntityLabel::ORG));
+        assert!(!d.mentions.iter().any(|m| m.text.starts_with("President ")), "titles kept");
+        assert!(!d.mentions.iter().any(|m| m.text.ends_with("’s") || m.text.ends_with("'s")), "possessives kept");
+    }
+}

@@ -1,0 +1,512 @@
+//! Feature extraction for the entity tagger: every feature is a 64-bit hash of a template id and
+//! the values it conjoins, computed from per-token hashes so tagging allocates almost nothing.
+//!
+//! Templates cover the word (exact, lower-cased with digits folded), its shape, prefixes and
+//! suffixes, a ±2 window of words and shapes, gazetteer matches (names learned from the training
+//! split) and document-level evidence (is the word seen lower-case, or capitalised mid-sentence,
+//! elsewhere in the same document; how the first pass tagged the same word elsewhere).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for keys that are already well-mixed hashes: one multiply instead of SipHash.
+#[derive(Default, Clone, Copy)]
+pub struct PremixedHasher(u64);
+
+impl Hasher for PremixedHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x100000001b3);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E3779B97F4A7C15);
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(x as u64)
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 31)
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PremixedHasher>>;
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<PremixedHasher>>;
+
+/// Tag set: O plus B/I/L/U for each of the four labels (BILOU).
+pub const N_TAGS: usize = 17;
+pub const LABELS: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
+
+/// FNV-style byte hash with a final mix; deterministic across runs and platforms.
+#[inline]
+pub fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ceb9fe1a85ec53);
+    h ^ (h >> 33)
+}
+
+const FNV_OFFSET: u64 = 0xcbf29ce484222325;
+const FNV_PRIME: u64 = 0x100000001b3;
+
+#[inline]
+fn fnv_char(h: u64, c: char) -> u64 {
+    let mut h = h;
+    let mut v = c as u32;
+    loop {
+        h = (h ^ (v & 0xff) as u64).wrapping_mul(FNV_PRIME);
+        v >>= 8;
+        if v == 0 {
+            break;
+        }
+    }
+    h
+}
+
+pub fn hash_str(s: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    for b in s.bytes() {
+        h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+    }
+    mix(h)
+}
+
+#[inline]
+pub fn feat1(template: u64, a: u64) -> u64 {
+    mix(template.wrapping_mul(0x9e3779b97f4a7c15) ^ a)
+}
+
+#[inline]
+pub fn feat2(template: u64, a: u64, b: u64) -> u64 {
+    mix(feat1(template, a).wrapping_add(b.rotate_left(17)))
+}
+
+/// Lower-cased form with every digit folded to '0', the identity most features use.
+pub fn norm_hash(w: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    for c in w.chars() {
+        let c = if c.is_ascii_digit() { '0' } else { c };
+        if c.is_ascii() {
+            h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+        } else {
+            for l in c.to_lowercase() {
+                h = fnv_char(h, l);
+            }
+        }
+    }
+    mix(h)
+}
+
+/// Compressed word shape: "Putin" -> "Xx", "U.S." -> "X.X.", "1996-08-22" -> "0-0-0".
+fn shape_hash(w: &str) -> (u64, u8) {
+    let mut h = FNV_OFFSET;
+    let mut last = 0u8;
+    let mut flags = 0u8;
+    for c in w.chars() {
+        let k = if c.is_uppercase() {
+            flags |= 1;
+            b'X'
+        } else if c.is_lowercase() {
+            flags |= 2;
+            b'x'
+        } else if c.is_numeric() {
+            flags |= 4;
+            b'0'
+        } else if c.is_ascii() {
+            flags |= 8;
+            c as u8
+        } else {
+            flags |= 8;
+            b'*'
+        };
+        if k != last || !(k == b'X' || k == b'x' || k == b'0') {
+            h = (h ^ k as u64).wrapping_mul(FNV_PRIME);
+        }
+        last = k;
+    }
+    (mix(h), flags)
+}
+
+/// Per-token values the templates combine.
+#[derive(Clone, Copy, Default)]
+pub struct TokenInfo {
+    pub exact: u64,
+    pub norm: u64,
+    pub shape: u64,
+    pub prefix: [u64; 4],
+    pub suffix: [u64; 4],
+    pub first_upper: bool,
+    pub all_upper: bool,
+}
+
+impl TokenInfo {
+    pub fn of(w: &str) -> TokenInfo {
+        let (shape, flags) = shape_hash(w);
+        let mut prefix = [0u64; 4];
+        let mut suffix = [0u64; 4];
+        if w.is_ascii() {
+            let b = w.as_bytes();
+            let mut h = FNV_OFFSET;
+            for (i, &c) in b.iter().take(4).enumerate() {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                prefix[i] = mix(h);
+            }
+            let mut h = FNV_OFFSET;
+            for (i, &c) in b.iter().rev().take(4).enumerate() {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                suffix[i] = mix(h);
+            }
+        } else {
+            let mut h = FNV_OFFSET;
+            for (i, c) in w.chars().take(4).enumerate() {
+                h = fnv_char(h, c.to_lowercase().next().unwrap_or(c));
+                prefix[i] = mix(h);
+            }
+            let mut h = FNV_OFFSET;
+            for (i, c) in w.chars().rev().take(4).enumerate() {
+                h = fnv_char(h, c.to_lowercase().next().unwrap_or(c));
+                suffix[i] = mix(h);
+            }
+        }
+        let first_upper = w.chars().next().is_some_and(char::is_uppercase);
+        TokenInfo {
+            exact: hash_str(w),
+            norm: norm_hash(w),
+            shape,
+            prefix,
+            suffix,
+            first_upper,
+            all_upper: flags & 1 != 0 && flags & 2 == 0,
+        }
+    }
+}
+
+/// What the first pass said about a word across the document: how often each label was tagged on
+/// tokens with the same exact form.
+#[derive(Clone, Copy, Default)]
+pub struct DocVotes {
+    pub counts: [u16; 4],
+    pub total: u16,
+    /// The first pass's own tag for this token.
+    pub own: u8,
+}
+
+/// Document-level context of a token.
+#[derive(Clone, Copy, Default)]
+pub struct DocContext {
+    /// The lower-cased form appears as an all-lower-case token in the document.
+    pub lower_seen: bool,
+    /// The same word appears capitalised at a non-initial position of a sentence that is not
+    /// all capitals.
+    pub cap_mid_seen: bool,
+    /// The sentence is written in capitals (a headline).
+    pub caps_sentence: bool,
+}
+
+/// Computes token infos and document context for a document given as sentences of words.
+pub struct DocFeatures {
+    pub infos: Vec<Vec<TokenInfo>>,
+    pub ctx: Vec<Vec<DocContext>>,
+}
+
+impl DocFeatures {
+    pub fn new(sents: &[Vec<&str>]) -> DocFeatures {
+        let infos: Vec<Vec<TokenInfo>> =
+            sents.iter().map(|s| s.iter().map(|w| TokenInfo::of(w)).collect()).collect();
+        let mut lower: FastSet<u64> = FastSet::default();
+        let mut cap_mid: FastSet<u64> = FastSet::default();
+        let mut caps_sent = Vec::with_capacity(sents.len());
+        for (s, inf) in sents.iter().zip(&infos) {
+            let n_alpha = s.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
+            let n_caps = inf.iter().zip(s.iter()).filter(|(t, w)| t.all_upper && w.chars().any(char::is_alphabetic)).count();
+            let caps = n_alpha >= 2 && n_caps * 10 >= n_alpha * 8;
+            caps_sent.push(caps);
+            for (i, (w, t)) in s.iter().zip(inf).enumerate() {
+                if w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase) {
+                    lower.insert(t.norm);
+                } else if i > 0 && !caps && t.first_upper && !is_after_opening(s, i) {
+                    cap_mid.insert(t.norm);
+                }
+            }
+        }
+        let ctx = infos
+            .iter()
+            .zip(&caps_sent)
+            .map(|(inf, &caps)| {
+                inf.iter()
+                    .map(|t| DocContext {
+                        lower_seen: lower.contains(&t.norm),
+                        cap_mid_seen: cap_mid.contains(&t.norm),
+                        caps_sentence: caps,
+                    })
+                    .collect()
+            })
+            .collect();
+        DocFeatures { infos, ctx }
+    }
+}
+
+/// After a quote or bracket a capital says nothing about names.
+fn is_after_opening(s: &[&str], i: usize) -> bool {
+    i > 0 && matches!(s[i - 1], "\"" | "(" | "'" | "``" | "-" | "--" | ":")
+}
+
+const T_BIAS: u64 = 1;
+const T_EXACT: u64 = 2;
+const T_NORM: u64 = 3;
+const T_SHAPE: u64 = 4;
+const T_PREFIX: u64 = 5; // .. 8
+const T_SUFFIX: u64 = 9; // .. 12
+const T_WIN: u64 = 20; // + offset index
+const T_SHAPE_WIN: u64 = 30;
+const T_BIGRAM_L: u64 = 40;
+const T_BIGRAM_R: u64 = 41;
+const T_SHAPE_BI_L: u64 = 42;
+const T_SHAPE_BI_R: u64 = 43;
+const T_FIRST: u64 = 44;
+const T_GAZ: u64 = 50;
+const T_DOC: u64 = 60;
+const T_VOTE: u64 = 70;
+const T_EXACT_L: u64 = 80;
+const T_EXACT_R: u64 = 81;
+const T_TRIGRAM: u64 = 82;
+const T_NORM_SHAPE_CTX: u64 = 83;
+
+const PAD: u64 = 0x5eed_0000_0000_0001;
+const PAD_END: u64 = 0x5eed_0000_0000_0002;
+
+/// Appends the feature hashes of token `i` of a sentence to `out`.
+#[allow(clippy::too_many_arguments)]
+pub fn token_features(
+    infos: &[TokenInfo],
+    ctx: &[DocContext],
+    gaz: &[u32],
+    i: usize,
+    out: &mut Vec<u64>,
+) {
+    let t = &infos[i];
+    let n = infos.len();
+    let norm_at = |j: isize| -> u64 {
+        if j < 0 {
+            PAD
+        } else if j as usize >= n {
+            PAD_END
+        } else {
+            infos[j as usize].norm
+        }
+    };
+    let shape_at = |j: isize| -> u64 {
+        if j < 0 {
+            PAD
+        } else if j as usize >= n {
+            PAD_END
+        } else {
+            infos[j as usize].shape
+        }
+    };
+    let ii = i as isize;
+    out.push(feat1(T_BIAS, 0));
+    out.push(feat1(T_EXACT, t.exact));
+    out.push(feat1(T_NORM, t.norm));
+    out.push(feat1(T_SHAPE, t.shape));
+    for k in 0..4 {
+        if t.prefix[k] != 0 {
+            out.push(feat1(T_PREFIX + k as u64, t.prefix[k]));
+        }
+        if t.suffix[k] != 0 {
+            out.push(feat1(T_SUFFIX + k as u64, t.suffix[k]));
+        }
+    }
+    for (k, off) in [-2isize, -1, 1, 2].iter().enumerate() {
+        out.push(feat1(T_WIN + k as u64, norm_at(ii + off)));
+    }
+    for (k, off) in [-1isize, 1].iter().enumerate() {
+        out.push(feat1(T_SHAPE_WIN + k as u64, shape_at(ii + off)));
+    }
+    let (pn, nn) = (norm_at(ii - 1), norm_at(ii + 1));
+    out.push(feat2(T_BIGRAM_L, pn, t.norm));
+    out.push(feat2(T_BIGRAM_R, t.norm, nn));
+    out.push(feat2(T_TRIGRAM, pn, nn));
+    out.push(feat2(T_SHAPE_BI_L, shape_at(ii - 1), t.shape));
+    out.push(feat2(T_SHAPE_BI_R, t.shape, shape_at(ii + 1)));
+    out.push(feat2(T_NORM_SHAPE_CTX, pn, t.shape));
+    out.push(feat2(T_NORM_SHAPE_CTX + 1, nn, t.shape));
+    // Suffix of the neighbours: "-ian", "-ese" before, "-ed", "-ing" after.
+    if i > 0 && infos[i - 1].suffix[2] != 0 {
+        out.push(feat1(T_NORM_SHAPE_CTX + 2, infos[i - 1].suffix[2]));
+    }
+    if i + 1 < n && infos[i + 1].suffix[2] != 0 {
+        out.push(feat1(T_NORM_SHAPE_CTX + 3, infos[i + 1].suffix[2]));
+    }
+    if i > 0 {
+        out.push(feat1(T_EXACT_L, infos[i - 1].exact));
+    }
+    if i + 1 < n {
+        out.push(feat1(T_EXACT_R, infos[i + 1].exact));
+    }
+    if i == 0 {
+        out.push(feat1(T_FIRST, t.shape));
+    }
+    // Gazetteer: 4 bits (B, I, L, U) per label, exact-case matches in the low 16 bits and
+    // lower-case matches in the high 16.
+    let g = gaz[i];
+    if g != 0 {
+        for bit in 0..32u64 {
+            if g & (1 << bit) != 0 {
+                out.push(feat1(T_GAZ, bit));
+            }
+        }
+        out.push(feat2(T_GAZ + 1, g as u64, t.shape));
+    }
+    let c = &ctx[i];
+    if t.first_upper {
+        let code = (c.lower_seen as u64) | (c.cap_mid_seen as u64) << 1 | (c.caps_sentence as u64) << 2 | ((i == 0) as u64) << 3;
+        out.push(feat1(T_DOC, code));
+        out.push(feat2(T_DOC + 1, code, t.shape));
+    } else if c.caps_sentence {
+        out.push(feat1(T_DOC + 2, t.shape));
+    }
+}
+
+/// Appends the second-pass features of token `i`: the first pass's votes for its word and its
+/// neighbours' words elsewhere in the document.
+pub fn vote_features(infos: &[TokenInfo], votes: &[DocVotes], i: usize, out: &mut Vec<u64>) {
+    let t = &infos[i];
+    let n = infos.len();
+    let ii = i as isize;
+    {
+        let v = &votes[i];
+        if v.total > 0 {
+            let (best, &cnt) = v.counts.iter().enumerate().max_by_key(|(k, c)| (**c, 4 - *k)).unwrap_or((0, &0));
+            let own = v.own as u64;
+            if cnt > 0 {
+                let frac = (cnt as u32 * 4 / v.total as u32).min(4) as u64;
+                out.push(feat2(T_VOTE, best as u64, frac));
+                out.push(feat2(T_VOTE + 1, best as u64, t.shape));
+                out.push(feat2(T_VOTE + 5, best as u64 * 8 + frac, own));
+            } else {
+                out.push(feat1(T_VOTE + 2, (v.total.min(3)) as u64));
+                out.push(feat2(T_VOTE + 6, (v.total.min(3)) as u64, own));
+            }
+        }
+        // Votes of the neighbours: an entity continues across tokens.
+        for (k, off) in [-1isize, 1].iter().enumerate() {
+            let j = ii + off;
+            if j >= 0 && (j as usize) < n {
+                let vj = &votes[j as usize];
+                if vj.total > 0 {
+                    let (best, &cnt) = vj.counts.iter().enumerate().max_by_key(|(k, c)| (**c, 4 - *k)).unwrap_or((0, &0));
+                    out.push(feat2(T_VOTE + 3 + k as u64, best as u64, (cnt > 0) as u64));
+                    out.push(feat2(T_VOTE + 7 + k as u64, best as u64 * 2 + (cnt > 0) as u64, v.own as u64));
+                }
+            }
+        }
+    }
+}
+
+
+/// Label of a BILOU tag (None for O) and its position (0 B, 1 I, 2 L, 3 U).
+#[inline]
+pub fn tag_parts(tag: usize) -> Option<(usize, usize)> {
+    if tag == 0 { None } else { Some(((tag - 1) / 4, (tag - 1) % 4)) }
+}
+
+#[inline]
+pub fn make_tag(label: usize, pos: usize) -> usize {
+    1 + label * 4 + pos
+}
+
+/// Spans (start, end exclusive, label) from a BILOU tag sequence; ill-formed runs are repaired the
+/// lenient way (a run of one label's tags is one entity).
+pub fn spans_of(tags: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        match tag_parts(tags[i]) {
+            None => i += 1,
+            Some((lab, pos)) => {
+                let start = i;
+                i += 1;
+                if pos == 0 || pos == 1 {
+                    while i < tags.len() {
+                        match tag_parts(tags[i]) {
+                            Some((l2, p2)) if l2 == lab && (p2 == 1 || p2 == 2) => {
+                                i += 1;
+                                if p2 == 2 {
+                                    break;
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                out.push((start, i, lab));
+            }
+        }
+    }
+    out
+}
+
+/// BILOU tags for spans over `n` tokens.
+pub fn tags_of(n: usize, spans: &[(usize, usize, usize)]) -> Vec<usize> {
+    let mut tags = vec![0; n];
+    for &(s, e, l) in spans {
+        if e - s == 1 {
+            tags[s] = make_tag(l, 3);
+        } else {
+            tags[s] = make_tag(l, 0);
+            for t in tags.iter_mut().take(e - 1).skip(s + 1) {
+                *t = make_tag(l, 1);
+            }
+            tags[e - 1] = make_tag(l, 2);
+        }
+    }
+    tags
+}
+
+/// First-pass votes for every token: labels the first pass gave to tokens of the same exact form
+/// elsewhere in the document (the token itself excluded).
+pub fn doc_votes(infos: &[Vec<TokenInfo>], tags: &[Vec<usize>]) -> Vec<Vec<DocVotes>> {
+    let mut by_word: FastMap<u64, DocVotes> = FastMap::default();
+    let mut own: Vec<Vec<Option<usize>>> = Vec::with_capacity(infos.len());
+    for (inf, tg) in infos.iter().zip(tags) {
+        let mut o = Vec::with_capacity(inf.len());
+        for (t, &tag) in inf.iter().zip(tg) {
+            let lab = tag_parts(tag).map(|(l, _)| l);
+            if t.first_upper {
+                let e = by_word.entry(t.norm).or_default();
+                e.total = e.total.saturating_add(1);
+                if let Some(l) = lab {
+                    e.counts[l] = e.counts[l].saturating_add(1);
+                }
+            }
+            o.push(lab);
+        }
+        own.push(o);
+    }
+    infos
+        .iter()
+        .zip(&own)
+        .zip(tags)
+        .map(|((inf, o), tg)| {
+            inf.iter()
+                .zip(o)
+                .zip(tg)
+                .map(|((t, lab), &tag)| {
+                    if !t.first_upper {
+                        return DocVotes::default();
+                    }
+                    let mut v = by_word.get(&t.norm).copied().unwrap_or_default();
+                    v.own = tag as u8;
+                    v.total -= 1;
+                    if let Some(l) = lab {
+                        v.counts[*l] -= 1;
+                    }
+                    v
+                })
+                .collect()
+        })
+        .collect()
+}
+

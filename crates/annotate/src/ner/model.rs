@@ -1,0 +1,531 @@
+//! The trained tagger: two linear BILOU taggers (a first pass, and a second pass that also sees how
+//! the first pass tagged the same words elsewhere in the document), the gazetteer, and the
+//! gzip-compressed binary format the model is committed in.
+
+use std::io::{Read, Write};
+
+use super::NerError;
+use super::features::{DocFeatures, N_TAGS, doc_votes, spans_of, token_features, vote_features};
+use super::gazetteer::Gazetteer;
+
+const MAGIC: &[u8; 8] = b"PWNER02\n";
+
+/// One feature's weights, quantised, stored inline in the hash table so a lookup touches one
+/// cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(8))]
+pub struct Entry {
+    key: u32,
+    /// N_TAGS weights plus one zero lane, so the row is 18 lanes and the whole entry 40 bytes.
+    w: [i16; LANES],
+}
+
+const LANES: usize = N_TAGS + 1;
+
+const EMPTY_KEY: u32 = 0;
+
+#[inline]
+fn slot_of(k: u32) -> usize {
+    ((k as u64).wrapping_mul(0x9E3779B97F4A7C15) >> 32) as usize
+}
+
+/// Feature key of a feature hash; never the empty marker.
+#[inline]
+pub fn key32(h: u64) -> u32 {
+    let k = (h ^ (h >> 32)) as u32;
+    if k == EMPTY_KEY { 1 } else { k }
+}
+
+/// One linear tagger: emission weights per feature (open addressing, linear probing; keys are
+/// already hashes), tag transitions, start and end scores.
+#[derive(Debug, Clone)]
+pub struct Linear {
+    slots: Vec<Entry>,
+    mask: usize,
+    /// Number of features.
+    pub len: usize,
+    /// Weight units: a stored i16 times `scale` is the weight.
+    pub scale: f32,
+    pub trans: [[f32; N_TAGS]; N_TAGS],
+    pub start: [f32; N_TAGS],
+    pub end: [f32; N_TAGS],
+}
+
+/// Whether tag `b` may follow tag `a` in BILOU.
+pub fn allowed(a: usize, b: usize) -> bool {
+    use super::features::tag_parts;
+    let open = |t: usize| matches!(tag_parts(t), Some((_, 0)) | Some((_, 1)));
+    match (tag_parts(a), tag_parts(b)) {
+        (_, Some((lb, pb))) if pb == 1 || pb == 2 => matches!(tag_parts(a), Some((la, pa)) if la == lb && (pa == 0 || pa == 1)),
+        _ => !open(a),
+    }
+}
+
+pub fn allowed_start(t: usize) -> bool {
+    !matches!(super::features::tag_parts(t), Some((_, 1)) | Some((_, 2)))
+}
+
+pub fn allowed_end(t: usize) -> bool {
+    !matches!(super::features::tag_parts(t), Some((_, 0)) | Some((_, 1)))
+}
+
+impl Linear {
+    /// From float weights (row-major, N_TAGS per key), quantised to i16.
+    pub fn new(keys: Vec<u32>, weights: Vec<f32>, trans: [[f32; N_TAGS]; N_TAGS], start: [f32; N_TAGS], end: [f32; N_TAGS]) -> Linear {
+        let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 32000.0 } else { 1.0 };
+        let rows = keys.iter().enumerate().map(|(i, &k)| {
+            let mut w = [0i16; N_TAGS];
+            for t in 0..N_TAGS {
+                w[t] = (weights[i * N_TAGS + t] / scale).round().clamp(-32767.0, 32767.0) as i16;
+            }
+            (k, w)
+        });
+        Linear::from_rows(rows.collect(), scale, trans, start, end)
+    }
+
+    pub fn from_rows(rows: Vec<(u32, [i16; N_TAGS])>, scale: f32, trans: [[f32; N_TAGS]; N_TAGS], start: [f32; N_TAGS], end: [f32; N_TAGS]) -> Linear {
+        let rows: Vec<_> = rows.into_iter().filter(|(_, w)| w.iter().any(|&x| x != 0)).collect();
+        let cap = (rows.len() * 4 / 3 + 1).next_power_of_two().max(16);
+        let mut slots = vec![Entry { key: EMPTY_KEY, w: [0; LANES] }; cap];
+        let mask = cap - 1;
+        let mut len = 0;
+        for (k, w) in rows {
+            let k = if k == EMPTY_KEY { 1 } else { k };
+            let mut p = slot_of(k) & mask;
+            while slots[p].key != EMPTY_KEY && slots[p].key != k {
+                p = (p + 1) & mask;
+            }
+            if slots[p].key == EMPTY_KEY {
+                len += 1;
+            }
+            let mut lanes = [0i16; LANES];
+            lanes[..N_TAGS].copy_from_slice(&w);
+            slots[p] = Entry { key: k, w: lanes };
+        }
+        Linear { slots, mask, len, scale, trans, start, end }
+    }
+
+    /// Features and their quantised weights, sorted by key.
+    pub fn rows(&self) -> Vec<(u32, [i16; N_TAGS])> {
+        let mut v: Vec<_> = self
+            .slots
+            .iter()
+            .filter(|e| e.key != EMPTY_KEY)
+            .map(|e| {
+                let mut w = [0i16; N_TAGS];
+                w.copy_from_slice(&e.w[..N_TAGS]);
+                (e.key, w)
+            })
+            .collect();
+        v.sort_unstable_by_key(|r| r.0);
+        v
+    }
+
+    #[inline]
+    fn get(&self, k: u32) -> Option<&[i16; LANES]> {
+        let mut p = slot_of(k) & self.mask;
+        loop {
+            let e = &self.slots[p];
+            if e.key == k {
+                return Some(&e.w);
+            }
+            if e.key == EMPTY_KEY {
+                return None;
+            }
+            p = (p + 1) & self.mask;
+        }
+    }
+
+    /// Emission scores of a token's features.
+    #[inline]
+    pub fn score(&self, feats: &[u64]) -> [f32; N_TAGS] {
+        // Touch every slot first so the cache misses overlap instead of queueing.
+        #[cfg(target_arch = "x86_64")]
+        for &f in feats {
+            let p = slot_of(key32(f)) & self.mask;
+            // SAFETY: prefetch is a hint and never faults; the pointer is in bounds.
+            unsafe {
+                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+                _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(p) as *const i8);
+            }
+        }
+        let mut acc = [0i32; LANES];
+        for &f in feats {
+            if let Some(w) = self.get(key32(f)) {
+                for t in 0..LANES {
+                    acc[t] += w[t] as i32;
+                }
+            }
+        }
+        let mut row = [0f32; N_TAGS];
+        for t in 0..N_TAGS {
+            row[t] = acc[t] as f32 * self.scale;
+        }
+        row
+    }
+
+    /// Best well-formed tag sequence for the emission scores.
+    pub fn viterbi(&self, em: &[[f32; N_TAGS]]) -> Vec<usize> {
+        viterbi(em, &self.trans, &self.start, &self.end)
+    }
+}
+
+
+pub fn viterbi(em: &[[f32; N_TAGS]], trans: &[[f32; N_TAGS]; N_TAGS], start: &[f32; N_TAGS], end: &[f32; N_TAGS]) -> Vec<usize> {
+    let n = em.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    const NEG: f32 = -1e30;
+    let mut back = vec![[0u8; N_TAGS]; n];
+    let mut cur = [NEG; N_TAGS];
+    for t in 0..N_TAGS {
+        if allowed_start(t) {
+            cur[t] = em[0][t] + start[t];
+        }
+    }
+    // Tags that close an entity (O, L-*, U-*) may precede O, B-* and U-*; B-x and I-x precede
+    // only I-x and L-x. Forbidden starts hold NEG, which no real path score comes near.
+    const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+    for i in 1..n {
+        let mut next = [NEG; N_TAGS];
+        let e = &em[i];
+        for &b in [0usize, 1, 4, 5, 8, 9, 12, 13, 16].iter() {
+            let mut best = NEG;
+            let mut arg = 0u8;
+            for &a in CLOSED.iter() {
+                let s = cur[a] + trans[a][b];
+                if s > best {
+                    best = s;
+                    arg = a as u8;
+                }
+            }
+            next[b] = best + e[b];
+            back[i][b] = arg;
+        }
+        for l in 0..4 {
+            let (bt, it) = (1 + 4 * l, 2 + 4 * l);
+            for b in [it, it + 1] {
+                let sb = cur[bt] + trans[bt][b];
+                let si = cur[it] + trans[it][b];
+                let (best, arg) = if sb >= si { (sb, bt) } else { (si, it) };
+                next[b] = best + e[b];
+                back[i][b] = arg as u8;
+            }
+        }
+        cur = next;
+    }
+    let mut best = NEG;
+    let mut arg = 0;
+    for t in 0..N_TAGS {
+        if allowed_end(t) {
+            let s = cur[t] + end[t];
+            if s > best {
+                best = s;
+                arg = t;
+            }
+        }
+    }
+    let mut tags = vec![0; n];
+    tags[n - 1] = arg;
+    for i in (1..n).rev() {
+        tags[i - 1] = back[i][tags[i]] as usize;
+    }
+    tags
+}
+
+#[cfg(test)]
+static ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
+    // Computed at compile time from the BILOU rules (same as `allowed`).
+    let mut m = [[false; N_TAGS]; N_TAGS];
+    let mut a = 0;
+    while a < N_TAGS {
+        let mut b = 0;
+        while b < N_TAGS {
+            let a_open = a != 0 && ((a - 1) % 4 == 0 || (a - 1) % 4 == 1);
+            let b_cont = b != 0 && ((b - 1) % 4 == 1 || (b - 1) % 4 == 2);
+            m[a][b] = if b_cont { a_open && (a - 1) / 4 == (b - 1) / 4 } else { !a_open };
+            b += 1;
+        }
+        a += 1;
+    }
+    m
+};
+
+/// The whole tagger.
+#[derive(Debug, Clone)]
+pub struct NerModel {
+    pub gazetteer: Gazetteer,
+    pub first: Linear,
+    /// Vote features only; its scores add to the first pass's, its transitions to the first's.
+    pub second: Linear,
+    /// First plus second transitions, for second-pass decoding.
+    combined: ([[f32; N_TAGS]; N_TAGS], [f32; N_TAGS], [f32; N_TAGS]),
+}
+
+/// Entity spans (start token, end token exclusive, label index) of one sentence.
+pub type SentSpans = Vec<(usize, usize, usize)>;
+
+impl NerModel {
+    pub fn new(gazetteer: Gazetteer, first: Linear, second: Linear) -> NerModel {
+        let mut combined = (first.trans, first.start, first.end);
+        for a in 0..N_TAGS {
+            for b in 0..N_TAGS {
+                combined.0[a][b] += second.trans[a][b];
+            }
+            combined.1[a] += second.start[a];
+            combined.2[a] += second.end[a];
+        }
+        NerModel { gazetteer, first, second, combined }
+    }
+
+    /// Tags one document given as sentences of words; returns spans per sentence.
+    pub fn tag_document(&self, sents: &[Vec<&str>]) -> Vec<SentSpans> {
+        let df = DocFeatures::new(sents);
+        let mut feats: Vec<u64> = Vec::with_capacity(64);
+        let mut ems: Vec<Vec<[f32; N_TAGS]>> = Vec::with_capacity(sents.len());
+        let mut first_tags = Vec::with_capacity(sents.len());
+        for (si, inf) in df.infos.iter().enumerate() {
+            let gaz = self.gazetteer.mark(inf);
+            let mut em = Vec::with_capacity(inf.len());
+            for i in 0..inf.len() {
+                feats.clear();
+                token_features(inf, &df.ctx[si], &gaz, i, &mut feats);
+                em.push(self.first.score(&feats));
+            }
+            first_tags.push(self.first.viterbi(&em));
+            ems.push(em);
+        }
+        // Second pass: the first pass's scores plus what its votes elsewhere in the document say.
+        let votes = doc_votes(&df.infos, &first_tags);
+        let (tr, st, en) = &self.combined;
+        let mut out = Vec::with_capacity(sents.len());
+        for (si, inf) in df.infos.iter().enumerate() {
+            let em = &mut ems[si];
+            for (i, row) in em.iter_mut().enumerate() {
+                feats.clear();
+                vote_features(inf, &votes[si], i, &mut feats);
+                if !feats.is_empty() {
+                    let extra = self.second.score(&feats);
+                    for t in 0..N_TAGS {
+                        row[t] += extra[t];
+                    }
+                }
+            }
+            out.push(spans_of(&viterbi(em, tr, st, en)));
+        }
+        out
+    }
+
+    /// The model as gzip-compressed bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, NerError> {
+        let mut raw: Vec<u8> = Vec::new();
+        raw.extend_from_slice(MAGIC);
+        raw.extend_from_slice(&(self.gazetteer.entries.len() as u32).to_le_bytes());
+        for (name, mask) in &self.gazetteer.entries {
+            raw.push(*mask);
+            let b = name.as_bytes();
+            raw.extend_from_slice(&(b.len().min(u16::MAX as usize) as u16).to_le_bytes());
+            raw.extend_from_slice(&b[..b.len().min(u16::MAX as usize)]);
+        }
+        for lin in [&self.first, &self.second] {
+            write_linear(&mut raw, lin);
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&raw).map_err(|e| NerError::Model(e.to_string()))?;
+        enc.finish().map_err(|e| NerError::Model(e.to_string()))
+    }
+
+    pub fn from_bytes(gz: &[u8]) -> Result<NerModel, NerError> {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(gz).read_to_end(&mut raw).map_err(|e| NerError::Model(format!("not a gzip model: {e}")))?;
+        let mut r = Reader { b: &raw, p: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(NerError::Model("not a presswork NER model (bad magic)".into()));
+        }
+        let n = r.u32()? as usize;
+        let mut entries = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let mask = r.take(1)?[0];
+            let len = r.u16()? as usize;
+            let name = std::str::from_utf8(r.take(len)?).map_err(|e| NerError::Model(e.to_string()))?.to_string();
+            entries.push((name, mask));
+        }
+        let gazetteer = Gazetteer::from_entries(entries);
+        let first = read_linear(&mut r)?;
+        let second = read_linear(&mut r)?;
+        Ok(NerModel::new(gazetteer, first, second))
+    }
+}
+
+/// Weights are stored sparse: per feature the key (delta-coded), a bit mask of non-zero tags and
+/// one i16 per set bit, in units of `scale`.
+fn write_linear(raw: &mut Vec<u8>, lin: &Linear) {
+    raw.extend_from_slice(&lin.scale.to_le_bytes());
+    for row in lin.trans.iter() {
+        for v in row {
+            raw.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    for v in lin.start.iter().chain(lin.end.iter()) {
+        raw.extend_from_slice(&v.to_le_bytes());
+    }
+    let rows = lin.rows();
+    raw.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    let mut prev = 0u32;
+    for (k, w) in rows {
+        raw.extend_from_slice(&(k.wrapping_sub(prev)).to_le_bytes());
+        prev = k;
+        let mask = w.iter().enumerate().fold(0u32, |m, (t, &x)| if x != 0 { m | 1 << t } else { m });
+        raw.extend_from_slice(&mask.to_le_bytes()[..3]);
+        for x in w.iter().filter(|&&x| x != 0) {
+            raw.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+}
+
+fn read_linear(r: &mut Reader) -> Result<Linear, NerError> {
+    let scale = r.f32()?;
+    let mut trans = [[0f32; N_TAGS]; N_TAGS];
+    for row in trans.iter_mut() {
+        for v in row.iter_mut() {
+            *v = r.f32()?;
+        }
+    }
+    let mut start = [0f32; N_TAGS];
+    let mut end = [0f32; N_TAGS];
+    for v in start.iter_mut().chain(end.iter_mut()) {
+        *v = r.f32()?;
+    }
+    let n = r.u32()? as usize;
+    let mut rows = Vec::with_capacity(n.min(1 << 24));
+    let mut prev = 0u32;
+    for _ in 0..n {
+        let k = prev.wrapping_add(r.u32()?);
+        prev = k;
+        let m = r.take(3)?;
+        let mask = m[0] as u32 | (m[1] as u32) << 8 | (m[2] as u32) << 16;
+        let mut w = [0i16; N_TAGS];
+        for (t, x) in w.iter_mut().enumerate() {
+            if mask & (1 << t) != 0 {
+                *x = r.u16()? as i16;
+            }
+        }
+        rows.push((k, w));
+    }
+    Ok(Linear::from_rows(rows, scale, trans, start, end))
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], NerError> {
+        if self.p + n > self.b.len() {
+            return Err(NerError::Model("model file is truncated".into()));
+        }
+        let s = &self.b[self.p..self.p + n];
+        self.p += n;
+        Ok(s)
+    }
+    fn u16(&mut self) -> Result<u16, NerError> {
+        let s = self.take(2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, NerError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn f32(&mut self) -> Result<f32, NerError> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compile_time_transitions_match_rules() {
+        for (a, row) in ALLOWED.iter().enumerate() {
+            for (b, &ok) in row.iter().enumerate() {
+                assert_eq!(ok, allowed(a, b), "{a}->{b}");
+            }
+        }
+        // B-PER -> L-PER allowed, O -> I-PER not, B-PER -> O not.
+        assert!(allowed(1, 3));
+        assert!(!allowed(0, 2));
+        assert!(!allowed(1, 0));
+    }
+
+    /// Viterbi's hand-written predecessor sets agree with exhaustive search over well-formed
+    /// sequences.
+    #[test]
+    fn viterbi_is_exact() {
+        let mut seed = 12345u64;
+        let mut rnd = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % 2000) as f32 / 100.0 - 10.0
+        };
+        for n in 1..=3 {
+            let mut em = vec![[0f32; N_TAGS]; n];
+            for row in em.iter_mut() {
+                for v in row.iter_mut() {
+                    *v = rnd();
+                }
+            }
+            let mut trans = [[0f32; N_TAGS]; N_TAGS];
+            for row in trans.iter_mut() {
+                for v in row.iter_mut() {
+                    *v = rnd();
+                }
+            }
+            let (mut st, mut en) = ([0f32; N_TAGS], [0f32; N_TAGS]);
+            for t in 0..N_TAGS {
+                st[t] = rnd();
+                en[t] = rnd();
+            }
+            let got = viterbi(&em, &trans, &st, &en);
+            let score = |seq: &[usize]| {
+                let mut s = st[seq[0]] + en[seq[n - 1]];
+                for i in 0..n {
+                    s += em[i][seq[i]];
+                    if i > 0 {
+                        s += trans[seq[i - 1]][seq[i]];
+                    }
+                }
+                s
+            };
+            let mut best = (f32::MIN, Vec::new());
+            let total = N_TAGS.pow(n as u32);
+            for code in 0..total {
+                let seq: Vec<usize> = (0..n).map(|i| code / N_TAGS.pow(i as u32) % N_TAGS).collect();
+                let ok = allowed_start(seq[0]) && allowed_end(seq[n - 1]) && seq.windows(2).all(|w| allowed(w[0], w[1]));
+                if ok && score(&seq) > best.0 {
+                    best = (score(&seq), seq);
+                }
+            }
+            assert_eq!(got, best.1, "n={n}");
+        }
+    }
+
+    #[test]
+    fn table_finds_every_key() {
+        let keys: Vec<u32> = (1..1000u32).map(|i| i.wrapping_mul(2654435761)).collect();
+        let weights: Vec<f32> = (0..keys.len() * N_TAGS).map(|i| (i % 7) as f32 - 3.0).collect();
+        let z = [[0f32; N_TAGS]; N_TAGS];
+        let lin = Linear::new(keys.clone(), weights, z, [0.0; N_TAGS], [0.0; N_TAGS]);
+        for (i, &k) in keys.iter().enumerate() {
+            let w = lin.get(k).unwrap();
+            for (t, &q) in w.iter().take(N_TAGS).enumerate() {
+                assert!((q as f32 * lin.scale - ((i * N_TAGS + t) % 7) as f32 + 3.0).abs() < 1e-3);
+            }
+        }
+        assert!(lin.get(7).is_none());
+    }
+}
