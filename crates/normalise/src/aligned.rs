@@ -154,6 +154,7 @@ impl AlignedText {
     /// without changing the text. Returns the flag rows (doc_id left empty for the caller).
     pub fn commit(&mut self, changes: &[Change]) -> Vec<EditRow> {
         let mut flags = Vec::new();
+        let chars: Vec<char> = self.text.chars().collect();
         // Changes in code points, validated.
         let mut ok: Vec<(usize, usize, &Change)> = Vec::new();
         let mut last_end = 0usize;
@@ -166,7 +167,7 @@ impl AlignedText {
                 continue;
             }
             if c.kind == EditKind::Flag {
-                flags.push(self.flag_row(a, b, c));
+                flags.push(self.flag_row(&chars, a, b, c));
                 continue;
             }
             if a == b && c.replacement.is_empty() {
@@ -189,11 +190,7 @@ impl AlignedText {
         for (a, b, c) in ok {
             let span = self.raw_span(a, b);
             let mut touched: Vec<usize> = self.origins[a..b].iter().filter_map(|o| o.edit).collect();
-            for (i, e) in self.edits.iter().enumerate() {
-                if overlaps(span, (e.raw_start, e.raw_end)) {
-                    touched.push(i);
-                }
-            }
+            touched.extend(self.edits_near(span).filter(|&i| overlaps(span, (self.edits[i].raw_start, self.edits[i].raw_end))));
             touched.sort_unstable();
             touched.dedup();
             let mut span = span;
@@ -215,7 +212,6 @@ impl AlignedText {
             }
         }
 
-        let chars: Vec<char> = self.text.chars().collect();
         let mut removed: Vec<bool> = vec![false; self.edits.len()];
         let mut added: Vec<EditRow> = Vec::new();
         for g in groups {
@@ -274,12 +270,20 @@ impl AlignedText {
         flags
     }
 
-    fn flag_row(&self, a: usize, b: usize, c: &Change) -> EditRow {
+    /// Indices of the edits that may overlap a raw span (edits are sorted and disjoint).
+    fn edits_near(&self, span: (usize, usize)) -> std::ops::Range<usize> {
+        let lo = self.edits.partition_point(|e| e.raw_end < span.0);
+        let hi = self.edits.partition_point(|e| e.raw_start <= span.1);
+        lo..hi.max(lo)
+    }
+
+    fn flag_row(&self, chars: &[char], a: usize, b: usize, c: &Change) -> EditRow {
         let (s, e) = self.raw_span(a, b);
         // Widen to whole earlier edits so `before` is raw text and `after` the full suggestion.
         let (mut s2, mut e2) = (s, e);
         let (mut x, mut y) = (a, b);
-        for (i, ed) in self.edits.iter().enumerate() {
+        for i in self.edits_near((s, e)) {
+            let ed = &self.edits[i];
             if overlaps((s, e), (ed.raw_start, ed.raw_end)) {
                 s2 = s2.min(ed.raw_start);
                 e2 = e2.max(ed.raw_end);
@@ -290,7 +294,6 @@ impl AlignedText {
                 }
             }
         }
-        let chars: Vec<char> = self.text.chars().collect();
         let mut after: String = chars[x..a].iter().collect();
         after.push_str(&c.replacement);
         after.extend(&chars[b..y]);

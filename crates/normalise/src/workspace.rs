@@ -5,6 +5,8 @@
 //! order, yields a valid document: blocks exist, edits are sorted and exact, and `doc.text` is the
 //! kept blocks' working text joined by blank lines.
 
+use std::collections::BTreeSet;
+
 use pipeline::text::CharMap;
 use pipeline::{BlockKind, BlockRow, Document, EditKind, EditRow};
 
@@ -100,11 +102,12 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
         // before a comma once a quote moved), so passes repeat until nothing changes. That makes
         // every step idempotent.
         let mut flags: Vec<EditRow> = Vec::new();
+        let mut seen: BTreeSet<(String, usize, usize)> = BTreeSet::new();
         for _ in 0..MAX_PASSES {
             let changes = rule(i, at.text());
             let repairs = changes.iter().any(|c| c.kind == EditKind::Repair);
             for f in at.commit(&changes) {
-                if !flags.iter().any(|g| g.rule == f.rule && g.raw_start == f.raw_start && g.raw_end == f.raw_end) {
+                if seen.insert((f.rule.clone(), f.raw_start, f.raw_end)) {
                     flags.push(f);
                 }
             }
