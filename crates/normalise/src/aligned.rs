@@ -326,7 +326,7 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 
 /// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.
 pub fn sort_edits(edits: &mut [EditRow]) {
-    edits.sort_by(|x, y| (x.raw_start, x.raw_end, x.kind as u8).cmp(&(y.raw_start, y.raw_end, y.kind as u8)));
+    edits.sort_by_key(|e| (e.raw_start, e.raw_end, e.kind as u8));
 }
 
 #[cfg(test)]

@@ -116,6 +116,12 @@ impl Shape {
     }
 }
 
+/// Whether a line could ever be judged boilerplate by recurrence: paragraphs never are (syndicated
+/// copies share them), so the line survey need not remember them.
+pub fn could_recur_as_boilerplate(line: &str) -> bool {
+    !Shape::of(line).is_paragraph()
+}
+
 /// "WASHINGTON — ...", "WILMINGTON, Del. (AP) – ...", "MOSCOW, Dec. 7 (Reuters) - ...".
 static DATELINE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,40}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S")
@@ -149,9 +155,9 @@ impl BlockClassifier<'_> {
         // The title ingest read, where it stands at the head.
         if let Some(title) = input.title {
             let want = comparable(title);
-            for i in 0..n.min(EDGE_BLOCKS) {
-                if kinds[i].is_none() && !want.is_empty() && comparable(&input.texts[i]) == want {
-                    kinds[i] = Some((BlockKind::Title, "meta_title".into()));
+            for (kind, text) in kinds.iter_mut().zip(input.texts).take(EDGE_BLOCKS) {
+                if kind.is_none() && !want.is_empty() && comparable(text) == want {
+                    *kind = Some((BlockKind::Title, "meta_title".into()));
                 }
             }
         }
@@ -206,10 +212,8 @@ impl BlockClassifier<'_> {
                 kinds[i] = Some((p.kind, format!("pattern:{}", p.name)));
                 if let Some(g) = &p.covers_next_group {
                     let count: usize = caps.name(g).and_then(|m| m.as_str().parse().ok()).unwrap_or(0).min(50);
-                    for j in (i + 1)..(i + 1 + count).min(n) {
-                        if kinds[j].is_none() {
-                            kinds[j] = Some((p.kind, format!("pattern:{}:covered", p.name)));
-                        }
+                    for k in kinds.iter_mut().skip(i + 1).take(count).filter(|k| k.is_none()) {
+                        *k = Some((p.kind, format!("pattern:{}:covered", p.name)));
                     }
                 }
                 if p.covers_previous_title && i > 0 && kinds[i - 1].is_none() && shapes[i - 1].is_short_line() {

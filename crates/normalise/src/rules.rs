@@ -137,14 +137,14 @@ impl BoilerplateRules {
         };
         for p in file.pattern {
             let regex = compile(&p.name, &p.regex)?;
-            if let Some(g) = &p.covers_next_group {
-                if !regex.capture_names().any(|n| n == Some(g.as_str())) {
-                    return Err(RulesError::Regex {
-                        origin: origin.to_string(),
-                        name: p.name.clone(),
-                        message: format!("covers_next_group names group `{g}`, which the regex does not have"),
-                    });
-                }
+            if let Some(g) = &p.covers_next_group
+                && !regex.capture_names().any(|n| n == Some(g.as_str()))
+            {
+                return Err(RulesError::Regex {
+                    origin: origin.to_string(),
+                    name: p.name.clone(),
+                    message: format!("covers_next_group names group `{g}`, which the regex does not have"),
+                });
             }
             self.patterns.push(BoilerplatePattern {
                 name: p.name,

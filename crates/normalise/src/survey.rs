@@ -9,6 +9,7 @@ use pipeline::config::NormaliseConfig;
 use pipeline::stage::CorpusStep;
 use pipeline::{CorpusKnowledge, Document, StepError};
 
+use crate::boilerplate::could_recur_as_boilerplate;
 use crate::rules::BoilerplateRules;
 
 /// Stable 64-bit FNV-1a hash of a line normalised for comparison (case, spacing).
@@ -65,7 +66,7 @@ impl CorpusStep for LineSurvey {
     fn summarize(&self, doc: &Document) -> Self::Summary {
         let lines = doc.raw_text.split('\n').map(str::trim).filter(|l| !l.is_empty());
         let outlet = self.rules.outlet_key(doc.meta.outlet.as_deref(), lines.clone());
-        (outlet, lines.map(line_hash).collect())
+        (outlet, lines.filter(|l| could_recur_as_boilerplate(l)).map(line_hash).collect())
     }
 
     fn finish(&self, summaries: Vec<Self::Summary>) -> CorpusKnowledge {
