@@ -248,7 +248,7 @@ impl BlockClassifier<'_> {
             let s = shapes[i];
             kinds[i] = Some(if DATELINE_ALONE.is_match(text) && s.words <= 5 {
                 (BlockKind::Dateline, "head_dateline".into())
-            } else if !have_title && !s.terminal {
+            } else if !have_title && (!s.terminal || (s.words <= 20 && text.ends_with(['?', '!']) && i == 0)) {
                 have_title = true;
                 (BlockKind::Title, "head_title".into())
             } else if s.terminal && dateline.is_none() {
@@ -286,7 +286,12 @@ impl BlockClassifier<'_> {
                 j < n && !shapes[j].terminal && shapes[j].is_short_line() && kinds[j].as_ref().is_none_or(|(k, _)| !k.is_kept())
             };
             let in_run = neighbour_short(i + 1) || (i > 0 && neighbour_short(i - 1) && kinds[i - 1].as_ref().is_some_and(|(k, _)| *k == BlockKind::RelatedLink));
-            kinds[i] = Some(if in_run {
+            let text = input.texts[i].trim();
+            let all_caps = s.words >= 2 && text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase);
+            kinds[i] = Some(if all_caps && !in_run {
+                // Wire-style section heads ("DRAFT SECURITY DOCUMENTS"); promo links are never in capitals.
+                (BlockKind::Heading, "caps_heading".into())
+            } else if in_run {
                 (BlockKind::RelatedLink, "link_run".into())
             } else if let Some((kind, name)) = policy.filter(|(k, _)| *k != BlockKind::Heading) {
                 (kind, format!("outlet_short_line:{name}"))
@@ -372,6 +377,9 @@ mod tests {
         // The same line at an outlet with section headings is a heading.
         let k = classify(&[P1, "What you need to know about tensions", P2, P3], None);
         assert_eq!(k[1].0, BlockKind::Heading);
+        // Capitals mark a wire section head even at an outlet that interleaves promos.
+        let k = classify(&["WILMINGTON, Del. (AP) — Presidents Joe Biden and Vladimir Putin spoke for nearly an hour.", "DRAFT SECURITY DOCUMENTS", P2, P3], None);
+        assert_eq!(k[1], (BlockKind::Heading, "caps_heading".to_string()));
         // Two short lines in a row are links, whatever the outlet.
         let k = classify(&[P1, "Political news about leaders", "More news", P2, P3], None);
         assert_eq!((k[1].0, k[2].0), (BlockKind::RelatedLink, BlockKind::RelatedLink), "{k:?}");
@@ -396,6 +404,30 @@ mod tests {
         use BlockKind::*;
         let kinds: Vec<BlockKind> = k.iter().map(|x| x.0).collect();
         assert_eq!(kinds, [Subtitle, Body, Body, Widget, Widget, Widget, Widget, Body, Source], "{k:?}");
+    }
+
+    #[test]
+    fn wire_and_page_furniture() {
+        use BlockKind::*;
+        let k = classify(
+            &[
+                "Why is Russia massing troops on Ukraine’s border?",
+                "By VLADIMIR ISACHENKOV and AAMER MADHANI",
+                "Dec. 30, 2021, 6:12 p.m. EST",
+                "Advertisement",
+                "FILE - Russian President Vladimir Putin speaks during a meeting in Moscow, Russia. (Mikhail Metzel, Sputnik, Kremlin Pool Photo via AP, File)",
+                P1,
+                P2,
+                "Supported by",
+                P3,
+            ],
+            None,
+        );
+        let kinds: Vec<BlockKind> = k.iter().map(|x| x.0).collect();
+        assert_eq!(kinds, [Title, Byline, Other, Widget, Caption, Body, Body, Widget, Body], "{k:?}");
+        // Sentences that merely mention editing or slashes stay body, even at the end.
+        let k = classify(&[P1, P2, "The documents, edited by the ministry, were released on Monday.", "He said the ratio was 3 / 4 at most."], None);
+        assert!(k.iter().all(|x| x.0 == Body), "{k:?}");
     }
 
     #[test]

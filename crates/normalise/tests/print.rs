@@ -12,6 +12,15 @@ fn print_corpus() {
     let cfg = NormaliseConfig::default();
     let docs: Vec<_> = CORPUS.iter().map(|(id, raw)| doc(id, raw)).collect();
     let k = survey(&cfg, &docs);
+    {
+        use pipeline::stage::CorpusStep;
+        let s = normalise::LineSurvey::new(&cfg).unwrap();
+        for d in &docs {
+            let (o, h) = s.summarize(d);
+            println!("survey summary {}: outlet {:?}, {} line hashes of {} non-blank lines", d.doc_id, o, h.len(),
+                d.raw_text.split('\n').filter(|l| !l.trim().is_empty()).count());
+        }
+    }
     println!("outlets surveyed: {:?}", k.docs_per_outlet);
     for mut d in docs {
         let id = d.doc_id.clone();
