@@ -190,6 +190,10 @@ impl AlignedText {
         for (a, b, c) in ok {
             let span = self.raw_span(a, b);
             let mut touched: Vec<usize> = self.origins[a..b].iter().filter_map(|o| o.edit).collect();
+            // An insertion between two characters of one earlier edit's text belongs to that edit.
+            if a == b && a > 0 && a < self.origins.len() && self.origins[a - 1].edit.is_some() && self.origins[a - 1].edit == self.origins[a].edit {
+                touched.extend(self.origins[a].edit);
+            }
             touched.extend(self.edits_near(span).filter(|&i| overlaps(span, (self.edits[i].raw_start, self.edits[i].raw_end))));
             touched.sort_unstable();
             touched.dedup();
@@ -411,6 +415,52 @@ mod tests {
         assert_eq!(flags.len(), 1);
         assert_eq!(flags[0].before, "BIden");
         assert_eq!(flags[0].after, "Biden");
+    }
+
+    proptest::proptest! {
+        /// Any sequence of passes keeps the invariants: edits sorted and disjoint, `before` is the
+        /// raw text, and rebuilding from the edits alone gives the working text.
+        #[test]
+        fn passes_keep_edits_exact(
+            raw in "[ab. ‘”é]{0,24}",
+            passes in proptest::collection::vec(proptest::collection::vec((0usize..30, 0usize..4, "[xy ]{0,3}"), 0..5), 1..5),
+        ) {
+            let mut at = AlignedText::new(&raw, 7, &[]);
+            for pass in passes {
+                let chars: Vec<(usize, char)> = at.text().char_indices().collect();
+                let n = chars.len();
+                let byte = |i: usize| chars.get(i).map_or(at.text().len(), |x| x.0);
+                let mut changes = Vec::new();
+                let mut next_free = 0;
+                let mut spans: Vec<(usize, usize, String)> = pass.into_iter().map(|(s, l, r)| (s % (n + 1), l, r)).collect();
+                spans.sort();
+                for (s, l, r) in spans {
+                    if s < next_free { continue; }
+                    let e = (s + l).min(n);
+                    changes.push(Change::repair(byte(s), byte(e), r, "p"));
+                    next_free = e.max(s + 1);
+                }
+                let mut expected = String::new();
+                let mut cur = 0;
+                for c in &changes {
+                    expected.push_str(&at.text()[cur..c.start]);
+                    expected.push_str(&c.replacement);
+                    cur = c.end;
+                }
+                expected.push_str(&at.text()[cur..]);
+                at.commit(&changes);
+                proptest::prop_assert_eq!(at.text(), expected.as_str());
+                let rawc: Vec<char> = raw.chars().collect();
+                let mut last_end = 7;
+                for e in at.edits() {
+                    proptest::prop_assert!(e.raw_start >= last_end || (e.raw_start == e.raw_end && e.raw_start == last_end));
+                    proptest::prop_assert_eq!(rawc[e.raw_start - 7..e.raw_end - 7].iter().collect::<String>(), e.before.clone());
+                    last_end = e.raw_end;
+                }
+                let rebuilt = AlignedText::new(&raw, 7, at.edits());
+                proptest::prop_assert_eq!(rebuilt.text(), at.text());
+            }
+        }
     }
 
     #[test]
