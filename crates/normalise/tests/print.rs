@@ -45,5 +45,8 @@ fn print_corpus() {
         println!("edits: {rules:?}");
         println!("blocks: {kinds:?} (total {})", d.blocks.len());
         println!("clean text: {} chars, {} paragraphs", d.text.chars().count(), d.paragraphs.len());
+        if std::env::var("SHOW_TEXT").is_ok_and(|v| v == id) {
+            println!("{}", d.text);
+        }
     }
 }
