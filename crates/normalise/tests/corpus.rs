@@ -331,3 +331,20 @@ fn correct_text_is_untouched() {
         assert_eq!(d.text, t);
     }
 }
+
+/// Copies of one story at one outlet share their section headings; those stay headings.
+#[test]
+fn syndicated_copies_keep_their_headings() {
+    let cfg = NormaliseConfig::default();
+    let bne = CORPUS.iter().find(|(n, _)| *n == "bne").unwrap().1;
+    let mut docs = vec![doc("a", bne), doc("b", &format!("Advertisement\n\n{bne}\n\nShare this article"))];
+    for d in &mut docs {
+        d.meta.outlet = Some("bne IntelliNews".into());
+    }
+    let k = survey(&cfg, &docs);
+    for d in &mut docs {
+        run(&cfg, d, &k);
+        let headings: Vec<&str> = d.blocks.iter().filter(|b| b.kind == BlockKind::Heading).map(|b| b.text.as_str()).collect();
+        assert_eq!(headings, ["Kremlin readout details", "Some co-operation on other issues", "Arms control still on the agenda"]);
+    }
+}
