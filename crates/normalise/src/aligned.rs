@@ -154,6 +154,7 @@ impl AlignedText {
     /// without changing the text. Returns the flag rows (doc_id left empty for the caller).
     pub fn commit(&mut self, changes: &[Change]) -> Vec<EditRow> {
         let mut flags = Vec::new();
+        let chars: Vec<char> = self.text.chars().collect();
         // Changes in code points, validated.
         let mut ok: Vec<(usize, usize, &Change)> = Vec::new();
         let mut last_end = 0usize;
@@ -166,7 +167,7 @@ impl AlignedText {
                 continue;
             }
             if c.kind == EditKind::Flag {
-                flags.push(self.flag_row(a, b, c));
+                flags.push(self.flag_row(&chars, a, b, c));
                 continue;
             }
             if a == b && c.replacement.is_empty() {
@@ -189,11 +190,11 @@ impl AlignedText {
         for (a, b, c) in ok {
             let span = self.raw_span(a, b);
             let mut touched: Vec<usize> = self.origins[a..b].iter().filter_map(|o| o.edit).collect();
-            for (i, e) in self.edits.iter().enumerate() {
-                if overlaps(span, (e.raw_start, e.raw_end)) {
-                    touched.push(i);
-                }
+            // An insertion between two characters of one earlier edit's text belongs to that edit.
+            if a == b && a > 0 && a < self.origins.len() && self.origins[a - 1].edit.is_some() && self.origins[a - 1].edit == self.origins[a].edit {
+                touched.extend(self.origins[a].edit);
             }
+            touched.extend(self.edits_near(span).filter(|&i| overlaps(span, (self.edits[i].raw_start, self.edits[i].raw_end))));
             touched.sort_unstable();
             touched.dedup();
             let mut span = span;
@@ -215,7 +216,6 @@ impl AlignedText {
             }
         }
 
-        let chars: Vec<char> = self.text.chars().collect();
         let mut removed: Vec<bool> = vec![false; self.edits.len()];
         let mut added: Vec<EditRow> = Vec::new();
         for g in groups {
@@ -274,12 +274,20 @@ impl AlignedText {
         flags
     }
 
-    fn flag_row(&self, a: usize, b: usize, c: &Change) -> EditRow {
+    /// Indices of the edits that may overlap a raw span (edits are sorted and disjoint).
+    fn edits_near(&self, span: (usize, usize)) -> std::ops::Range<usize> {
+        let lo = self.edits.partition_point(|e| e.raw_end < span.0);
+        let hi = self.edits.partition_point(|e| e.raw_start <= span.1);
+        lo..hi.max(lo)
+    }
+
+    fn flag_row(&self, chars: &[char], a: usize, b: usize, c: &Change) -> EditRow {
         let (s, e) = self.raw_span(a, b);
         // Widen to whole earlier edits so `before` is raw text and `after` the full suggestion.
         let (mut s2, mut e2) = (s, e);
         let (mut x, mut y) = (a, b);
-        for (i, ed) in self.edits.iter().enumerate() {
+        for i in self.edits_near((s, e)) {
+            let ed = &self.edits[i];
             if overlaps((s, e), (ed.raw_start, ed.raw_end)) {
                 s2 = s2.min(ed.raw_start);
                 e2 = e2.max(ed.raw_end);
@@ -290,7 +298,6 @@ impl AlignedText {
                 }
             }
         }
-        let chars: Vec<char> = self.text.chars().collect();
         let mut after: String = chars[x..a].iter().collect();
         after.push_str(&c.replacement);
         after.extend(&chars[b..y]);
@@ -323,7 +330,7 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 
 /// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.
 pub fn sort_edits(edits: &mut [EditRow]) {
-    edits.sort_by(|x, y| (x.raw_start, x.raw_end, x.kind as u8).cmp(&(y.raw_start, y.raw_end, y.kind as u8)));
+    edits.sort_by_key(|e| (e.raw_start, e.raw_end, e.kind as u8));
 }
 
 #[cfg(test)]
@@ -408,6 +415,52 @@ mod tests {
         assert_eq!(flags.len(), 1);
         assert_eq!(flags[0].before, "BIden");
         assert_eq!(flags[0].after, "Biden");
+    }
+
+    proptest::proptest! {
+        /// Any sequence of passes keeps the invariants: edits sorted and disjoint, `before` is the
+        /// raw text, and rebuilding from the edits alone gives the working text.
+        #[test]
+        fn passes_keep_edits_exact(
+            raw in "[ab. ‘”é]{0,24}",
+            passes in proptest::collection::vec(proptest::collection::vec((0usize..30, 0usize..4, "[xy ]{0,3}"), 0..5), 1..5),
+        ) {
+            let mut at = AlignedText::new(&raw, 7, &[]);
+            for pass in passes {
+                let chars: Vec<(usize, char)> = at.text().char_indices().collect();
+                let n = chars.len();
+                let byte = |i: usize| chars.get(i).map_or(at.text().len(), |x| x.0);
+                let mut changes = Vec::new();
+                let mut next_free = 0;
+                let mut spans: Vec<(usize, usize, String)> = pass.into_iter().map(|(s, l, r)| (s % (n + 1), l, r)).collect();
+                spans.sort();
+                for (s, l, r) in spans {
+                    if s < next_free { continue; }
+                    let e = (s + l).min(n);
+                    changes.push(Change::repair(byte(s), byte(e), r, "p"));
+                    next_free = e.max(s + 1);
+                }
+                let mut expected = String::new();
+                let mut cur = 0;
+                for c in &changes {
+                    expected.push_str(&at.text()[cur..c.start]);
+                    expected.push_str(&c.replacement);
+                    cur = c.end;
+                }
+                expected.push_str(&at.text()[cur..]);
+                at.commit(&changes);
+                proptest::prop_assert_eq!(at.text(), expected.as_str());
+                let rawc: Vec<char> = raw.chars().collect();
+                let mut last_end = 7;
+                for e in at.edits() {
+                    proptest::prop_assert!(e.raw_start >= last_end || (e.raw_start == e.raw_end && e.raw_start == last_end));
+                    proptest::prop_assert_eq!(rawc[e.raw_start - 7..e.raw_end - 7].iter().collect::<String>(), e.before.clone());
+                    last_end = e.raw_end;
+                }
+                let rebuilt = AlignedText::new(&raw, 7, at.edits());
+                proptest::prop_assert_eq!(rebuilt.text(), at.text());
+            }
+        }
     }
 
     #[test]

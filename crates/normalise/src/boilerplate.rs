@@ -116,6 +116,12 @@ impl Shape {
     }
 }
 
+/// Whether a line could ever be judged boilerplate by recurrence: paragraphs never are (syndicated
+/// copies share them), so the line survey need not remember them.
+pub fn could_recur_as_boilerplate(line: &str) -> bool {
+    !Shape::of(line).is_paragraph()
+}
+
 /// "WASHINGTON — ...", "WILMINGTON, Del. (AP) – ...", "MOSCOW, Dec. 7 (Reuters) - ...".
 static DATELINE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,40}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S")
@@ -149,9 +155,9 @@ impl BlockClassifier<'_> {
         // The title ingest read, where it stands at the head.
         if let Some(title) = input.title {
             let want = comparable(title);
-            for i in 0..n.min(EDGE_BLOCKS) {
-                if kinds[i].is_none() && !want.is_empty() && comparable(&input.texts[i]) == want {
-                    kinds[i] = Some((BlockKind::Title, "meta_title".into()));
+            for (kind, text) in kinds.iter_mut().zip(input.texts).take(EDGE_BLOCKS) {
+                if kind.is_none() && !want.is_empty() && comparable(text) == want {
+                    *kind = Some((BlockKind::Title, "meta_title".into()));
                 }
             }
         }
@@ -206,10 +212,8 @@ impl BlockClassifier<'_> {
                 kinds[i] = Some((p.kind, format!("pattern:{}", p.name)));
                 if let Some(g) = &p.covers_next_group {
                     let count: usize = caps.name(g).and_then(|m| m.as_str().parse().ok()).unwrap_or(0).min(50);
-                    for j in (i + 1)..(i + 1 + count).min(n) {
-                        if kinds[j].is_none() {
-                            kinds[j] = Some((p.kind, format!("pattern:{}:covered", p.name)));
-                        }
+                    for k in kinds.iter_mut().skip(i + 1).take(count).filter(|k| k.is_none()) {
+                        *k = Some((p.kind, format!("pattern:{}:covered", p.name)));
                     }
                 }
                 if p.covers_previous_title && i > 0 && kinds[i - 1].is_none() && shapes[i - 1].is_short_line() {
@@ -244,7 +248,7 @@ impl BlockClassifier<'_> {
             let s = shapes[i];
             kinds[i] = Some(if DATELINE_ALONE.is_match(text) && s.words <= 5 {
                 (BlockKind::Dateline, "head_dateline".into())
-            } else if !have_title && !s.terminal {
+            } else if !have_title && (!s.terminal || (s.words <= 20 && text.ends_with(['?', '!']) && i == 0)) {
                 have_title = true;
                 (BlockKind::Title, "head_title".into())
             } else if s.terminal && dateline.is_none() {
@@ -282,7 +286,12 @@ impl BlockClassifier<'_> {
                 j < n && !shapes[j].terminal && shapes[j].is_short_line() && kinds[j].as_ref().is_none_or(|(k, _)| !k.is_kept())
             };
             let in_run = neighbour_short(i + 1) || (i > 0 && neighbour_short(i - 1) && kinds[i - 1].as_ref().is_some_and(|(k, _)| *k == BlockKind::RelatedLink));
-            kinds[i] = Some(if in_run {
+            let text = input.texts[i].trim();
+            let all_caps = s.words >= 2 && text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase);
+            kinds[i] = Some(if all_caps && !in_run {
+                // Wire-style section heads ("DRAFT SECURITY DOCUMENTS"); promo links are never in capitals.
+                (BlockKind::Heading, "caps_heading".into())
+            } else if in_run {
                 (BlockKind::RelatedLink, "link_run".into())
             } else if let Some((kind, name)) = policy.filter(|(k, _)| *k != BlockKind::Heading) {
                 (kind, format!("outlet_short_line:{name}"))
@@ -368,6 +377,9 @@ mod tests {
         // The same line at an outlet with section headings is a heading.
         let k = classify(&[P1, "What you need to know about tensions", P2, P3], None);
         assert_eq!(k[1].0, BlockKind::Heading);
+        // Capitals mark a wire section head even at an outlet that interleaves promos.
+        let k = classify(&["WILMINGTON, Del. (AP) — Presidents Joe Biden and Vladimir Putin spoke for nearly an hour.", "DRAFT SECURITY DOCUMENTS", P2, P3], None);
+        assert_eq!(k[1], (BlockKind::Heading, "caps_heading".to_string()));
         // Two short lines in a row are links, whatever the outlet.
         let k = classify(&[P1, "Political news about leaders", "More news", P2, P3], None);
         assert_eq!((k[1].0, k[2].0), (BlockKind::RelatedLink, BlockKind::RelatedLink), "{k:?}");
@@ -392,6 +404,30 @@ mod tests {
         use BlockKind::*;
         let kinds: Vec<BlockKind> = k.iter().map(|x| x.0).collect();
         assert_eq!(kinds, [Subtitle, Body, Body, Widget, Widget, Widget, Widget, Body, Source], "{k:?}");
+    }
+
+    #[test]
+    fn wire_and_page_furniture() {
+        use BlockKind::*;
+        let k = classify(
+            &[
+                "Why is Russia massing troops on Ukraine’s border?",
+                "By VLADIMIR ISACHENKOV and AAMER MADHANI",
+                "Dec. 30, 2021, 6:12 p.m. EST",
+                "Advertisement",
+                "FILE - Russian President Vladimir Putin speaks during a meeting in Moscow, Russia. (Mikhail Metzel, Sputnik, Kremlin Pool Photo via AP, File)",
+                P1,
+                P2,
+                "Supported by",
+                P3,
+            ],
+            None,
+        );
+        let kinds: Vec<BlockKind> = k.iter().map(|x| x.0).collect();
+        assert_eq!(kinds, [Title, Byline, Other, Widget, Caption, Body, Body, Widget, Body], "{k:?}");
+        // Sentences that merely mention editing or slashes stay body, even at the end.
+        let k = classify(&[P1, P2, "The documents, edited by the ministry, were released on Monday.", "He said the ratio was 3 / 4 at most."], None);
+        assert!(k.iter().all(|x| x.0 == Body), "{k:?}");
     }
 
     #[test]

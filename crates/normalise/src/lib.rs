@@ -3,7 +3,19 @@
 //!
 //! [`build_steps`] is the registry that turns `[normalise] steps` into per-document steps. The
 //! steps share one state, kept in the document itself: `doc.blocks` (one row per non-blank raw
-//! line) and `doc.edits` (repairs in raw offsets); see [`workspace`] and [`aligned`].
+//! line) and `doc.edits` (repairs in raw offsets); see [`workspace`] and [`aligned`]. Any subset
+//! of steps in any order leaves a consistent document.
+//!
+//! How a run uses this crate:
+//! 1. before per-document work, [`LineSurvey`] (a `CorpusStep`) over all documents yields the
+//!    `CorpusKnowledge` (lines an outlet repeats);
+//! 2. the steps of [`build_steps`] run on each document with that knowledge;
+//! 3. when `dedupe_documents` is listed, [`NearDuplicates`] (a `CorpusStep`) over the normalised
+//!    documents yields the duplicates.jsonl rows and each clustered document's
+//!    (cluster_id, duplicate_of) for `Document::to_row`.
+//!
+//! Outlet-specific boilerplate patterns live in `rules/boilerplate.toml` (embedded) and in the
+//! user's `[normalise.boilerplate] rules_files`.
 
 pub mod aligned;
 pub mod boilerplate;

@@ -198,6 +198,13 @@ pub fn orphan_quote(text: &str) -> Vec<Change> {
     if opens != closes {
         return Vec::new();
     }
+    // closed_after[i]: a closing ’ (one not followed by a letter, else it is an apostrophe)
+    // occurs at or after code point i.
+    let mut closed_after = vec![false; chars.len() + 1];
+    for i in (0..chars.len()).rev() {
+        let closing = chars[i].1 == '’' && !chars.get(i + 1).is_some_and(|y| y.1.is_alphabetic());
+        closed_after[i] = closing || closed_after[i + 1];
+    }
     let mut out = Vec::new();
     for (i, &(b, c)) in chars.iter().enumerate() {
         if c != '‘' {
@@ -208,11 +215,7 @@ pub fn orphan_quote(text: &str) -> Vec<Change> {
         if !starts_word {
             continue;
         }
-        // A closing ’ is one not followed by a letter (that would be an apostrophe).
-        let closed = chars[i + 1..].iter().enumerate().any(|(k, x)| {
-            x.1 == '’' && !chars.get(i + 1 + k + 1).is_some_and(|y| y.1.is_alphabetic())
-        });
-        if !closed {
+        if !closed_after[i + 1] {
             out.push(Change::repair(b, b + c.len_utf8(), "", "mt_artifacts.orphan_quote"));
         }
     }

@@ -50,7 +50,7 @@ impl NearDuplicates {
         if !(cfg.threshold > 0.0 && cfg.threshold <= 1.0) {
             return Err(bad(format!("threshold {} is not in (0, 1]", cfg.threshold)));
         }
-        if cfg.shingle_words == 0 || cfg.bands == 0 || cfg.num_hashes == 0 || cfg.num_hashes % cfg.bands != 0 {
+        if cfg.shingle_words == 0 || cfg.bands == 0 || cfg.num_hashes == 0 || !cfg.num_hashes.is_multiple_of(cfg.bands) {
             return Err(bad(format!(
                 "shingle_words ({}) must be at least 1 and num_hashes ({}) a positive multiple of bands ({})",
                 cfg.shingle_words, cfg.num_hashes, cfg.bands

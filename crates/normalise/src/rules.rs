@@ -2,7 +2,7 @@
 //! extend them (`[normalise.boilerplate] rules_files`) without rebuilding. The built-in file is
 //! `rules/boilerplate.toml`, embedded in the binary; its header documents the format.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -137,14 +137,14 @@ impl BoilerplateRules {
         };
         for p in file.pattern {
             let regex = compile(&p.name, &p.regex)?;
-            if let Some(g) = &p.covers_next_group {
-                if !regex.capture_names().any(|n| n == Some(g.as_str())) {
-                    return Err(RulesError::Regex {
-                        origin: origin.to_string(),
-                        name: p.name.clone(),
-                        message: format!("covers_next_group names group `{g}`, which the regex does not have"),
-                    });
-                }
+            if let Some(g) = &p.covers_next_group
+                && !regex.capture_names().any(|n| n == Some(g.as_str()))
+            {
+                return Err(RulesError::Regex {
+                    origin: origin.to_string(),
+                    name: p.name.clone(),
+                    message: format!("covers_next_group names group `{g}`, which the regex does not have"),
+                });
             }
             self.patterns.push(BoilerplatePattern {
                 name: p.name,
@@ -193,15 +193,15 @@ impl BoilerplateRules {
     }
 }
 
-/// Convenience for callers holding a path list.
-pub fn load_files(paths: &[&Path]) -> Result<BoilerplateRules, RulesError> {
-    let cfg = BoilerplateConfig { rules_files: paths.iter().map(|p| p.to_path_buf()).collect(), ..Default::default() };
-    BoilerplateRules::load(&cfg)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    fn load_files(paths: &[&Path]) -> Result<BoilerplateRules, RulesError> {
+        let cfg = BoilerplateConfig { rules_files: paths.iter().map(|p| p.to_path_buf()).collect(), ..Default::default() };
+        BoilerplateRules::load(&cfg)
+    }
 
     #[test]
     fn builtin_rules_load() {

@@ -1,7 +1,13 @@
 //! Corpus survey before per-document work: which raw lines recur across the documents of one
 //! outlet (mastheads, promo blocks, sign-offs). Each document contributes only its outlet and the
-//! hashes of its normalised lines, so memory grows with the number of distinct lines, not with
-//! the text.
+//! hashes of its normalised lines that could be boilerplate (not full paragraphs, which the
+//! classifier never removes for recurring), so memory grows with the number of distinct short
+//! lines, not with the text.
+//!
+//! Recurrence is counted in distinct stories, not documents: syndicated copies of one story share
+//! their section headings, which are not boilerplate. Each summary carries a story fingerprint
+//! among its hashes (the only value with the top bit set; line hashes have it clear): a one-
+//! permutation MinHash of the document's paragraph lines, equal for copies with high probability.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -9,6 +15,7 @@ use pipeline::config::NormaliseConfig;
 use pipeline::stage::CorpusStep;
 use pipeline::{CorpusKnowledge, Document, StepError};
 
+use crate::boilerplate::could_recur_as_boilerplate;
 use crate::rules::BoilerplateRules;
 
 /// Stable 64-bit FNV-1a hash of a line normalised for comparison (case, spacing).
@@ -35,8 +42,11 @@ pub fn line_hash(line: &str) -> u64 {
             }
         }
     }
-    h
+    h & !STORY_TAG
 }
+
+/// Top bit: marks the story fingerprint among a summary's line hashes.
+const STORY_TAG: u64 = 1 << 63;
 
 /// Finds lines that recur in at least `min_outlet_docs` documents of the same outlet.
 pub struct LineSurvey {
@@ -65,23 +75,47 @@ impl CorpusStep for LineSurvey {
     fn summarize(&self, doc: &Document) -> Self::Summary {
         let lines = doc.raw_text.split('\n').map(str::trim).filter(|l| !l.is_empty());
         let outlet = self.rules.outlet_key(doc.meta.outlet.as_deref(), lines.clone());
-        (outlet, lines.map(line_hash).collect())
+        let mut hashes: BTreeSet<u64> = BTreeSet::new();
+        let mut story = u64::MAX;
+        // Without paragraphs, the whole document is the story.
+        let mut whole = 0u64;
+        for line in lines {
+            let h = line_hash(line);
+            whole = whole.rotate_left(5) ^ h;
+            if could_recur_as_boilerplate(line) {
+                hashes.insert(h);
+            } else {
+                story = story.min(h);
+            }
+        }
+        let story = if story == u64::MAX { whole } else { story };
+        hashes.insert(story | STORY_TAG);
+        (outlet, hashes)
     }
 
     fn finish(&self, summaries: Vec<Self::Summary>) -> CorpusKnowledge {
-        let mut counts: BTreeMap<String, HashMap<u64, usize>> = BTreeMap::new();
+        // Per outlet and line: the distinct stories it was seen in, up to the number that matters.
+        let mut seen: BTreeMap<String, HashMap<u64, Vec<u64>>> = BTreeMap::new();
         let mut docs_per_outlet: BTreeMap<String, usize> = BTreeMap::new();
         for (outlet, hashes) in summaries {
             let Some(outlet) = outlet else { continue };
             *docs_per_outlet.entry(outlet.clone()).or_default() += 1;
-            let c = counts.entry(outlet).or_default();
-            for h in hashes {
-                *c.entry(h).or_default() += 1;
+            let story = hashes.iter().rev().find(|h| *h & STORY_TAG != 0).copied().unwrap_or(STORY_TAG);
+            let per_line = seen.entry(outlet).or_default();
+            for h in hashes.into_iter().filter(|h| h & STORY_TAG == 0) {
+                let stories = per_line.entry(h).or_default();
+                if stories.len() < self.min_outlet_docs && !stories.contains(&story) {
+                    stories.push(story);
+                }
             }
         }
-        let recurring_lines: HashMap<String, HashSet<u64>> = counts
+        let recurring_lines: HashMap<String, HashSet<u64>> = seen
             .into_iter()
-            .map(|(o, c)| (o, c.into_iter().filter(|&(_, n)| n >= self.min_outlet_docs).map(|(h, _)| h).collect::<HashSet<u64>>()))
+            .map(|(o, lines)| {
+                let set: HashSet<u64> =
+                    lines.into_iter().filter(|(_, s)| s.len() >= self.min_outlet_docs).map(|(h, _)| h).collect();
+                (o, set)
+            })
             .filter(|(_, s)| !s.is_empty())
             .collect();
         CorpusKnowledge { recurring_lines, docs_per_outlet }
@@ -116,5 +150,22 @@ mod tests {
         assert!(!k.is_recurring_line(Some("Planet"), line_hash("Daily Bugle")));
         assert_eq!(k.docs_per_outlet.get("Bugle"), Some(&2));
         assert_eq!(k.docs_per_outlet.len(), 2);
+    }
+
+    #[test]
+    fn copies_of_one_story_do_not_make_its_headings_recur() {
+        let survey = LineSurvey::new(&NormaliseConfig::default()).unwrap();
+        let story = "The Kremlin said talks had begun on the key issues and would continue later.\nArms control still on the agenda\nBiden and Putin discussed strategic stability and arms control at length.";
+        let mut a = doc(&format!("Daily Bugle\n{story}"));
+        let mut b = doc(&format!("Daily Bugle\n{story}\nA sign-off line"));
+        let mut c = doc("Daily Bugle\nA different story entirely, about the weather in Berlin today.\nA sign-off line");
+        for d in [&mut a, &mut b, &mut c] {
+            d.meta.outlet = Some("Bugle".into());
+        }
+        let k = survey.finish(vec![survey.summarize(&a), survey.summarize(&b), survey.summarize(&c)]);
+        assert!(!k.is_recurring_line(Some("Bugle"), line_hash("Arms control still on the agenda")));
+        assert!(k.is_recurring_line(Some("Bugle"), line_hash("Daily Bugle")));
+        assert!(k.is_recurring_line(Some("Bugle"), line_hash("A sign-off line")));
+        assert_eq!(k.docs_per_outlet.get("Bugle"), Some(&3));
     }
 }

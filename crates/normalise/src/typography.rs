@@ -56,6 +56,7 @@ pub fn typography_changes(text: &str) -> Vec<Change> {
     let chars: Vec<char> = idx.iter().map(|x| x.1).collect();
     let byte = |i: usize| idx.get(i).map_or(text.len(), |x| x.0);
     let open = open_double_quotes(&chars);
+    let last_visible = chars.iter().rposition(|c| !c.is_whitespace());
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -106,7 +107,7 @@ pub fn typography_changes(text: &str) -> Vec<Change> {
         }
         // “ with nothing after it, inside an open quotation: the closing mark, turned the wrong way.
         if c == '“' && open[i] {
-            let rest_blank = chars[i + 1..].iter().all(|c| c.is_whitespace());
+            let rest_blank = last_visible == Some(i);
             if rest_blank && i > 0 {
                 let mut s = i;
                 while s > 0 && chars[s - 1] == ' ' {

@@ -5,6 +5,8 @@
 //! order, yields a valid document: blocks exist, edits are sorted and exact, and `doc.text` is the
 //! kept blocks' working text joined by blank lines.
 
+use std::collections::BTreeSet;
+
 use pipeline::text::CharMap;
 use pipeline::{BlockKind, BlockRow, Document, EditKind, EditRow};
 
@@ -16,34 +18,66 @@ const MAX_PASSES: usize = 4;
 /// Rule name of blocks no classifier has looked at.
 pub const DEFAULT_BLOCK_RULE: &str = "default_body";
 
-/// Splits the raw text into blocks (one per non-blank line, trimmed), all body, unless a step has
-/// already done so.
+/// Splits the raw text into blocks, all body, unless a step has already done so. A block is a
+/// trimmed non-blank line, or several when the text is hard-wrapped: a line that stops mid-sentence
+/// continues on the next line when that one starts in lower case, or, in a document whose lines
+/// are all cut near one width (at most [`WRAP_MAX_WIDTH`]), whatever it starts with.
 pub fn ensure_blocks(doc: &mut Document) {
     if !doc.blocks.is_empty() {
         return;
     }
-    let mut pos = 0usize; // code points
-    let mut index = 0usize;
-    for line in doc.raw_text.split('\n') {
+    // Trimmed non-blank lines: code-point start and end, raw line number, text.
+    let mut lines: Vec<(usize, usize, usize, &str)> = Vec::new();
+    let mut pos = 0usize;
+    for (number, line) in doc.raw_text.split('\n').enumerate() {
         let n = line.chars().count();
         let lead = line.chars().take_while(|c| c.is_whitespace()).count();
         let trimmed = line.trim();
         if !trimmed.is_empty() {
-            let len = trimmed.chars().count();
-            doc.blocks.push(BlockRow {
-                doc_id: doc.doc_id.clone(),
-                index,
-                raw_start: pos + lead,
-                raw_end: pos + lead + len,
-                kind: BlockKind::Body,
-                kept: true,
-                rule: DEFAULT_BLOCK_RULE.to_string(),
-                text: trimmed.to_string(),
-            });
-            index += 1;
+            lines.push((pos + lead, pos + lead + trimmed.chars().count(), number, trimmed));
         }
         pos += n + 1;
     }
+    let widths: Vec<usize> = lines.iter().map(|l| l.1 - l.0).collect();
+    let max_width = widths.iter().copied().max().unwrap_or(0);
+    let wrapped = lines.len() >= 4
+        && max_width <= WRAP_MAX_WIDTH
+        && widths.iter().filter(|&&w| w * 10 >= max_width * 7).count() * 2 >= lines.len();
+    let raw_chars = CharMap::new(&doc.raw_text);
+    let mut i = 0;
+    while i < lines.len() {
+        let (start, mut end, mut number, mut last) = (lines[i].0, lines[i].1, lines[i].2, lines[i].3);
+        while i + 1 < lines.len() && lines[i + 1].2 == number + 1 && continues(last, lines[i + 1].3, wrapped) {
+            i += 1;
+            (end, number, last) = (lines[i].1, lines[i].2, lines[i].3);
+        }
+        let text = doc.raw_text[raw_chars.byte_of(start)..raw_chars.byte_of(end)].to_string();
+        doc.blocks.push(BlockRow {
+            doc_id: doc.doc_id.clone(),
+            index: doc.blocks.len(),
+            raw_start: start,
+            raw_end: end,
+            kind: BlockKind::Body,
+            kept: true,
+            rule: DEFAULT_BLOCK_RULE.to_string(),
+            text,
+        });
+        i += 1;
+    }
+}
+
+/// Widest line of a document that is hard-wrapped (e-mail and terminal text wrap at 72 to 80).
+pub const WRAP_MAX_WIDTH: usize = 100;
+
+/// Shortest line that can be a hard-wrapped piece of a paragraph.
+pub const WRAP_MIN_CHARS: usize = 40;
+
+/// Whether `next` continues the sentence `line` broke off (hard-wrapped text).
+fn continues(line: &str, next: &str, wrapped_document: bool) -> bool {
+    let unfinished = !line.trim_end_matches(['”', '’', '"', '\'', ')']).ends_with(['.', '!', '?', ':', '…']);
+    unfinished
+        && line.chars().count() >= WRAP_MIN_CHARS
+        && (wrapped_document || next.chars().next().is_some_and(char::is_lowercase))
 }
 
 /// 0-based raw line number of each block (lines split on '\n'), for matching ingest's line roles.
@@ -100,11 +134,12 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
         // before a comma once a quote moved), so passes repeat until nothing changes. That makes
         // every step idempotent.
         let mut flags: Vec<EditRow> = Vec::new();
+        let mut seen: BTreeSet<(String, usize, usize)> = BTreeSet::new();
         for _ in 0..MAX_PASSES {
             let changes = rule(i, at.text());
             let repairs = changes.iter().any(|c| c.kind == EditKind::Repair);
             for f in at.commit(&changes) {
-                if !flags.iter().any(|g| g.rule == f.rule && g.raw_start == f.raw_start && g.raw_end == f.raw_end) {
+                if seen.insert((f.rule.clone(), f.raw_start, f.raw_end)) {
                     flags.push(f);
                 }
             }
@@ -149,7 +184,7 @@ pub fn assemble(doc: &mut Document) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use pipeline::{Metadata, SourceFormat, SourceInfo};
+    use pipeline::{DocStep, Metadata, SourceFormat, SourceInfo};
 
     pub fn doc(raw: &str) -> Document {
         let source = SourceInfo {
@@ -174,6 +209,26 @@ pub(crate) mod tests {
         assert_eq!(d.text, "Title\n\nBody one.\n\nBody two.");
         assert_eq!(d.paragraphs.len(), 3);
         d.check_spans().unwrap();
+    }
+
+    #[test]
+    fn hard_wrapped_lines_join_into_one_block() {
+        // A document wrapped at one width: unfinished lines continue whatever the next starts with.
+        let raw = "Kremlin sees talks\n\nThe Kremlin expects a swift start to talks with the\nUnited States on the confrontation over Ukraine after\nthe two presidents both accused the other of military\nescalation in the region. Officials said so.\n\nPutin called the talks open and constructive amid fears\nof an invasion.\n";
+        let mut d = doc(raw);
+        ensure_blocks(&mut d);
+        let texts: Vec<&str> = d.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[1].starts_with("The Kremlin") && texts[1].ends_with("Officials said so."));
+        crate::whitespace::WhitespaceStep.apply(&mut d, &pipeline::CorpusKnowledge::default()).unwrap();
+        assert!(d.text.contains("talks with the United States on the confrontation"));
+        d.check_spans().unwrap();
+        // Long unwrapped lines: only a lower-case continuation joins; a title line never does.
+        let long = "x".repeat(150);
+        let raw = format!("Talks have begun with the US over Ukraine crisis, but the Kremlin\nTalks on several key issues have begun.\nThe leaders met for a long time and talked about the\ncrisis in the east. {long}\n");
+        let mut d = doc(&raw);
+        ensure_blocks(&mut d);
+        assert_eq!(d.blocks.len(), 3, "{:?}", d.blocks);
     }
 
     #[test]

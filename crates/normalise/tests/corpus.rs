@@ -301,3 +301,50 @@ fn recurring_outlet_lines_are_boilerplate() {
         assert_eq!((last.kind, last.rule.as_str()), (BlockKind::RelatedLink, "recurring_line"));
     }
 }
+
+/// What is right stays as it is: no repair row for any of these through all repair steps.
+#[test]
+fn correct_text_is_untouched() {
+    use NormaliseStep::*;
+    let cfg = NormaliseConfig { steps: vec![Unicode, Whitespace, Typography, MtArtifacts], ..Default::default() };
+    let cases = [
+        "The U.S. and the U.K. met at 3:35 p.m. EST on Jan. 10 in Geneva.",
+        "WILMINGTON, Del. (AP) – Presidents Joe Biden and Vladimir V. Putin spoke.",
+        "Gen. Mark A. Milley, the chairman of the Joint Chiefs, said so.",
+        "Inflation rose 2.5 percent, and 0.75 points more in No. 10 Downing St. estimates.",
+        "He paused... then went on. And then . . . nothing.",
+        "See https://www.example.com/path/to.page?x=1.5&y=a.b or e-mail j.doe@example.co.uk today.",
+        "“It is very important for him,” she said. “Of course he would like it.”",
+        "“to show that Biden, who united the West, ‘heroically’ prevented something,” he said.",
+        "Ukraine’s ‘forgotten’ soldiers and the students’ union in the ’90s rock ’n’ roll.",
+        "Putin “is not bluffing, and he is prepared,” said Tatiana Stanovaya.",
+        "apples, pears, etc. and more; cf. the report, vs. last year.",
+        "“We would fortify our Allies [if Russia invades Ukraine] … In the event,” Sullivan said.",
+        "The Presidents expressed the opinion that Russia and the United States will continue.",
+        "Кремль заявил, что переговоры — «конструктивные». Café au lait à la française.",
+    ];
+    for t in cases {
+        let mut d = doc("ok", t);
+        run(&cfg, &mut d, &CorpusKnowledge::default());
+        let rows: Vec<_> = d.edits.iter().filter(|e| e.kind == EditKind::Repair).collect();
+        assert!(rows.is_empty(), "{t:?}: {rows:?}");
+        assert_eq!(d.text, t);
+    }
+}
+
+/// Copies of one story at one outlet share their section headings; those stay headings.
+#[test]
+fn syndicated_copies_keep_their_headings() {
+    let cfg = NormaliseConfig::default();
+    let bne = CORPUS.iter().find(|(n, _)| *n == "bne").unwrap().1;
+    let mut docs = vec![doc("a", bne), doc("b", &format!("Advertisement\n\n{bne}\n\nShare this article"))];
+    for d in &mut docs {
+        d.meta.outlet = Some("bne IntelliNews".into());
+    }
+    let k = survey(&cfg, &docs);
+    for d in &mut docs {
+        run(&cfg, d, &k);
+        let headings: Vec<&str> = d.blocks.iter().filter(|b| b.kind == BlockKind::Heading).map(|b| b.text.as_str()).collect();
+        assert_eq!(headings, ["Kremlin readout details", "Some co-operation on other issues", "Arms control still on the agenda"]);
+    }
+}
