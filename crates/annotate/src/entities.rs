@@ -1222,3 +1222,60 @@ mod tests {
         assert!(!d.mentions.iter().any(|m| m.text.ends_with("’s") || m.text.ends_with("'s")), "possessives kept");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use pipeline::{Metadata, SourceFormat, SourceInfo};
+    use proptest::prelude::*;
+
+    fn is_gap(c: char) -> bool {
+        c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'
+    }
+
+    fn tagger() -> &'static EntityTagger {
+        static T: std::sync::OnceLock<EntityTagger> = std::sync::OnceLock::new();
+        T.get_or_init(|| EntityTagger::new(&EntitiesConfig::default()).expect("embedded model loads"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Any text: no panic, mention offsets select exactly the mention text, ids are well
+        /// formed, and the linker accepts the result.
+        #[test]
+        fn any_text_gives_valid_mentions(text in "(\\PC|[A-Z][a-z]{1,8}|[ .,’'“”—\\n]|Mr\\. |U\\.S\\. ){0,60}") {
+            let src = SourceInfo { path: "p.txt".into(), format: SourceFormat::Text, sha256: String::new(), bytes: 0, line: None, encoding: "UTF-8".into() };
+            let mut d = Document::new("p".into(), src, text.clone(), Metadata::default());
+            tagger().apply(&mut d, &CorpusKnowledge::default()).unwrap();
+            prop_assert!(d.check_spans().is_ok(), "{:?}", d.check_spans());
+            for m in &d.mentions {
+                prop_assert!(m.start < m.end);
+                prop_assert_eq!(&m.mention_id, &span_id("p", 'm', m.start, m.end));
+                prop_assert!(m.entity_id.starts_with('e') && m.entity_id.len() == 12);
+            }
+            let again = {
+                let mut d2 = Document::new("p".into(), d.source.clone(), text, Metadata::default());
+                tagger().apply(&mut d2, &CorpusKnowledge::default()).unwrap();
+                d2.mentions
+            };
+            prop_assert_eq!(&again, &d.mentions);
+            let linker = EntityLinker;
+            let res = linker.finish(vec![linker.summarize(&d)]);
+            res.apply(&mut d);
+        }
+
+        #[test]
+        fn tokens_tile_the_text(text in "\\PC{0,200}") {
+            let toks = crate::tokenize::tokenize(&text);
+            let mut last = 0;
+            for t in &toks {
+                prop_assert!(t.start >= last && t.start < t.end && t.end <= text.len());
+                prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                prop_assert!(text[last..t.start].chars().all(is_gap), "gap before {:?}", t);
+                last = t.end;
+            }
+            prop_assert!(text[last..].chars().all(is_gap), "text after the last token");
+        }
+    }
+}
