@@ -10,7 +10,7 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-const CONFIG: &str = "[annotate]\nsteps = [\"sentences\", \"quotes\", \"dates\", \"quantities\"]\n[ingest]\npaths = [\"corpus\"]\nmax_file_bytes = 3000000\nmax_line_bytes = 1000000\n";
+const CONFIG: &str = "[ingest]\npaths = [\"corpus\"]\nmax_file_bytes = 3000000\nmax_line_bytes = 1000000\n";
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).unwrap();
