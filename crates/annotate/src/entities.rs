@@ -439,6 +439,16 @@ fn acronym_of(words: &[String]) -> Option<String> {
     (a.chars().count() >= 2).then_some(a)
 }
 
+/// "U.S." -> "US", "U.K." -> "UK": dotted and plain acronyms are one name.
+fn undotted_acronym(w: &str) -> Option<String> {
+    let letters: String = w.chars().filter(|&c| c != '.').collect();
+    let dotted = w.ends_with('.')
+        && letters.chars().count() >= 2
+        && letters.chars().all(char::is_uppercase)
+        && w.split('.').filter(|p| !p.is_empty()).all(|p| p.chars().count() == 1);
+    dotted.then_some(letters)
+}
+
 fn looks_like_acronym(w: &str) -> bool {
     let n = w.chars().count();
     (2..=7).contains(&n) && w.chars().all(char::is_alphabetic) && starts_upper(w)
@@ -492,7 +502,10 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
             continue;
         }
         let (_, label) = &mentions[i];
-        let key = cleaned[i].iter().map(lower).collect::<Vec<_>>().join(" ");
+        let key = match (cleaned[i].len(), cleaned[i].first().and_then(|w| undotted_acronym(w))) {
+            (1, Some(plain)) => plain.to_lowercase(),
+            _ => cleaned[i].iter().map(lower).collect::<Vec<_>>().join(" "),
+        };
         if *label == EntityLabel::PER && cleaned[i].len() == 1 {
             let folded = fold_name(&key);
             let cands: Vec<&(String, String)> = reps.iter().filter(|(_, last)| *last == folded).collect();
@@ -512,8 +525,9 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
     }
     let mut acronym_clusters: BTreeSet<String> = BTreeSet::new();
     for i in 0..n {
-        if mentions[i].1 != EntityLabel::PER && cleaned[i].len() == 1 && looks_like_acronym(&cleaned[i][0]) {
-            let a = cleaned[i][0].to_lowercase();
+        let word = cleaned[i].first().map(|w| undotted_acronym(w).unwrap_or_else(|| w.clone())).unwrap_or_default();
+        if mentions[i].1 != EntityLabel::PER && cleaned[i].len() == 1 && looks_like_acronym(&word) {
+            let a = word.to_lowercase();
             if let Some(set) = expansions.get(&a)
                 && set.len() == 1
             {
@@ -544,7 +558,8 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
         let name = if acronym_clusters.contains(*c) {
             c.trim_start_matches("ACR|").to_uppercase()
         } else {
-            choose_name(ms.iter().map(|&i| &cleaned[i]))
+            let name = choose_name(ms.iter().map(|&i| &cleaned[i]));
+            undotted_acronym(&name).unwrap_or(name)
         };
         canon.insert(c, (name, label));
     }
@@ -1052,6 +1067,21 @@ mod tests {
         // Different given names stay apart, and so does the bare surname.
         let got = canon(&[("Joe Biden", PER), ("Joseph Biden", PER), ("Jill Biden", PER), ("Biden", PER)]);
         assert_eq!(got, vec!["Joe Biden", "Joe Biden", "Jill Biden", "Biden"]);
+    }
+
+    #[test]
+    fn dotted_and_plain_acronyms_join() {
+        let m = |s: &str, l| (s.to_string(), l);
+        let c = canonicalize(&[m("U.S.", EntityLabel::LOC), m("US", EntityLabel::LOC), m("United States", EntityLabel::LOC)]);
+        assert!(c.iter().all(|(n, _)| n == "US"), "{c:?}");
+        let c = canonicalize(&[m("U.S.", EntityLabel::LOC), m("U.K.", EntityLabel::LOC)]);
+        assert_eq!(c[0].0, "US");
+        assert_eq!(c[1].0, "UK");
+        // Initials of a person are not an acronym.
+        let c = canonicalize(&[m("J.R.R. Tolkien", EntityLabel::PER)]);
+        assert_eq!(c[0].0, "J.R.R. Tolkien");
+        assert_eq!(undotted_acronym("Gen."), None);
+        assert_eq!(undotted_acronym("U.S."), Some("US".into()));
     }
 
     #[test]
