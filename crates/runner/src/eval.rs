@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use pipeline::config::EntitiesConfig;
 use pipeline::eval::EvalReport;
 use clap::Subcommand;
 
@@ -54,8 +55,12 @@ pub fn eval(cmd: EvalCommand, _threads: Option<usize>) -> Result<()> {
     let report = match cmd {
         EvalCommand::Dates { timeml } => annotate::dates::eval::eval_timeml(&timeml)
             .with_context(|| format!("eval dates on {}", timeml.display()))?,
-        EvalCommand::Quotes { polnear } => annotate::quotes::eval::eval_polnear(&polnear, None)
-            .with_context(|| format!("eval quotes on {}", polnear.display()))?,
+        EvalCommand::Quotes { polnear } => {
+            // As in a default run: the entity tagger runs first and gives speakers their mentions.
+            let tagger = annotate::entities::EntityTagger::new(&EntitiesConfig::default()).context("load the entity tagger")?;
+            annotate::quotes::eval::eval_polnear(&polnear, Some(&tagger))
+                .with_context(|| format!("eval quotes on {}", polnear.display()))?
+        }
         EvalCommand::Ner { conll, model } => annotate::ner::eval_conll(&conll, model.as_deref())
             .with_context(|| format!("eval ner on {}", conll.display()))?,
         EvalCommand::Extract { .. } => bail!("this evaluation is not built yet"),
