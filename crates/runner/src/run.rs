@@ -403,7 +403,10 @@ fn process_doc(doc: &mut Document, steps: &Steps, knowledge: &CorpusKnowledge) -
         let _span = tracing::debug_span!("stage", name = ["normalise", "annotate"][i], doc = %doc.doc_id).entered();
         let t = Instant::now();
         for step in stage {
-            let outcome = catch_unwind(AssertUnwindSafe(|| step.apply(doc, knowledge)));
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                injected_fault(doc, step.name());
+                step.apply(doc, knowledge)
+            }));
             match outcome {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => doc.warnings.push(format!("{}: {e}", step.name())),
@@ -415,6 +418,28 @@ fn process_doc(doc: &mut Document, steps: &Steps, knowledge: &CorpusKnowledge) -
     let problems = doc.retain_valid_spans();
     doc.warnings.extend(problems);
     Ok((secs[0], secs[1]))
+}
+
+/// Fault injection for tests (tests/e2e_faults.rs): with `PRESSWORK_FAULT_INJECT=<substring>` or
+/// `<substring>@<step>`, a document whose path (`path` or `path:line` for a JSONL record) contains
+/// the substring panics in the named step (the first step without `@`), so a test can prove that a
+/// panic costs only that document. Unset, it costs one look-up of a cached variable per step.
+fn injected_fault(doc: &Document, step: &str) {
+    static FAULT: std::sync::OnceLock<Option<(String, Option<String>)>> = std::sync::OnceLock::new();
+    let fault = FAULT.get_or_init(|| {
+        let v = std::env::var("PRESSWORK_FAULT_INJECT").ok().filter(|v| !v.is_empty())?;
+        Some(match v.rsplit_once('@') {
+            Some((path, step)) => (path.to_string(), Some(step.to_string())),
+            None => (v, None),
+        })
+    });
+    let Some((path, at_step)) = fault else { return };
+    let path_matches = doc_path(doc).contains(path.as_str());
+    let step_matches = at_step.as_deref().is_none_or(|s| s == step);
+    // The panic ends the document's processing, so without `@step` it fires in its first step.
+    if path_matches && step_matches {
+        panic!("fault injected by PRESSWORK_FAULT_INJECT into step {step} of {}", doc_path(doc));
+    }
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
