@@ -33,7 +33,7 @@ URL="file://$REPORT"
 
 "$CHROMIUM" "${FLAGS[@]}" --dump-dom "$URL" >"$DEST/report.dom.html" 2>"$DEST/report.dom.log" || {
   echo "check_report: chromium failed to load $URL" >&2; cat "$DEST/report.dom.log" >&2; exit 1; }
-"$CHROMIUM" "${FLAGS[@]}" --window-size=1280,2400 --screenshot="$DEST/report.png" "$URL" >/dev/null 2>"$DEST/report.shot.log" || {
+"$CHROMIUM" "${FLAGS[@]}" --window-size=1280,6000 --screenshot="$DEST/report.png" "$URL" >/dev/null 2>"$DEST/report.shot.log" || {
   echo "check_report: chromium failed to take a screenshot" >&2; cat "$DEST/report.shot.log" >&2; exit 1; }
 
 fail=0
