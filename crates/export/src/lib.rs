@@ -4,10 +4,12 @@
 //! succeeded is the staging folder swapped into place in one atomic step ([`Staging::commit`]). A
 //! killed or failed run therefore leaves the previous complete output untouched.
 
+mod report;
 mod schemas;
 mod staging;
 mod writer;
 
+pub use report::{REPORT_FILE, write_report};
 pub use schemas::{DATASETS, write_schemas};
 pub use staging::Staging;
 pub use writer::{DatasetSummary, JsonlWriter};

@@ -250,11 +250,14 @@ pub struct ExportConfig {
     pub compression: Compression,
     /// Pretty-print manifest.json.
     pub pretty_manifest: bool,
+    /// Write report.html: the run at a glance for a browser (documents per outlet, what normalise
+    /// removed and repaired, top entities, quotes by speaker, a timeline of dates), self-contained.
+    pub report: bool,
 }
 
 impl Default for ExportConfig {
     fn default() -> Self {
-        ExportConfig { dir: PathBuf::from("out"), compression: Compression::None, pretty_manifest: true }
+        ExportConfig { dir: PathBuf::from("out"), compression: Compression::None, pretty_manifest: true, report: true }
     }
 }
 
