@@ -249,7 +249,8 @@ fn a_killed_run_leaves_the_previous_output_whole() {
         assert_manifest_matches_files(&out);
     }
     assert!(killed >= 3, "only {killed} of 5 runs were killed before they finished; the corpus is too small");
-    assert!(!staging_litter(dir.path()).is_empty(), "a killed run leaves its staging folder behind");
+    // A run killed after it created its staging folder leaves it behind (how many did depends on
+    // timing); the next successful run must clear whatever is there.
 
     // The next successful run clears the litter and gives the same datasets.
     run_ok(dir.path(), &[]);

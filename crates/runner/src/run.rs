@@ -259,6 +259,9 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     if let Some(staging) = staging {
         let datasets = out.finish(&amend)?;
         export::write_schemas(staging.path(), &datasets.keys().map(String::as_str).collect::<Vec<_>>())?;
+        if config.export.report {
+            export::write_report(staging.path())?;
+        }
         summary.datasets = datasets;
         summary.timings = cpu;
         summary.timings.insert("export".into(), export_started.elapsed().as_secs_f64());
