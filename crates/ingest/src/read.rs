@@ -131,8 +131,10 @@ fn text_document(file: &InputFile, raw: &RawFile, cfg: &IngestConfig) -> Result<
 fn html_document(file: &InputFile, raw: &RawFile, cfg: &IngestConfig) -> Result<Document, IngestError> {
     let dec = decode_or_reject(file, &raw.bytes, html_declared_charset(&raw.bytes))?;
     let page = html::extract_page(&dec.text);
-    if is_blank(&page.text) {
-        return Err(IngestError::NoArticle { path: file.display.clone() });
+    // A page whose "article" has no letter or digit at all is markup debris, not an article.
+    if !page.body.chars().any(char::is_alphanumeric) {
+        let detail = page.warnings.iter().map(|w| format!("; {w}")).collect();
+        return Err(IngestError::NoArticle { path: file.display.clone(), detail });
     }
     check_line_lengths(&page.text, &file.display, cfg.max_line_bytes)?;
     let mut meta = Metadata {
@@ -467,7 +469,7 @@ mod tests {
         write(d, "scripts.html", b"<html><head><script>var x = 1;</script></head></html>");
         write(d, "nobody.htm", b"<<<>>>&&&");
         let (docs, rejects) = read_all(d, &IngestConfig::default());
-        assert_eq!(docs.len(), 1, "{rejects:?}");
+        assert_eq!(docs.len(), 1, "{rejects:?} {docs:?}");
         let doc = &docs[0];
         assert!(doc.raw_text.starts_with("Biden warns Putin\n\nPresident Biden warned"), "{}", doc.raw_text);
         assert!(doc.raw_text.contains("penalties if Russia invades Ukraine"));
