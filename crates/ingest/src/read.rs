@@ -334,6 +334,24 @@ mod tests {
     }
 
     #[test]
+    fn shipped_corpus_reads_as_utf8_text_unchanged() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let (files, rejects) = discover(&[corpus.clone()]);
+        assert!(rejects.is_empty(), "{rejects:?}");
+        assert!(!files.is_empty());
+        let mut ids = std::collections::BTreeSet::new();
+        for f in &files {
+            assert_eq!(f.format, SourceFormat::Text);
+            let doc = read_input(f, &IngestConfig::default()).pop().unwrap().unwrap();
+            assert_eq!(doc.raw_text.as_bytes(), fs::read(&f.path).unwrap().as_slice());
+            assert_eq!(doc.source.encoding, "UTF-8");
+            assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+            assert!(doc.raw_text.lines().count() > 10 && !doc.paragraphs.is_empty());
+            assert!(ids.insert(doc.doc_id.clone()), "doc ids are distinct");
+        }
+    }
+
+    #[test]
     fn encodings_binaries_and_empties() {
         let tmp = tempfile::TempDir::new().unwrap();
         let d = tmp.path();
