@@ -68,7 +68,7 @@ fn extract_parsed(html: &str) -> Page {
     let m = meta::read(&doc);
     let body = extract::article_body(html, &doc);
     let body_text = body.paragraphs.join("\n\n");
-    let title = m.title.clone();
+    let title = m.title.as_deref().map(|t| without_site_suffix(t, m.site_name.as_deref()));
     let mut text = String::new();
     if !body.paragraphs.is_empty() {
         if let Some(t) = &title {
@@ -91,6 +91,20 @@ fn extract_parsed(html: &str) -> Page {
         language: m.language,
         warnings: body.warnings,
     }
+}
+
+/// "Headline | The Example Post" -> "Headline": `<title>` and og:title often carry the site name.
+fn without_site_suffix(title: &str, site: Option<&str>) -> String {
+    if let Some(site) = site.filter(|s| !s.is_empty()) {
+        for sep in [" | ", " - ", " – ", " — ", " :: "] {
+            if let Some(head) = title.strip_suffix(site).and_then(|h| h.strip_suffix(sep)) {
+                if !head.trim().is_empty() {
+                    return head.trim().to_string();
+                }
+            }
+        }
+    }
+    title.to_string()
 }
 
 /// Upper-bound-ish estimate of element nesting depth from the raw markup, in one linear pass:
@@ -166,6 +180,15 @@ mod tests {
         assert_eq!(nesting_estimate("<script>for(i=0;i<9;i++) s+='<div>';</script><div></div>"), 1);
         assert_eq!(nesting_estimate("a < b and <3 <"), 0);
         assert_eq!(nesting_estimate(&"<div>".repeat(5000)), 5000);
+    }
+
+    #[test]
+    fn site_suffix_is_dropped_from_titles() {
+        assert_eq!(without_site_suffix("Biden warns Putin | The Post", Some("The Post")), "Biden warns Putin");
+        assert_eq!(without_site_suffix("Biden warns Putin - The Post", Some("The Post")), "Biden warns Putin");
+        assert_eq!(without_site_suffix("The Post", Some("The Post")), "The Post");
+        assert_eq!(without_site_suffix("Biden warns Putin | Politics", Some("The Post")), "Biden warns Putin | Politics");
+        assert_eq!(without_site_suffix("A - B", None), "A - B");
     }
 
     #[test]
