@@ -62,6 +62,7 @@ pub fn eval_extract(dir: &Path) -> Result<EvalReport, IngestError> {
         scores.iter().filter(|(k, _)| k.starts_with(['0', '1', '2', '3', '4', '5', '6', '7']) == tune).map(|(_, s)| *s).collect()
     };
     let mut extra = std::collections::BTreeMap::new();
+    extra.insert("extractor".into(), json!("rs-trafilatura (default options) via ingest::html"));
     extra.insert("n_docs".into(), json!(scores.len()));
     extra.insert("n_empty_predictions".into(), json!(n_empty));
     extra.insert("n_missing_html".into(), json!(n_missing_html));
