@@ -276,7 +276,7 @@ mod tests {
         write(&root, "a/x.txt", b"text");
         std::os::unix::fs::symlink(&root, root.join("a/loop")).unwrap();
         std::os::unix::fs::symlink(root.join("gone"), root.join("dangling.txt")).unwrap();
-        let (files, rejects) = discover(&[root.clone()]);
+        let (files, rejects) = discover(std::slice::from_ref(&root));
         assert_eq!(files.len(), 1, "{files:?}");
         let kinds: Vec<&str> = rejects.iter().map(|r| r.error_kind.as_str()).collect();
         assert!(kinds.contains(&"symlink_loop"), "{rejects:?}");

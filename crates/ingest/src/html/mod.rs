@@ -71,12 +71,11 @@ fn extract_parsed(html: &str) -> Page {
     let title = m.title.as_deref().map(|t| without_site_suffix(t, m.site_name.as_deref()));
     let mut text = String::new();
     if !body.paragraphs.is_empty() {
-        if let Some(t) = &title {
-            if body.paragraphs.first().map(String::as_str) != Some(t.as_str()) {
+        if let Some(t) = &title
+            && body.paragraphs.first().map(String::as_str) != Some(t.as_str()) {
                 text.push_str(t);
                 text.push_str("\n\n");
             }
-        }
         text.push_str(&body_text);
         text.push('\n');
     }
@@ -97,11 +96,10 @@ fn extract_parsed(html: &str) -> Page {
 fn without_site_suffix(title: &str, site: Option<&str>) -> String {
     if let Some(site) = site.filter(|s| !s.is_empty()) {
         for sep in [" | ", " - ", " – ", " — ", " :: "] {
-            if let Some(head) = title.strip_suffix(site).and_then(|h| h.strip_suffix(sep)) {
-                if !head.trim().is_empty() {
+            if let Some(head) = title.strip_suffix(site).and_then(|h| h.strip_suffix(sep))
+                && !head.trim().is_empty() {
                     return head.trim().to_string();
                 }
-            }
         }
     }
     title.to_string()
