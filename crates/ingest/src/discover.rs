@@ -44,6 +44,9 @@ struct Walk {
     rejects: Vec<RejectRow>,
     /// Canonical folders already walked: a folder reached twice (through a symlink) is walked once.
     seen_dirs: BTreeSet<PathBuf>,
+    /// Canonical files already listed: a file named twice (a folder and a file in it, or a
+    /// symlink) is read once, so it cannot yield two documents.
+    seen_files: BTreeSet<PathBuf>,
 }
 
 impl Walk {
@@ -97,6 +100,10 @@ impl Walk {
             ancestors.pop();
         } else if meta.is_file() {
             // READMEs are skipped only inside folders: one named explicitly is read.
+            let canon = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            if !self.seen_files.insert(canon) {
+                return;
+            }
             match classify(path, &display) {
                 Ok((format, gzip)) => self.files.push(InputFile { path: path.to_path_buf(), display, format, gzip }),
                 Err(e) => self.rejects.push(e.to_reject()),
@@ -251,7 +258,8 @@ mod tests {
         let tmp = tempfile::TempDir::new().unwrap();
         write(tmp.path(), "x.txt", b"text");
         let missing = tmp.path().join("nope");
-        let (files, rejects) = discover(&[missing.clone(), tmp.path().join("x.txt")]);
+        let x = tmp.path().join("x.txt");
+        let (files, rejects) = discover(&[missing.clone(), x.clone(), tmp.path().to_path_buf(), x]);
         assert_eq!(files.len(), 1);
         assert_eq!(rejects.len(), 1);
         assert_eq!(rejects[0].error_kind, "not_found");
@@ -268,7 +276,7 @@ mod tests {
         write(&root, "a/x.txt", b"text");
         std::os::unix::fs::symlink(&root, root.join("a/loop")).unwrap();
         std::os::unix::fs::symlink(root.join("gone"), root.join("dangling.txt")).unwrap();
-        let (files, rejects) = discover(&[root.clone()]);
+        let (files, rejects) = discover(std::slice::from_ref(&root));
         assert_eq!(files.len(), 1, "{files:?}");
         let kinds: Vec<&str> = rejects.iter().map(|r| r.error_kind.as_str()).collect();
         assert!(kinds.contains(&"symlink_loop"), "{rejects:?}");

@@ -27,8 +27,9 @@ pub enum IngestError {
     Empty { path: String },
     #[error("{path}: cannot decompress gzip: {message}")]
     Gzip { path: String, message: String },
-    #[error("{path}: no article text found in the HTML page")]
-    NoArticle { path: String },
+    /// `detail` is empty or says why, starting with "; ".
+    #[error("{path}: no article text found in the HTML page{detail}")]
+    NoArticle { path: String, detail: String },
     #[error("{path}:{line}: not a JSON record: {message}")]
     BadJson { path: String, line: u64, message: String },
     #[error("{path}:{line}: record has no `{field}` field")]
@@ -80,7 +81,7 @@ impl IngestError {
             | Binary { path, .. }
             | Empty { path }
             | Gzip { path, .. }
-            | NoArticle { path }
+            | NoArticle { path, .. }
             | SymlinkLoop { path, .. }
             | Benchmark { path, .. } => path.clone(),
         }

@@ -9,6 +9,7 @@
 pub mod decode;
 pub mod discover;
 pub mod error;
+pub mod eval;
 pub mod fields;
 pub mod html;
 pub mod metadata;
@@ -16,4 +17,5 @@ pub mod read;
 
 pub use discover::{discover, InputFile};
 pub use error::IngestError;
+pub use eval::eval_extract;
 pub use read::read_input;

@@ -131,8 +131,10 @@ fn text_document(file: &InputFile, raw: &RawFile, cfg: &IngestConfig) -> Result<
 fn html_document(file: &InputFile, raw: &RawFile, cfg: &IngestConfig) -> Result<Document, IngestError> {
     let dec = decode_or_reject(file, &raw.bytes, html_declared_charset(&raw.bytes))?;
     let page = html::extract_page(&dec.text);
-    if is_blank(&page.text) {
-        return Err(IngestError::NoArticle { path: file.display.clone() });
+    // A page whose "article" has no letter or digit at all is markup debris, not an article.
+    if !page.body.chars().any(char::is_alphanumeric) {
+        let detail = page.warnings.iter().map(|w| format!("; {w}")).collect();
+        return Err(IngestError::NoArticle { path: file.display.clone(), detail });
     }
     check_line_lengths(&page.text, &file.display, cfg.max_line_bytes)?;
     let mut meta = Metadata {
@@ -332,6 +334,24 @@ mod tests {
     }
 
     #[test]
+    fn shipped_corpus_reads_as_utf8_text_unchanged() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let (files, rejects) = discover(std::slice::from_ref(&corpus));
+        assert!(rejects.is_empty(), "{rejects:?}");
+        assert!(!files.is_empty());
+        let mut ids = std::collections::BTreeSet::new();
+        for f in &files {
+            assert_eq!(f.format, SourceFormat::Text);
+            let doc = read_input(f, &IngestConfig::default()).pop().unwrap().unwrap();
+            assert_eq!(doc.raw_text.as_bytes(), fs::read(&f.path).unwrap().as_slice());
+            assert_eq!(doc.source.encoding, "UTF-8");
+            assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+            assert!(doc.raw_text.lines().count() > 10 && !doc.paragraphs.is_empty());
+            assert!(ids.insert(doc.doc_id.clone()), "doc ids are distinct");
+        }
+    }
+
+    #[test]
     fn encodings_binaries_and_empties() {
         let tmp = tempfile::TempDir::new().unwrap();
         let d = tmp.path();
@@ -467,7 +487,7 @@ mod tests {
         write(d, "scripts.html", b"<html><head><script>var x = 1;</script></head></html>");
         write(d, "nobody.htm", b"<<<>>>&&&");
         let (docs, rejects) = read_all(d, &IngestConfig::default());
-        assert_eq!(docs.len(), 1, "{rejects:?}");
+        assert_eq!(docs.len(), 1, "{rejects:?} {docs:?}");
         let doc = &docs[0];
         assert!(doc.raw_text.starts_with("Biden warns Putin\n\nPresident Biden warned"), "{}", doc.raw_text);
         assert!(doc.raw_text.contains("penalties if Russia invades Ukraine"));

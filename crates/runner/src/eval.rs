@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use pipeline::config::EntitiesConfig;
 use pipeline::eval::EvalReport;
 use clap::Subcommand;
@@ -63,7 +63,8 @@ pub fn eval(cmd: EvalCommand, _threads: Option<usize>) -> Result<()> {
         }
         EvalCommand::Ner { conll, model } => annotate::ner::eval_conll(&conll, model.as_deref())
             .with_context(|| format!("eval ner on {}", conll.display()))?,
-        EvalCommand::Extract { .. } => bail!("this evaluation is not built yet"),
+        EvalCommand::Extract { scrapinghub } => ingest::eval_extract(&scrapinghub)
+            .with_context(|| format!("eval extract on {}", scrapinghub.display()))?,
     };
     print_report(&report)
 }

@@ -35,11 +35,10 @@ pub(crate) fn read(doc: &Html) -> PageMeta {
     for el in doc.select(&sel("meta")) {
         let v = el.value();
         let key = v.attr("property").or_else(|| v.attr("name")).or_else(|| v.attr("itemprop"));
-        if let (Some(k), Some(c)) = (key, v.attr("content")) {
-            if let Some(c) = clean(c) {
+        if let (Some(k), Some(c)) = (key, v.attr("content"))
+            && let Some(c) = clean(c) {
                 tags.push((k.trim().to_ascii_lowercase(), c));
             }
-        }
     }
     let tag = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| tags.iter().find(|(tk, _)| tk == k).map(|(_, v)| v.clone()))
@@ -58,11 +57,10 @@ pub(crate) fn read(doc: &Html) -> PageMeta {
         m.title = tag(&["og:title", "twitter:title", "headline", "title"])
             .or_else(|| doc.select(&sel("title")).next().and_then(|t| clean(&t.text().collect::<String>())));
     }
-    if m.authors.is_empty() {
-        if let Some(a) = tag(&["author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"]) {
+    if m.authors.is_empty()
+        && let Some(a) = tag(&["author", "article:author", "byl", "sailthru.author", "parsely-author", "dc.creator"]) {
             m.authors = split_author_string(&a);
         }
-    }
     if m.published.is_none() {
         m.published = tag(&[
             "article:published_time",
