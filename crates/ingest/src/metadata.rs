@@ -360,6 +360,10 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
         if Some(i) == dateline_line || lines[i].chars().count() > 300 {
             break;
         }
+        // A text of one line is all body: a headline heads something.
+        if !nonblank.iter().any(|&j| j > i) {
+            break;
+        }
         let (title, stripped) = strip_title_label(lines[i]);
         // A full sentence of twenty-odd words is a summary standing in for a missing headline;
         // it is still the best title the text offers, but the rule says so.
