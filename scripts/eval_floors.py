@@ -14,6 +14,8 @@ runner, data = sys.argv[1], sys.argv[2]
 CHECKS = [
     ("ner (CoNLL-2003 dev)", ["eval", "ner", "--conll", f"{data}/conll2003/dev.txt"],
      {"f1": 0.91}),
+    ("extract (article-extraction-benchmark)", ["eval", "extract", "--scrapinghub", f"{data}/article-extraction-benchmark"],
+     {"f1": 0.95}),
     ("dates (TempEval-3 tbaq-cleaned)", ["eval", "dates", "--timeml", f"{data}/tempeval3/tbaq-cleaned"],
      {"f1": 0.90, "value_f1": 0.76}),
     ("quotes (PolNeAR dev)", ["eval", "quotes", "--polnear", f"{data}/polnear/dev"],
