@@ -24,6 +24,10 @@ pub const CUE_VERBS: &[&str] = &[
     "characterised", "promising", "vowing", "urging", "declaring", "stating", "adding", "pointing",
 ];
 
+/// Cue verbs that also have a plain transitive sense ("continues its run", "read the
+/// report"): before a quote they report speech only when no object stands between them and it.
+pub const INTRANSITIVE_CUES: &[&str] = &["continued", "continues", "read", "reads", "shot", "concluded"];
+
 /// Nouns that can head the description of a speaker ("a senior administration official").
 pub const SPEAKER_NOUNS: &[&str] = &[
     "official", "source", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide",

@@ -1059,6 +1059,17 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         let Some(n) = cue_at(ctx, toks, i) else { continue };
         let cue = (toks[i].s, toks[i + n - 1].e);
         let l = lower(ctx.w(&toks[i]));
+        // "if the West continues its “aggressive” run": a verb with a direct object (a
+        // determiner or possessive after it, no "that") is not reporting speech here, unlike
+        // "Smith continued: “…”" or "the FBI concluded this month that …".
+        if INTRANSITIVE_CUES.contains(&l.as_str()) {
+            let rest = &toks[i + n..];
+            let that = rest.iter().any(|t| lower(ctx.w(t)) == "that");
+            let object = rest.first().is_some_and(|t| t.word && (DETERMINERS.contains(&lower(ctx.w(t)).as_str()) || is_possessive(ctx.w(t))));
+            if object && !that {
+                continue;
+            }
+        }
         if l == "according" {
             if let Some(np) = ctx.np_right(toks, i + n, toks.len()) {
                 return Some((np, cue, "before_according_to"));

@@ -229,3 +229,22 @@ fn corpus_pronoun_prefers_the_subject_and_new_sentence_subject_breaks_a_run() {
     assert_eq!(q.speaker.as_deref(), Some("Yuri Ushakov"));
     assert_eq!(q.rule, "previous_sentence_subject");
 }
+
+#[test]
+fn transitive_use_of_a_cue_verb_is_not_speech() {
+    // "the North continues its “reckless” push": an object follows the verb, so it does not
+    // introduce the quotes; the participle "warning that" of the sentence's subject does.
+    let d = run("Later, Kim urged the allies to act fast, warning that Seoul will have to take “firm countermeasures” if the North continues its “reckless” push “right at our gates.”");
+    assert_eq!(d.quotes.len(), 3);
+    for q in &d.quotes {
+        assert_eq!(q.speaker.as_deref(), Some("Kim"), "{q:?}");
+        assert_eq!(mention(&d, q), "Kim");
+    }
+    assert_eq!(find(&d, "reckless").cue.as_deref(), Some("warning"));
+    // The same verb right before the quote, or after it, is still a cue.
+    let d = run("Senator Jane Roe continued: “We will not give up.”\n\n“Nothing has changed,” Roe continued.");
+    let q = find(&d, "We will not give up.");
+    assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("continued")));
+    let q = find(&d, "Nothing has changed");
+    assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("continued")));
+}
