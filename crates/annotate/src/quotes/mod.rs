@@ -481,6 +481,9 @@ fn is_org_name(name: &str) -> bool {
 struct People {
     /// Person and organisation mentions outside quotes, in text order.
     mentions: Vec<Known>,
+    /// Place mentions outside quotes, in text order (entities mode): "Washington has agreed" is
+    /// the place's government speaking, an organisation, never a person.
+    places: Vec<Known>,
     /// Canonical name by surname (text mode) or by entity id (mention mode).
     canonical: BTreeMap<String, String>,
     from_entities: bool,
@@ -502,21 +505,24 @@ impl People {
             }
         }
         let mut mentions = Vec::new();
+        let mut places = Vec::new();
         for m in &doc.mentions {
-            let kind = match m.label {
-                EntityLabel::PER => SpeakerKind::PER,
-                EntityLabel::ORG => SpeakerKind::ORG,
-                _ => continue,
-            };
             let (s, e) = (map.byte_of(m.start), map.byte_of(m.end));
             if inside_quote(quotes, s) {
                 continue;
             }
             let name = canonical.get(&m.entity_id).cloned().unwrap_or_else(|| strip_titles(&m.text));
-            mentions.push(Known { s, e, name, entity_id: Some(m.entity_id.clone()), kind });
+            let entity_id = Some(m.entity_id.clone());
+            match m.label {
+                EntityLabel::PER => mentions.push(Known { s, e, name, entity_id, kind: SpeakerKind::PER }),
+                EntityLabel::ORG => mentions.push(Known { s, e, name, entity_id, kind: SpeakerKind::ORG }),
+                EntityLabel::LOC => places.push(Known { s, e, name, entity_id, kind: SpeakerKind::ORG }),
+                EntityLabel::MISC => {}
+            }
         }
         mentions.sort_by_key(|k| (k.s, k.e));
-        People { mentions, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
+        places.sort_by_key(|k| (k.s, k.e));
+        People { mentions, places, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
     }
 
     /// From the text alone: capitalised runs that look like people (a title before them, or two
@@ -593,7 +599,7 @@ impl People {
                 mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
             }
         }
-        People { mentions, canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
+        People { mentions, places: Vec::new(), canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
     }
 
     /// The speaker for a name phrase at bytes `s..e`.
@@ -601,11 +607,13 @@ impl People {
         // A mention that overlaps the phrase's last word (its head), the longest such.
         let head_start = text[s..e].rfind(' ').map_or(s, |i| s + i + 1);
         // Mentions are in text order and short: look only at those that start near the phrase.
-        let from = self.mentions.partition_point(|m| m.s + 512 < head_start);
-        let to = self.mentions.partition_point(|m| m.s < e);
-        let hit = self.mentions[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s);
-        if let Some(m) = hit {
-            return (Some(m.name.clone()), m.entity_id.clone(), m.kind);
+        let overlapping = |list: &'_ [Known]| {
+            let from = list.partition_point(|m| m.s + 512 < head_start);
+            let to = list.partition_point(|m| m.s < e);
+            list[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s).cloned()
+        };
+        if let Some(m) = overlapping(&self.mentions).or_else(|| overlapping(&self.places)) {
+            return (Some(m.name), m.entity_id, m.kind);
         }
         let name = strip_titles(&text[s..e]);
         if is_org_name(&name) {

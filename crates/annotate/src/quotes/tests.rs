@@ -248,3 +248,44 @@ fn transitive_use_of_a_cue_verb_is_not_speech() {
     let q = find(&d, "Nothing has changed");
     assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("continued")));
 }
+
+/// A document with entity mentions given as (text of the mention, label, entity id), each
+/// taken at its first occurrence at or after the previous one.
+fn run_with_mentions(text: &str, mentions: &[(&str, EntityLabel, &str)]) -> Document {
+    let mut d = doc(text);
+    let mut from = 0;
+    for (i, &(m, label, id)) in mentions.iter().enumerate() {
+        let b = from + text[from..].find(m).unwrap();
+        from = b + m.len();
+        let s = text[..b].chars().count();
+        let e = s + m.chars().count();
+        d.mentions.push(pipeline::MentionRow {
+            doc_id: "d1".into(),
+            mention_id: format!("m{i}"),
+            sent_index: 0,
+            start: s,
+            end: e,
+            text: m.to_string(),
+            label,
+            entity_id: id.into(),
+        });
+    }
+    QuoteAttributor.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+    d.check_spans().unwrap();
+    d
+}
+
+#[test]
+fn a_place_that_speaks_is_an_organisation() {
+    let d = run_with_mentions(
+        "Talks in Geneva ended early.\n\nWashington has warned that it will impose “severe economic costs on the regime.”\n\nJane Roe said the plan was “very dangerous.”",
+        &[("Geneva", EntityLabel::LOC, "e1"), ("Washington", EntityLabel::LOC, "e2"), ("Jane Roe", EntityLabel::PER, "e3")],
+    );
+    let q = find(&d, "severe economic costs");
+    assert_eq!(q.speaker_kind, SpeakerKind::ORG);
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e2"));
+    assert_eq!(mention(&d, q), "Washington");
+    // A person mention stays a person.
+    let q = find(&d, "very dangerous");
+    assert_eq!((q.speaker_kind, q.speaker_entity_id.as_deref()), (SpeakerKind::PER, Some("e3")));
+}
