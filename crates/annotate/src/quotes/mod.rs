@@ -196,6 +196,10 @@ struct Np {
 
 struct Ctx<'a> {
     text: &'a str,
+    /// Where the sentence of the quote being attributed starts (bytes).
+    sent_start: usize,
+    /// All quotes of the document, in text order.
+    quotes: &'a [QuoteSpan],
 }
 
 impl<'a> Ctx<'a> {
@@ -308,6 +312,57 @@ impl<'a> Ctx<'a> {
             return None;
         }
         self.np_ending_at(toks, lo, j)
+    }
+
+    /// The subject of a cue at byte `cue` that an appositive between dashes or commas separates
+    /// from it, read over the whole sentence, quotes inside the appositive included: "Dmitry
+    /// Kiselyov — the host of the program “Vesti” and a leading figure — said Sunday that".
+    /// Each quote counts as one word (and a comma, when it ends in one: "“Vesti,” said").
+    fn appositive_subject(&self, cue: usize) -> Option<Np> {
+        let lo = floor_boundary(self.text, self.sent_start.max(cue.saturating_sub(WINDOW_BYTES)));
+        if lo >= cue {
+            return None;
+        }
+        let mut toks = Vec::new();
+        let mut qi = self.quotes.partition_point(|q| q.close_end <= lo);
+        let mut placed = None;
+        for t in tokenize(self.text, lo, cue) {
+            while qi < self.quotes.len() && self.quotes[qi].close_end <= t.s {
+                qi += 1;
+            }
+            let Some(q) = self.quotes.get(qi).filter(|q| q.open <= t.s) else {
+                toks.push(t);
+                continue;
+            };
+            if placed != Some(qi) {
+                placed = Some(qi);
+                toks.push(Tok { s: q.open, e: q.close_end.min(cue), word: true });
+                if self.text[q.start..q.end].ends_with(',') {
+                    toks.push(Tok { s: q.end - 1, e: q.end, word: false });
+                }
+            }
+        }
+        let mut j = toks.len();
+        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+            j -= 1;
+        }
+        let close = j.checked_sub(1)?;
+        let d = self.w(&toks[close]);
+        if !matches!(d, "—" | "–" | ",") {
+            return None;
+        }
+        let open = (0..close).rev().find(|&k| self.w(&toks[k]) == d)?;
+        // The appositive describes; a cue in it would make it a clause of its own, as would a
+        // verb right after a comma ("Giuliani, who backs Trump, trashed Comey on “…,” and
+        // said"). Between dashes a participle may describe ("Gingrich — mentioned by … —").
+        if close - open < 2
+            || (open + 1..close).any(|k| cue_at(self, &toks, k).is_some())
+            || (d == "," && self.is_verb_like(&toks, open + 1))
+        {
+            return None;
+        }
+        let np = self.np_ending_at(&toks, 0, open)?;
+        (np.kind == NpKind::Name || (d != "," && np.kind == NpKind::Descriptor)).then_some(np)
     }
 
     /// The noun phrase that starts at token `i` (inverted "said Yuri Ushakov", "according to X").
@@ -528,7 +583,7 @@ impl People {
     /// From the text alone: capitalised runs that look like people (a title before them, or two
     /// words or more and not after a place preposition), then every later use of their surname.
     fn from_text(text: &str, paragraphs: &[(usize, usize)], quotes: &[QuoteSpan]) -> People {
-        let ctx = Ctx { text };
+        let ctx = Ctx { text, sent_start: 0, quotes };
         let mut runs: Vec<(usize, usize, bool)> = Vec::new(); // (s, e, person-like)
         for &(ps, pe) in paragraphs {
             let toks = tokenize(text, ps, pe);
@@ -750,12 +805,12 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let i = sentences.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
         sentences.get(i).copied().unwrap_or((0, text.len()))
     };
-    let ctx = Ctx { text };
     let mut speakers_seen: Vec<Known> = Vec::new();
     let mut rows: Vec<QuoteRow> = Vec::new();
     let mut prev: Option<(usize, Attribution, usize)> = None; // (close_end, attribution, paragraph)
     for (qi, q) in quotes.iter().enumerate() {
         let (open_sent, close_sent) = (sent_of(q.open), sent_of(q.end.saturating_sub(1).max(q.start)));
+        let ctx = Ctx { text, sent_start: open_sent.0, quotes: &quotes };
         let prev_close = if qi > 0 { quotes[qi - 1].close_end } else { 0 };
         let next_open = quotes.get(qi + 1).map_or(text.len(), |n| n.open);
         let before = (open_sent.0.max(prev_close).min(q.open), q.open);
@@ -1090,7 +1145,7 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             }
             continue;
         }
-        if let Some(np) = ctx.subject_left(toks, 0, i) {
+        if let Some(np) = ctx.subject_left(toks, 0, i).or_else(|| ctx.appositive_subject(toks[i].s)) {
             let head = lower(ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default());
             // "a class called “Perception”": a naming verb after a thing is not speech.
             if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_str()) && !is_speaker_noun(&head) {

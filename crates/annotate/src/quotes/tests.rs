@@ -289,3 +289,23 @@ fn a_place_that_speaks_is_an_organisation() {
     let q = find(&d, "very dangerous");
     assert_eq!((q.speaker_kind, q.speaker_entity_id.as_deref()), (SpeakerKind::PER, Some("e3")));
 }
+
+#[test]
+fn subject_across_an_appositive_with_titles_in_it() {
+    let d = run("That was no surprise. Anna Petrova — the host of the weekly radio show “Open Line” (“Free Talk”) and a central voice in the party’s media machine — said Monday that “the reforms have failed and everyone in the capital knows it.”");
+    let q = find(&d, "the reforms have failed");
+    assert_eq!(q.speaker.as_deref(), Some("Anna Petrova"));
+    assert_eq!(mention(&d, q), "Anna Petrova");
+    assert_eq!(q.cue.as_deref(), Some("said"));
+    // The show's names inside the appositive are titles, no one's words.
+    for t in ["Open Line", "Free Talk"] {
+        let q = find(&d, t);
+        assert_eq!((q.speaker_kind, q.rule.as_str()), (SpeakerKind::UNKNOWN, "title"), "{q:?}");
+    }
+    // The same with commas, the comma inside the closing mark.
+    let d = run("Anna Petrova, the host of the show “Open Line,” said Monday that “the reforms have failed completely.”");
+    assert_eq!(find(&d, "the reforms").speaker.as_deref(), Some("Anna Petrova"));
+    // An introductory phrase before a comma is not a subject.
+    let d = run("In the capital, the host of “Open Line,” said that “the reforms have failed badly.”");
+    assert_ne!(find(&d, "the reforms").speaker.as_deref(), Some("capital"));
+}
