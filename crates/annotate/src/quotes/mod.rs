@@ -657,8 +657,8 @@ impl People {
         People { mentions, places: Vec::new(), canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
     }
 
-    /// The speaker for a name phrase at bytes `s..e`.
-    fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind) {
+    /// The speaker for a name phrase at bytes `s..e`, with the entity mention it rests on.
+    fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind, Option<(usize, usize)>) {
         // A mention that overlaps the phrase's last word (its head), the longest such.
         let head_start = text[s..e].rfind(' ').map_or(s, |i| s + i + 1);
         // Mentions are in text order and short: look only at those that start near the phrase.
@@ -668,18 +668,18 @@ impl People {
             list[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s).cloned()
         };
         if let Some(m) = overlapping(&self.mentions).or_else(|| overlapping(&self.places)) {
-            return (Some(m.name), m.entity_id, m.kind);
+            return (Some(m.name), m.entity_id, m.kind, Some((m.s, m.e)));
         }
         let name = strip_titles(&text[s..e]);
         if is_org_name(&name) {
-            return (Some(name), None, SpeakerKind::ORG);
+            return (Some(name), None, SpeakerKind::ORG, None);
         }
         let canonical = if self.from_entities {
             None
         } else {
             name.split_whitespace().last().and_then(|sn| self.canonical.get(sn)).cloned()
         };
-        (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER)
+        (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER, None)
     }
 
     /// The person (or, for "it", organisation) a pronoun at byte `pos` stands for: the first one
@@ -1237,9 +1237,15 @@ fn looks_like_title(ctx: &Ctx, quote: &str, before: &[Tok]) -> bool {
 /// Turns the speaker phrase into who it names.
 fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usize), rule: &str) -> Attribution {
     let phrase = &ctx.text[np.s..np.e];
+    // The entity mention the speaker rests on, when there is one: "Jake Sullivan" inside
+    // "National Security Advisor Jake Sullivan".
+    let mut mention = (np.s, np.e);
     let (speaker, entity_id, kind, rule) = match np.kind {
         NpKind::Name => {
-            let (s, id, k) = people.for_name(ctx.text, np.s, np.e);
+            let (s, id, k, m) = people.for_name(ctx.text, np.s, np.e);
+            if let Some(m) = m {
+                mention = m;
+            }
             (s, id, k, rule.to_string())
         }
         NpKind::Pronoun => {
@@ -1265,12 +1271,15 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
             let from = people.mentions.partition_point(|m| m.s < np.s);
             let hit = people.mentions[from..].iter().take_while(|m| m.s < np.e).find(|m| m.e == np.e);
             match hit {
-                Some(m) => (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string()),
+                Some(m) => {
+                    mention = (m.s, m.e);
+                    (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string())
+                }
                 None => (Some(phrase.to_string()), None, SpeakerKind::ANON, rule.to_string()),
             }
         }
     };
-    Attribution { speaker, entity_id, kind, mention: Some((np.s, np.e)), cue: Some(cue), rule }
+    Attribution { speaker, entity_id, kind, mention: Some(mention), cue: Some(cue), rule }
 }
 
 #[cfg(test)]

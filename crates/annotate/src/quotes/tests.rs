@@ -309,3 +309,15 @@ fn subject_across_an_appositive_with_titles_in_it() {
     let d = run("In the capital, the host of “Open Line,” said that “the reforms have failed badly.”");
     assert_ne!(find(&d, "the reforms").speaker.as_deref(), Some("capital"));
 }
+
+#[test]
+fn speaker_span_is_the_entity_mention() {
+    let text = "Russian Foreign Minister Sergei Lavrov said: “We have serious doubts.”";
+    let d = run_with_mentions(text, &[("Sergei Lavrov", EntityLabel::PER, "e1")]);
+    let q = &d.quotes[0];
+    assert_eq!(mention(&d, q), "Sergei Lavrov");
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e1"));
+    // Without entity mentions the phrase as read stays the span.
+    let d = run(text);
+    assert_eq!(mention(&d, &d.quotes[0]), "Russian Foreign Minister Sergei Lavrov");
+}
