@@ -69,6 +69,9 @@ pub const SKIP_LEFT: &[&str] = &[
     "may", "might", "could", "can", "should", "must", "always", "sometimes",
 ];
 
+/// Prepositions of a time phrase between a subject and its verb ("Biden in June said").
+pub const TIME_PREPS: &[&str] = &["in", "on", "since", "during", "until", "by"];
+
 /// Function words that start sentences with a capital but are never part of a name.
 pub const CAP_FUNCTION_WORDS: &[&str] = &[
     "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "His", "Her", "Its", "Their", "Our",

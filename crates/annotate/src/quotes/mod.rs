@@ -286,11 +286,29 @@ impl<'a> Ctx<'a> {
         Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
     }
 
+    /// A month, a weekday or a year ("June", "Monday", "2019").
+    fn is_time_word(&self, t: &Tok) -> bool {
+        let w = self.w(t);
+        let l = lower(w);
+        t.word
+            && (NOT_NAMES.contains(&w)
+                || matches!(l.as_str(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
+                || (w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"))))
+    }
+
     /// The subject of the cue verb at token `vi`, looking left no further than `lo`.
     fn subject_left(&self, toks: &[Tok], lo: usize, vi: usize) -> Option<Np> {
         let mut j = vi;
-        while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
-            j -= 1;
+        loop {
+            while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+                j -= 1;
+            }
+            // "Biden in June said", "Smith in 2019 said": a time phrase between subject and verb.
+            if j >= lo + 2 && self.is_time_word(&toks[j - 1]) && TIME_PREPS.contains(&lower(self.w(&toks[j - 2])).as_str()) {
+                j -= 2;
+                continue;
+            }
+            break;
         }
         if j > lo && self.w(&toks[j - 1]) == "," {
             // "Biden, however, said" / "Yuri Ushakov, Mr. Putin’s adviser, said" /

@@ -321,3 +321,15 @@ fn speaker_span_is_the_entity_mention() {
     let d = run(text);
     assert_eq!(mention(&d, &d.quotes[0]), "Russian Foreign Minister Sergei Lavrov");
 }
+
+#[test]
+fn time_phrase_between_subject_and_cue() {
+    let d = run("The plan stalled. Senator Jane Roe in March said that “the bill is dead” for now.\n\nJohn Doe in 2019 said “taxes must rise.”");
+    let q = find(&d, "the bill is dead");
+    assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("said")));
+    let q = find(&d, "taxes must rise");
+    assert_eq!(q.speaker.as_deref(), Some("John Doe"));
+    // An opening time phrase is not between a subject and its verb.
+    let d = run("In June, senior officials said the talks were “going nowhere.”");
+    assert_eq!(find(&d, "going nowhere").speaker.as_deref(), Some("senior officials"));
+}
