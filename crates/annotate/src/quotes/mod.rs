@@ -1125,13 +1125,21 @@ fn opens_np(ctx: &Ctx, t0: &Tok) -> bool {
 
 /// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
 /// Russian official told reporters."): it reports the whole sentence, the quote included.
+/// The clause may be followed by a participle phrase or an appositive of its own ("…, the
+/// official said, declining to go into details."): the last few commas are tried, nearest the
+/// end first.
 fn attribution_final_clause(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
-    let comma = toks.iter().rposition(|t| ctx.w(t) == ",")?;
-    let clause = &toks[comma + 1..];
-    if clause.len() > 16 {
-        return None;
+    let commas = toks.iter().enumerate().filter(|(_, t)| ctx.w(t) == ",").map(|(i, _)| i).rev().take(3);
+    for comma in commas {
+        let clause = &toks[comma + 1..];
+        if clause.len() > 16 {
+            return None;
+        }
+        if let Some((np, cue, _)) = attribution_after(ctx, clause, false) {
+            return Some((np, cue, "after_final_clause"));
+        }
     }
-    attribution_after(ctx, clause, false).map(|(np, cue, _)| (np, cue, "after_final_clause"))
+    None
 }
 
 /// The nearest cue before the quote in its sentence that has a speaker.

@@ -333,3 +333,13 @@ fn time_phrase_between_subject_and_cue() {
     let d = run("In June, senior officials said the talks were “going nowhere.”");
     assert_eq!(find(&d, "going nowhere").speaker.as_deref(), Some("senior officials"));
 }
+
+#[test]
+fn closing_attribution_clause_before_a_participle() {
+    let d = run("Paris has agreed with its partners on steps that would cause “real and lasting harm” to the cartel if it keeps going, the official said, declining to give details.");
+    let q = &d.quotes[0];
+    assert_eq!((q.speaker.as_deref(), q.rule.as_str()), (Some("the official"), "after_final_clause"));
+    // A trailing phrase with no cue leaves the cue before the quote in charge.
+    let d = run("Jane Roe said the deal would cause “real and lasting harm” to the cartel, in her view, over many years.");
+    assert_eq!(d.quotes[0].speaker.as_deref(), Some("Jane Roe"));
+}
