@@ -1104,7 +1104,23 @@ fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
     while k > j && toks[k - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k - 1])).as_str()) {
         k -= 1;
     }
-    k > j + 1 && ctx.w(&toks[k - 1]) == ","
+    if k > j + 1 && ctx.w(&toks[k - 1]) == "," {
+        return true;
+    }
+    // A role appositive whose closing comma is missing ("Dmitri Trenin, director of the
+    // Carnegie Center said"): a role word opens it, and it holds only words, no verb.
+    let inner = j + 1..verb;
+    let mut first = j + 1;
+    while first < verb && DETERMINERS.contains(&lower(ctx.w(&toks[first])).as_str()) {
+        first += 1;
+    }
+    first < verb
+        && inner.len() <= 10
+        && {
+            let l = lower(ctx.w(&toks[first]));
+            is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str())
+        }
+        && inner.clone().all(|v| toks[v].word && !PRONOUNS.contains(&lower(ctx.w(&toks[v])).as_str()) && !ctx.is_verb_like(toks, v))
 }
 
 /// Whether a token can open a speaker phrase (a name, a title, a pronoun, a determiner, a

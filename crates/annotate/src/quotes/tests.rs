@@ -343,3 +343,13 @@ fn closing_attribution_clause_before_a_participle() {
     let d = run("Jane Roe said the deal would cause “real and lasting harm” to the cartel, in her view, over many years.");
     assert_eq!(d.quotes[0].speaker.as_deref(), Some("Jane Roe"));
 }
+
+#[test]
+fn role_appositive_without_its_closing_comma() {
+    let d = run("“Talks are better than war,” Jan Novak, director of the Prague Policy Institute said in a post.");
+    let q = &d.quotes[0];
+    assert_eq!((q.speaker.as_deref(), q.rule.as_str()), (Some("Jan Novak"), "after_subject_verb"));
+    // A clause after the comma is not a role: "and" ends the speaker phrase.
+    let d = run("“Talks are better than war,” Jan Novak wrote, and the institute said nothing.");
+    assert_eq!(d.quotes[0].cue.as_deref(), Some("wrote"));
+}
