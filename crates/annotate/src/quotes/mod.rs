@@ -594,6 +594,25 @@ impl People {
             }
         }
         mentions.sort_by_key(|k| (k.s, k.e));
+        // "Putin aide Yuri Ushakov": a name that modifies a role noun before another name is not
+        // someone acting in the sentence, so a later "he" does not stand for it.
+        let text = doc.text.as_str();
+        let modifier = |i: usize| {
+            let (m, next) = (&mentions[i], mentions.get(i + 1));
+            let Some(n) = next.filter(|n| n.s > m.e) else { return false };
+            let gap = text[m.e..n.s].trim();
+            m.kind == SpeakerKind::PER
+                && !gap.is_empty()
+                && gap.split_whitespace().count() == 1
+                && gap.chars().all(|c| c.is_lowercase())
+                && (is_speaker_noun(gap) || TITLE_WORDS.contains(&gap))
+        };
+        let keep: Vec<bool> = (0..mentions.len()).map(|i| !modifier(i)).collect();
+        let mut i = 0;
+        mentions.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
         places.sort_by_key(|k| (k.s, k.e));
         People { mentions, places, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
     }

@@ -353,3 +353,16 @@ fn role_appositive_without_its_closing_comma() {
     let d = run("“Talks are better than war,” Jan Novak wrote, and the institute said nothing.");
     assert_eq!(d.quotes[0].cue.as_deref(), Some("wrote"));
 }
+
+#[test]
+fn a_name_modifying_a_role_is_not_the_antecedent() {
+    let text = "Novak aide Petr Kral rejected the warning. “They won’t do that.” He also said the troops would stay.\n\n“They are on our own land,” he said.";
+    let d = run_with_mentions(text, &[("Novak", EntityLabel::PER, "e1"), ("Petr Kral", EntityLabel::PER, "e2")]);
+    let q = find(&d, "They are on our own land");
+    assert_eq!(mention(&d, q), "he");
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e2"));
+    // A name that is the subject itself stays a candidate.
+    let text = "Novak met aides on Monday. The troops would stay.\n\n“They are on our own land,” he said.";
+    let d = run_with_mentions(text, &[("Novak", EntityLabel::PER, "e1")]);
+    assert_eq!(d.quotes[0].speaker_entity_id.as_deref(), Some("e1"));
+}
