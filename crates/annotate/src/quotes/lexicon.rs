@@ -24,6 +24,10 @@ pub const CUE_VERBS: &[&str] = &[
     "characterised", "promising", "vowing", "urging", "declaring", "stating", "adding", "pointing",
 ];
 
+/// Cue verbs that also have a plain transitive sense ("continues its run", "read the
+/// report"): before a quote they report speech only when no object stands between them and it.
+pub const INTRANSITIVE_CUES: &[&str] = &["continued", "continues", "read", "reads", "shot", "concluded"];
+
 /// Nouns that can head the description of a speaker ("a senior administration official").
 pub const SPEAKER_NOUNS: &[&str] = &[
     "official", "source", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide",
@@ -64,6 +68,9 @@ pub const SKIP_LEFT: &[&str] = &[
     "subsequently", "immediately", "personally", "herself", "himself", "themselves", "not", "only",
     "may", "might", "could", "can", "should", "must", "always", "sometimes",
 ];
+
+/// Prepositions of a time phrase between a subject and its verb ("Biden in June said").
+pub const TIME_PREPS: &[&str] = &["in", "on", "since", "during", "until", "by"];
 
 /// Function words that start sentences with a capital but are never part of a name.
 pub const CAP_FUNCTION_WORDS: &[&str] = &[

@@ -196,6 +196,10 @@ struct Np {
 
 struct Ctx<'a> {
     text: &'a str,
+    /// Where the sentence of the quote being attributed starts (bytes).
+    sent_start: usize,
+    /// All quotes of the document, in text order.
+    quotes: &'a [QuoteSpan],
 }
 
 impl<'a> Ctx<'a> {
@@ -282,11 +286,29 @@ impl<'a> Ctx<'a> {
         Some(Np { s: toks[k].s, e: head.e, kind: NpKind::Descriptor })
     }
 
+    /// A month, a weekday or a year ("June", "Monday", "2019").
+    fn is_time_word(&self, t: &Tok) -> bool {
+        let w = self.w(t);
+        let l = lower(w);
+        t.word
+            && (NOT_NAMES.contains(&w)
+                || matches!(l.as_str(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
+                || (w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"))))
+    }
+
     /// The subject of the cue verb at token `vi`, looking left no further than `lo`.
     fn subject_left(&self, toks: &[Tok], lo: usize, vi: usize) -> Option<Np> {
         let mut j = vi;
-        while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
-            j -= 1;
+        loop {
+            while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+                j -= 1;
+            }
+            // "Biden in June said", "Smith in 2019 said": a time phrase between subject and verb.
+            if j >= lo + 2 && self.is_time_word(&toks[j - 1]) && TIME_PREPS.contains(&lower(self.w(&toks[j - 2])).as_str()) {
+                j -= 2;
+                continue;
+            }
+            break;
         }
         if j > lo && self.w(&toks[j - 1]) == "," {
             // "Biden, however, said" / "Yuri Ushakov, Mr. Putin’s adviser, said" /
@@ -308,6 +330,57 @@ impl<'a> Ctx<'a> {
             return None;
         }
         self.np_ending_at(toks, lo, j)
+    }
+
+    /// The subject of a cue at byte `cue` that an appositive between dashes or commas separates
+    /// from it, read over the whole sentence, quotes inside the appositive included: "Dmitry
+    /// Kiselyov — the host of the program “Vesti” and a leading figure — said Sunday that".
+    /// Each quote counts as one word (and a comma, when it ends in one: "“Vesti,” said").
+    fn appositive_subject(&self, cue: usize) -> Option<Np> {
+        let lo = floor_boundary(self.text, self.sent_start.max(cue.saturating_sub(WINDOW_BYTES)));
+        if lo >= cue {
+            return None;
+        }
+        let mut toks = Vec::new();
+        let mut qi = self.quotes.partition_point(|q| q.close_end <= lo);
+        let mut placed = None;
+        for t in tokenize(self.text, lo, cue) {
+            while qi < self.quotes.len() && self.quotes[qi].close_end <= t.s {
+                qi += 1;
+            }
+            let Some(q) = self.quotes.get(qi).filter(|q| q.open <= t.s) else {
+                toks.push(t);
+                continue;
+            };
+            if placed != Some(qi) {
+                placed = Some(qi);
+                toks.push(Tok { s: q.open, e: q.close_end.min(cue), word: true });
+                if self.text[q.start..q.end].ends_with(',') {
+                    toks.push(Tok { s: q.end - 1, e: q.end, word: false });
+                }
+            }
+        }
+        let mut j = toks.len();
+        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+            j -= 1;
+        }
+        let close = j.checked_sub(1)?;
+        let d = self.w(&toks[close]);
+        if !matches!(d, "—" | "–" | ",") {
+            return None;
+        }
+        let open = (0..close).rev().find(|&k| self.w(&toks[k]) == d)?;
+        // The appositive describes; a cue in it would make it a clause of its own, as would a
+        // verb right after a comma ("Giuliani, who backs Trump, trashed Comey on “…,” and
+        // said"). Between dashes a participle may describe ("Gingrich — mentioned by … —").
+        if close - open < 2
+            || (open + 1..close).any(|k| cue_at(self, &toks, k).is_some())
+            || (d == "," && self.is_verb_like(&toks, open + 1))
+        {
+            return None;
+        }
+        let np = self.np_ending_at(&toks, 0, open)?;
+        (np.kind == NpKind::Name || (d != "," && np.kind == NpKind::Descriptor)).then_some(np)
     }
 
     /// The noun phrase that starts at token `i` (inverted "said Yuri Ushakov", "according to X").
@@ -481,6 +554,9 @@ fn is_org_name(name: &str) -> bool {
 struct People {
     /// Person and organisation mentions outside quotes, in text order.
     mentions: Vec<Known>,
+    /// Place mentions outside quotes, in text order (entities mode): "Washington has agreed" is
+    /// the place's government speaking, an organisation, never a person.
+    places: Vec<Known>,
     /// Canonical name by surname (text mode) or by entity id (mention mode).
     canonical: BTreeMap<String, String>,
     from_entities: bool,
@@ -502,27 +578,49 @@ impl People {
             }
         }
         let mut mentions = Vec::new();
+        let mut places = Vec::new();
         for m in &doc.mentions {
-            let kind = match m.label {
-                EntityLabel::PER => SpeakerKind::PER,
-                EntityLabel::ORG => SpeakerKind::ORG,
-                _ => continue,
-            };
             let (s, e) = (map.byte_of(m.start), map.byte_of(m.end));
             if inside_quote(quotes, s) {
                 continue;
             }
             let name = canonical.get(&m.entity_id).cloned().unwrap_or_else(|| strip_titles(&m.text));
-            mentions.push(Known { s, e, name, entity_id: Some(m.entity_id.clone()), kind });
+            let entity_id = Some(m.entity_id.clone());
+            match m.label {
+                EntityLabel::PER => mentions.push(Known { s, e, name, entity_id, kind: SpeakerKind::PER }),
+                EntityLabel::ORG => mentions.push(Known { s, e, name, entity_id, kind: SpeakerKind::ORG }),
+                EntityLabel::LOC => places.push(Known { s, e, name, entity_id, kind: SpeakerKind::ORG }),
+                EntityLabel::MISC => {}
+            }
         }
         mentions.sort_by_key(|k| (k.s, k.e));
-        People { mentions, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
+        // "Putin aide Yuri Ushakov": a name that modifies a role noun before another name is not
+        // someone acting in the sentence, so a later "he" does not stand for it.
+        let text = doc.text.as_str();
+        let modifier = |i: usize| {
+            let (m, next) = (&mentions[i], mentions.get(i + 1));
+            let Some(n) = next.filter(|n| n.s > m.e) else { return false };
+            let gap = text[m.e..n.s].trim();
+            m.kind == SpeakerKind::PER
+                && !gap.is_empty()
+                && gap.split_whitespace().count() == 1
+                && gap.chars().all(|c| c.is_lowercase())
+                && (is_speaker_noun(gap) || TITLE_WORDS.contains(&gap))
+        };
+        let keep: Vec<bool> = (0..mentions.len()).map(|i| !modifier(i)).collect();
+        let mut i = 0;
+        mentions.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        places.sort_by_key(|k| (k.s, k.e));
+        People { mentions, places, canonical, from_entities: true, sentences: Vec::new(), genders: Default::default() }
     }
 
     /// From the text alone: capitalised runs that look like people (a title before them, or two
     /// words or more and not after a place preposition), then every later use of their surname.
     fn from_text(text: &str, paragraphs: &[(usize, usize)], quotes: &[QuoteSpan]) -> People {
-        let ctx = Ctx { text };
+        let ctx = Ctx { text, sent_start: 0, quotes };
         let mut runs: Vec<(usize, usize, bool)> = Vec::new(); // (s, e, person-like)
         for &(ps, pe) in paragraphs {
             let toks = tokenize(text, ps, pe);
@@ -593,30 +691,32 @@ impl People {
                 mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
             }
         }
-        People { mentions, canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
+        People { mentions, places: Vec::new(), canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
     }
 
-    /// The speaker for a name phrase at bytes `s..e`.
-    fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind) {
+    /// The speaker for a name phrase at bytes `s..e`, with the entity mention it rests on.
+    fn for_name(&self, text: &str, s: usize, e: usize) -> (Option<String>, Option<String>, SpeakerKind, Option<(usize, usize)>) {
         // A mention that overlaps the phrase's last word (its head), the longest such.
         let head_start = text[s..e].rfind(' ').map_or(s, |i| s + i + 1);
         // Mentions are in text order and short: look only at those that start near the phrase.
-        let from = self.mentions.partition_point(|m| m.s + 512 < head_start);
-        let to = self.mentions.partition_point(|m| m.s < e);
-        let hit = self.mentions[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s);
-        if let Some(m) = hit {
-            return (Some(m.name.clone()), m.entity_id.clone(), m.kind);
+        let overlapping = |list: &'_ [Known]| {
+            let from = list.partition_point(|m| m.s + 512 < head_start);
+            let to = list.partition_point(|m| m.s < e);
+            list[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s).cloned()
+        };
+        if let Some(m) = overlapping(&self.mentions).or_else(|| overlapping(&self.places)) {
+            return (Some(m.name), m.entity_id, m.kind, Some((m.s, m.e)));
         }
         let name = strip_titles(&text[s..e]);
         if is_org_name(&name) {
-            return (Some(name), None, SpeakerKind::ORG);
+            return (Some(name), None, SpeakerKind::ORG, None);
         }
         let canonical = if self.from_entities {
             None
         } else {
             name.split_whitespace().last().and_then(|sn| self.canonical.get(sn)).cloned()
         };
-        (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER)
+        (Some(canonical.unwrap_or(name)), None, SpeakerKind::PER, None)
     }
 
     /// The person (or, for "it", organisation) a pronoun at byte `pos` stands for: the first one
@@ -742,12 +842,12 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let i = sentences.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
         sentences.get(i).copied().unwrap_or((0, text.len()))
     };
-    let ctx = Ctx { text };
     let mut speakers_seen: Vec<Known> = Vec::new();
     let mut rows: Vec<QuoteRow> = Vec::new();
     let mut prev: Option<(usize, Attribution, usize)> = None; // (close_end, attribution, paragraph)
     for (qi, q) in quotes.iter().enumerate() {
         let (open_sent, close_sent) = (sent_of(q.open), sent_of(q.end.saturating_sub(1).max(q.start)));
+        let ctx = Ctx { text, sent_start: open_sent.0, quotes: &quotes };
         let prev_close = if qi > 0 { quotes[qi - 1].close_end } else { 0 };
         let next_open = quotes.get(qi + 1).map_or(text.len(), |n| n.open);
         let before = (open_sent.0.max(prev_close).min(q.open), q.open);
@@ -1023,7 +1123,23 @@ fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
     while k > j && toks[k - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k - 1])).as_str()) {
         k -= 1;
     }
-    k > j + 1 && ctx.w(&toks[k - 1]) == ","
+    if k > j + 1 && ctx.w(&toks[k - 1]) == "," {
+        return true;
+    }
+    // A role appositive whose closing comma is missing ("Dmitri Trenin, director of the
+    // Carnegie Center said"): a role word opens it, and it holds only words, no verb.
+    let inner = j + 1..verb;
+    let mut first = j + 1;
+    while first < verb && DETERMINERS.contains(&lower(ctx.w(&toks[first])).as_str()) {
+        first += 1;
+    }
+    first < verb
+        && inner.len() <= 10
+        && {
+            let l = lower(ctx.w(&toks[first]));
+            is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str())
+        }
+        && inner.clone().all(|v| toks[v].word && !PRONOUNS.contains(&lower(ctx.w(&toks[v])).as_str()) && !ctx.is_verb_like(toks, v))
 }
 
 /// Whether a token can open a speaker phrase (a name, a title, a pronoun, a determiner, a
@@ -1044,13 +1160,21 @@ fn opens_np(ctx: &Ctx, t0: &Tok) -> bool {
 
 /// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
 /// Russian official told reporters."): it reports the whole sentence, the quote included.
+/// The clause may be followed by a participle phrase or an appositive of its own ("…, the
+/// official said, declining to go into details."): the last few commas are tried, nearest the
+/// end first.
 fn attribution_final_clause(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
-    let comma = toks.iter().rposition(|t| ctx.w(t) == ",")?;
-    let clause = &toks[comma + 1..];
-    if clause.len() > 16 {
-        return None;
+    let commas = toks.iter().enumerate().filter(|(_, t)| ctx.w(t) == ",").map(|(i, _)| i).rev().take(3);
+    for comma in commas {
+        let clause = &toks[comma + 1..];
+        if clause.len() > 16 {
+            return None;
+        }
+        if let Some((np, cue, _)) = attribution_after(ctx, clause, false) {
+            return Some((np, cue, "after_final_clause"));
+        }
     }
-    attribution_after(ctx, clause, false).map(|(np, cue, _)| (np, cue, "after_final_clause"))
+    None
 }
 
 /// The nearest cue before the quote in its sentence that has a speaker.
@@ -1059,6 +1183,17 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         let Some(n) = cue_at(ctx, toks, i) else { continue };
         let cue = (toks[i].s, toks[i + n - 1].e);
         let l = lower(ctx.w(&toks[i]));
+        // "if the West continues its “aggressive” run": a verb with a direct object (a
+        // determiner or possessive after it, no "that") is not reporting speech here, unlike
+        // "Smith continued: “…”" or "the FBI concluded this month that …".
+        if INTRANSITIVE_CUES.contains(&l.as_str()) {
+            let rest = &toks[i + n..];
+            let that = rest.iter().any(|t| lower(ctx.w(t)) == "that");
+            let object = rest.first().is_some_and(|t| t.word && (DETERMINERS.contains(&lower(ctx.w(t)).as_str()) || is_possessive(ctx.w(t))));
+            if object && !that {
+                continue;
+            }
+        }
         if l == "according" {
             if let Some(np) = ctx.np_right(toks, i + n, toks.len()) {
                 return Some((np, cue, "before_according_to"));
@@ -1071,7 +1206,7 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
             }
             continue;
         }
-        if let Some(np) = ctx.subject_left(toks, 0, i) {
+        if let Some(np) = ctx.subject_left(toks, 0, i).or_else(|| ctx.appositive_subject(toks[i].s)) {
             let head = lower(ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default());
             // "a class called “Perception”": a naming verb after a thing is not speech.
             if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_str()) && !is_speaker_noun(&head) {
@@ -1163,9 +1298,15 @@ fn looks_like_title(ctx: &Ctx, quote: &str, before: &[Tok]) -> bool {
 /// Turns the speaker phrase into who it names.
 fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usize), rule: &str) -> Attribution {
     let phrase = &ctx.text[np.s..np.e];
+    // The entity mention the speaker rests on, when there is one: "Jake Sullivan" inside
+    // "National Security Advisor Jake Sullivan".
+    let mut mention = (np.s, np.e);
     let (speaker, entity_id, kind, rule) = match np.kind {
         NpKind::Name => {
-            let (s, id, k) = people.for_name(ctx.text, np.s, np.e);
+            let (s, id, k, m) = people.for_name(ctx.text, np.s, np.e);
+            if let Some(m) = m {
+                mention = m;
+            }
             (s, id, k, rule.to_string())
         }
         NpKind::Pronoun => {
@@ -1191,12 +1332,15 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
             let from = people.mentions.partition_point(|m| m.s < np.s);
             let hit = people.mentions[from..].iter().take_while(|m| m.s < np.e).find(|m| m.e == np.e);
             match hit {
-                Some(m) => (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string()),
+                Some(m) => {
+                    mention = (m.s, m.e);
+                    (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string())
+                }
                 None => (Some(phrase.to_string()), None, SpeakerKind::ANON, rule.to_string()),
             }
         }
     };
-    Attribution { speaker, entity_id, kind, mention: Some((np.s, np.e)), cue: Some(cue), rule }
+    Attribution { speaker, entity_id, kind, mention: Some(mention), cue: Some(cue), rule }
 }
 
 #[cfg(test)]

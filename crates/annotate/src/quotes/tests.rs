@@ -229,3 +229,140 @@ fn corpus_pronoun_prefers_the_subject_and_new_sentence_subject_breaks_a_run() {
     assert_eq!(q.speaker.as_deref(), Some("Yuri Ushakov"));
     assert_eq!(q.rule, "previous_sentence_subject");
 }
+
+#[test]
+fn transitive_use_of_a_cue_verb_is_not_speech() {
+    // "the North continues its “reckless” push": an object follows the verb, so it does not
+    // introduce the quotes; the participle "warning that" of the sentence's subject does.
+    let d = run("Later, Kim urged the allies to act fast, warning that Seoul will have to take “firm countermeasures” if the North continues its “reckless” push “right at our gates.”");
+    assert_eq!(d.quotes.len(), 3);
+    for q in &d.quotes {
+        assert_eq!(q.speaker.as_deref(), Some("Kim"), "{q:?}");
+        assert_eq!(mention(&d, q), "Kim");
+    }
+    assert_eq!(find(&d, "reckless").cue.as_deref(), Some("warning"));
+    // The same verb right before the quote, or after it, is still a cue.
+    let d = run("Senator Jane Roe continued: “We will not give up.”\n\n“Nothing has changed,” Roe continued.");
+    let q = find(&d, "We will not give up.");
+    assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("continued")));
+    let q = find(&d, "Nothing has changed");
+    assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("continued")));
+}
+
+/// A document with entity mentions given as (text of the mention, label, entity id), each
+/// taken at its first occurrence at or after the previous one.
+fn run_with_mentions(text: &str, mentions: &[(&str, EntityLabel, &str)]) -> Document {
+    let mut d = doc(text);
+    let mut from = 0;
+    for (i, &(m, label, id)) in mentions.iter().enumerate() {
+        let b = from + text[from..].find(m).unwrap();
+        from = b + m.len();
+        let s = text[..b].chars().count();
+        let e = s + m.chars().count();
+        d.mentions.push(pipeline::MentionRow {
+            doc_id: "d1".into(),
+            mention_id: format!("m{i}"),
+            sent_index: 0,
+            start: s,
+            end: e,
+            text: m.to_string(),
+            label,
+            entity_id: id.into(),
+        });
+    }
+    QuoteAttributor.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+    d.check_spans().unwrap();
+    d
+}
+
+#[test]
+fn a_place_that_speaks_is_an_organisation() {
+    let d = run_with_mentions(
+        "Talks in Geneva ended early.\n\nWashington has warned that it will impose “severe economic costs on the regime.”\n\nJane Roe said the plan was “very dangerous.”",
+        &[("Geneva", EntityLabel::LOC, "e1"), ("Washington", EntityLabel::LOC, "e2"), ("Jane Roe", EntityLabel::PER, "e3")],
+    );
+    let q = find(&d, "severe economic costs");
+    assert_eq!(q.speaker_kind, SpeakerKind::ORG);
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e2"));
+    assert_eq!(mention(&d, q), "Washington");
+    // A person mention stays a person.
+    let q = find(&d, "very dangerous");
+    assert_eq!((q.speaker_kind, q.speaker_entity_id.as_deref()), (SpeakerKind::PER, Some("e3")));
+}
+
+#[test]
+fn subject_across_an_appositive_with_titles_in_it() {
+    let d = run("That was no surprise. Anna Petrova — the host of the weekly radio show “Open Line” (“Free Talk”) and a central voice in the party’s media machine — said Monday that “the reforms have failed and everyone in the capital knows it.”");
+    let q = find(&d, "the reforms have failed");
+    assert_eq!(q.speaker.as_deref(), Some("Anna Petrova"));
+    assert_eq!(mention(&d, q), "Anna Petrova");
+    assert_eq!(q.cue.as_deref(), Some("said"));
+    // The show's names inside the appositive are titles, no one's words.
+    for t in ["Open Line", "Free Talk"] {
+        let q = find(&d, t);
+        assert_eq!((q.speaker_kind, q.rule.as_str()), (SpeakerKind::UNKNOWN, "title"), "{q:?}");
+    }
+    // The same with commas, the comma inside the closing mark.
+    let d = run("Anna Petrova, the host of the show “Open Line,” said Monday that “the reforms have failed completely.”");
+    assert_eq!(find(&d, "the reforms").speaker.as_deref(), Some("Anna Petrova"));
+    // An introductory phrase before a comma is not a subject.
+    let d = run("In the capital, the host of “Open Line,” said that “the reforms have failed badly.”");
+    assert_ne!(find(&d, "the reforms").speaker.as_deref(), Some("capital"));
+}
+
+#[test]
+fn speaker_span_is_the_entity_mention() {
+    let text = "Russian Foreign Minister Sergei Lavrov said: “We have serious doubts.”";
+    let d = run_with_mentions(text, &[("Sergei Lavrov", EntityLabel::PER, "e1")]);
+    let q = &d.quotes[0];
+    assert_eq!(mention(&d, q), "Sergei Lavrov");
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e1"));
+    // Without entity mentions the phrase as read stays the span.
+    let d = run(text);
+    assert_eq!(mention(&d, &d.quotes[0]), "Russian Foreign Minister Sergei Lavrov");
+}
+
+#[test]
+fn time_phrase_between_subject_and_cue() {
+    let d = run("The plan stalled. Senator Jane Roe in March said that “the bill is dead” for now.\n\nJohn Doe in 2019 said “taxes must rise.”");
+    let q = find(&d, "the bill is dead");
+    assert_eq!((q.speaker.as_deref(), q.cue.as_deref()), (Some("Jane Roe"), Some("said")));
+    let q = find(&d, "taxes must rise");
+    assert_eq!(q.speaker.as_deref(), Some("John Doe"));
+    // An opening time phrase is not between a subject and its verb.
+    let d = run("In June, senior officials said the talks were “going nowhere.”");
+    assert_eq!(find(&d, "going nowhere").speaker.as_deref(), Some("senior officials"));
+}
+
+#[test]
+fn closing_attribution_clause_before_a_participle() {
+    let d = run("Paris has agreed with its partners on steps that would cause “real and lasting harm” to the cartel if it keeps going, the official said, declining to give details.");
+    let q = &d.quotes[0];
+    assert_eq!((q.speaker.as_deref(), q.rule.as_str()), (Some("the official"), "after_final_clause"));
+    // A trailing phrase with no cue leaves the cue before the quote in charge.
+    let d = run("Jane Roe said the deal would cause “real and lasting harm” to the cartel, in her view, over many years.");
+    assert_eq!(d.quotes[0].speaker.as_deref(), Some("Jane Roe"));
+}
+
+#[test]
+fn role_appositive_without_its_closing_comma() {
+    let d = run("“Talks are better than war,” Jan Novak, director of the Prague Policy Institute said in a post.");
+    let q = &d.quotes[0];
+    assert_eq!((q.speaker.as_deref(), q.rule.as_str()), (Some("Jan Novak"), "after_subject_verb"));
+    // A clause after the comma is not a role: "and" ends the speaker phrase.
+    let d = run("“Talks are better than war,” Jan Novak wrote, and the institute said nothing.");
+    assert_eq!(d.quotes[0].cue.as_deref(), Some("wrote"));
+}
+
+#[test]
+fn a_name_modifying_a_role_is_not_the_antecedent() {
+    let text = "Novak aide Petr Kral rejected the warning. “They won’t do that.” He also said the troops would stay.\n\n“They are on our own land,” he said.";
+    let d = run_with_mentions(text, &[("Novak", EntityLabel::PER, "e1"), ("Petr Kral", EntityLabel::PER, "e2")]);
+    let q = find(&d, "They are on our own land");
+    assert_eq!(mention(&d, q), "he");
+    assert_eq!(q.speaker_entity_id.as_deref(), Some("e2"));
+    // A name that is the subject itself stays a candidate.
+    let text = "Novak met aides on Monday. The troops would stay.\n\n“They are on our own land,” he said.";
+    let d = run_with_mentions(text, &[("Novak", EntityLabel::PER, "e1")]);
+    assert_eq!(d.quotes[0].speaker_entity_id.as_deref(), Some("e1"));
+}
