@@ -218,7 +218,12 @@ fn is_plural(w: &str) -> bool {
 
 fn prev_word(text: &str, pos: usize) -> &str {
     let before = text[..pos].trim_end();
-    let start = before.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
+    // Look back a bounded way: a text without spaces must not make every number scan to its start.
+    let mut lo = before.len().saturating_sub(64);
+    while !before.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let start = before[lo..].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(lo, |(i, c)| lo + i + c.len_utf8());
     &before[start..]
 }
 
@@ -426,7 +431,9 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             approximate = true;
         }
         let rest = &text[noun_from..];
-        let lower_rest = rest.to_lowercase();
+        // Only the start of the rest is compared (" percentage points" is the longest pattern):
+        // lowercasing all of it made the step quadratic in the number of numbers.
+        let lower_rest: String = rest.chars().take(24).collect::<String>().to_lowercase();
         let unit: Option<String>;
         if rest.starts_with('%') {
             end = noun_from + 1;

@@ -128,3 +128,32 @@ proptest! {
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
 }
+
+/// Time of the fastest of three runs of `step` over `text`.
+fn fastest(step: &dyn DocStep, text: &str) -> std::time::Duration {
+    (0..3)
+        .map(|_| {
+            let mut d = doc(text, None);
+            let t = std::time::Instant::now();
+            step.apply(&mut d, &CorpusKnowledge::default()).unwrap();
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+/// Work per number must not grow with the document: found by probing with a long run of numbers,
+/// where `quantities` lowercased the whole rest of the text at every number (535 KB took 60 s).
+/// Eight times the text may take about eight times as long, not sixty-four.
+#[test]
+fn steps_scale_linearly_on_number_heavy_text() {
+    let unit = "on Dec. 7 about $3.5 billion, or 12 percent, and 1,200 troops — “2021” said 7 ";
+    let small = unit.repeat(600);
+    let large = unit.repeat(4800);
+    for (i, step) in ALONE.iter().enumerate() {
+        let step = &*step[0];
+        let (s, l) = (fastest(step, &small), fastest(step, &large));
+        let ratio = l.as_secs_f64() / s.as_secs_f64().max(1e-4);
+        assert!(ratio < 24.0 || l.as_secs_f64() < 0.05, "step {i} ({}): {s:?} for {} bytes, {l:?} for {} bytes", step.name(), small.len(), large.len());
+    }
+}
