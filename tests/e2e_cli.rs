@@ -18,6 +18,13 @@ fn config_errors_exit_2_and_name_file_line_and_choices() {
     assert_eq!(code, 2);
     assert!(err.contains("compresion") && err.contains("line 3"), "{err}");
 
+    // An output folder that cannot be created (its parent is a file) is a config error too.
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    std::fs::write(dir.path().join("pipeline.toml"), "[export]\ndir = \"a-file/out\"\n").unwrap();
+    let (code, _out, err) = run_in(dir.path(), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[export] dir") && err.contains("a-file"), "{err}");
+
     std::fs::write(dir.path().join("pipeline.toml"), "[ingest]\npaths = [\"no-such-folder\"]\n").unwrap();
     let (code, _out, err) = run_in(dir.path(), &[]);
     assert_eq!(code, 2);
