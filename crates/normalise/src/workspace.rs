@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use pipeline::text::CharMap;
 use pipeline::{BlockKind, BlockRow, Document, EditKind, EditRow};
 
-use crate::aligned::{AlignedText, Change, sort_edits};
+use crate::aligned::{AlignedText, Change, sort_edits, working_text};
 
 /// Passes of one rule over a block before it must have settled.
 const MAX_PASSES: usize = 4;
@@ -101,7 +101,7 @@ pub fn working_texts(doc: &Document) -> Vec<String> {
     doc.blocks
         .iter()
         .zip(ranges)
-        .map(|(b, (lo, hi))| AlignedText::new(&b.text, b.raw_start, &doc.edits[lo..hi]).text().to_string())
+        .map(|(b, (lo, hi))| working_text(&b.text, b.raw_start, &doc.edits[lo..hi]))
         .collect()
 }
 
