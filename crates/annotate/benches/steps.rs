@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pipeline::config::AnnotateConfig;
-use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, Document, Metadata, SourceFormat, SourceInfo};
 
 fn corpus_docs() -> Vec<Document> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
