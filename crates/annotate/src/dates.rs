@@ -32,6 +32,8 @@ use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DateRow, DocStep, Document, Granularity, StepError};
 use regex::{Captures, Regex};
 
+use crate::word_regex::{WordRegex, WordScan};
+
 /// The `dates` annotate step.
 #[derive(Debug, Default, Clone)]
 pub struct DateTagger;
@@ -103,9 +105,13 @@ fn re(p: &str) -> Regex {
     Regex::new(p).unwrap_or_else(|e| panic!("bad date pattern {p}: {e}"))
 }
 
+fn wre(p: &str) -> WordRegex {
+    WordRegex::new(p).unwrap_or_else(|e| panic!("bad date pattern {p}: {e}"))
+}
+
 struct Rule {
     name: &'static str,
-    re: Regex,
+    re: WordRegex,
     resolve: fn(&Captures, &Ctx) -> Option<Res>,
 }
 
@@ -136,37 +142,37 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     vec![
         Rule {
             name: "month_day_year",
-            re: re(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
+            re: wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "day_month_year",
-            re: re(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
+            re: wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_day",
-            re: re(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
+            re: wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
             resolve: month_day,
         },
         Rule {
             name: "day_month",
-            re: re(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
+            re: wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
             resolve: month_day,
         },
         Rule {
             name: "iso_date",
-            re: re(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
+            re: wre(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "us_numeric_date",
-            re: re(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+            re: wre(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_year",
-            re: re(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
+            re: wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
             resolve: |c, _| {
                 let m = month_number(&c["mon"])?;
                 abs(format!("{}-{m:02}", &c["year"]), Granularity::Month)
@@ -174,7 +180,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "month_relative_year",
-            re: re(&format!(r"\b(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<det>last|this|next) year\b")),
+            re: wre(&format!(r"\b(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<det>last|this|next) year\b")),
             resolve: |c, ctx| {
                 let m = month_number(&c["mon"])?;
                 let step = match &c["det"] {
@@ -188,12 +194,12 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "month",
-            re: re(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|the (?:end|beginning|middle|start) of)\s*)?(?P<mon>{MONTH_FULL})\b")),
+            re: wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|the (?:end|beginning|middle|start) of)\s*)?(?P<mon>{MONTH_FULL})\b")),
             resolve: bare_month,
         },
         Rule {
             name: "decade",
-            re: re(r"\b(?:[Tt]he\s+)?(?:(?:early|late|mid-|mid)\s*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s\b|['’](?P<d2>\d)0s\b)"),
+            re: wre(r"\b(?:[Tt]he\s+)?(?:(?:early|late|mid-|mid)\s*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s\b|['’](?P<d2>\d)0s\b)"),
             resolve: |c, ctx| {
                 if let (Some(cen), Some(d)) = (c.name("c"), c.name("d")) {
                     return abs(format!("{}{}", cen.as_str(), d.as_str()), Granularity::Decade);
@@ -207,22 +213,22 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "year",
-            re: re(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
+            re: wre(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
             resolve: year,
         },
         Rule {
             name: "weekday",
-            re: re(&format!(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
+            re: wre(&format!(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
             resolve: weekday,
         },
         Rule {
             name: "relative_day",
-            re: re(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
+            re: wre(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
             resolve: relative_day,
         },
         Rule {
             name: "reference",
-            re: re(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
+            re: wre(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
             resolve: |c, _| {
                 let w = c[0].to_lowercase();
                 let v = match w.as_str() {
@@ -235,22 +241,22 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "relative_unit",
-            re: re(r"(?i)\b(?:(?P<pre>earlier|later|early|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?P<det>this|last|next|past|previous|coming|the past|the last|the next|the coming|the previous|this past|this coming)\s+(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b"),
+            re: wre(r"(?i)\b(?:(?P<pre>earlier|later|early|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?P<det>this|last|next|past|previous|coming|the past|the last|the next|the coming|the previous|this past|this coming)\s+(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b"),
             resolve: relative_unit,
         },
         Rule {
             name: "span_duration",
-            re: re(&format!(r"(?i)\b(?:the\s+)?(?:past|last|next|coming|previous|first|final)\s+(?P<n>{NUMW})\s+(?P<u>{UNIT})(?:\s+or\s+so)?\b")),
+            re: wre(&format!(r"(?i)\b(?:the\s+)?(?:past|last|next|coming|previous|first|final)\s+(?P<n>{NUMW})\s+(?P<u>{UNIT})(?:\s+or\s+so)?\b")),
             resolve: duration,
         },
         Rule {
             name: "ago",
-            re: re(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
+            re: wre(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
             resolve: ago,
         },
         Rule {
             name: "the_duration",
-            re: re(&format!(r"(?i)\bthe\s+(?:first\s+|latest\s+|full\s+|entire\s+)?(?P<n>{NUMW})\s+(?P<u>{UNIT})\b")),
+            re: wre(&format!(r"(?i)\bthe\s+(?:first\s+|latest\s+|full\s+|entire\s+)?(?P<n>{NUMW})\s+(?P<u>{UNIT})\b")),
             resolve: |c, ctx| {
                 // "the two days of talks" is a duration; "the one day" and "the a ..." are not.
                 if matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "some" | "many" | "few") {
@@ -261,12 +267,12 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "duration",
-            re: re(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
+            re: wre(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
             resolve: duration,
         },
         Rule {
             name: "vague_duration",
-            re: re(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
+            re: wre(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
             resolve: |c, ctx| {
                 let w = c[0].to_lowercase();
                 if !w.contains(' ') && !is_bare_vague_duration(ctx) {
@@ -282,7 +288,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "weekend",
-            re: re(r"(?i)\bthe\s+weekend\b"),
+            re: wre(r"(?i)\bthe\s+weekend\b"),
             resolve: |_, ctx| {
                 let Some(a) = ctx.anchor else {
                     return rel(None, Granularity::Week);
@@ -295,7 +301,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "ordinal_century",
-            re: re(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
+            re: wre(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
             resolve: |c, _| {
                 let n: u32 = c["n"].parse().ok()?;
                 abs(format!("{:02}", n.checked_sub(1)?), Granularity::Century)
@@ -303,22 +309,22 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "quarter",
-            re: re(r"(?i)\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latest|current|final|fiscal)[\s-]+)?(?:fiscal\s+)?quarter\b(?:\s+of\s+(?P<year>\d{4}))?"),
+            re: wre(r"(?i)\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latest|current|final|fiscal)[\s-]+)?(?:fiscal\s+)?quarter\b(?:\s+of\s+(?P<year>\d{4}))?"),
             resolve: quarter,
         },
         Rule {
             name: "season",
-            re: re(r"(?i)\b(?:(?P<det>this|last|next|the|early|late|this past|this coming|in)\s+)?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>\d{4})\b)?"),
+            re: wre(r"(?i)\b(?:(?P<det>this|last|next|the|early|late|this past|this coming|in)\s+)?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>\d{4})\b)?"),
             resolve: season,
         },
         Rule {
             name: "clock_time",
-            re: re(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
+            re: wre(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
             resolve: clock_time,
         },
         Rule {
             name: "set",
-            re: re(r"(?i)\b(?:(?:every|each|per)\s+(?P<u>day|week|month|year|hour|season|night|morning)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b"),
+            re: wre(r"(?i)\b(?:(?:every|each|per)\s+(?P<u>day|week|month|year|hour|season|night|morning)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b"),
             resolve: |c, _| {
                 let v = match c.name("u").or(c.name("adv"))?.as_str().to_lowercase().as_str() {
                     "day" | "daily" | "night" | "nightly" | "morning" => "P1D",
@@ -333,7 +339,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "weekly",
-            re: re(&format!(r"\b(?:[Ee]very|[Ee]ach)\s+(?P<wd>{WEEKDAY})\b")),
+            re: wre(&format!(r"\b(?:[Ee]very|[Ee]ach)\s+(?P<wd>{WEEKDAY})\b")),
             resolve: |c, _| {
                 let wd: Weekday = c["wd"].parse().ok()?;
                 Some(Res { value: Some(format!("XXXX-WXX-{}", wd.number_from_monday())), granularity: Granularity::Set, relative: false })
@@ -341,7 +347,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "holiday",
-            re: re(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
+            re: wre(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
             resolve: holiday,
         },
     ]
@@ -946,8 +952,9 @@ fn holiday(c: &Captures, ctx: &Ctx) -> Option<Res> {
 
 fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
+    let scan = WordScan::of(text);
     for rule in RULES.iter() {
-        for c in rule.re.captures_iter(text) {
+        for c in rule.re.on(scan).captures_iter(text) {
             let m = c.get(0).expect("match");
             let ctx = Ctx { text, anchor, start: m.start(), end: m.end() };
             if let Some(r) = (rule.resolve)(&c, &ctx) {

@@ -17,9 +17,10 @@
 
 use std::sync::LazyLock;
 
+use crate::word_regex::{WordRegex, WordScan};
+
 use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DocStep, Document, QuantityRow, StepError};
-use regex::Regex;
 
 /// The `quantities` annotate step.
 #[derive(Debug, Default, Clone)]
@@ -74,24 +75,24 @@ const TENS: &str = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety";
 
 /// A number: digits (with thousands separators, decimals) or number words, with an optional
 /// currency before and scale word after.
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+static NUMBER: LazyLock<WordRegex> = LazyLock::new(|| {
     let word = format!(r"(?:{TENS}|{SMALL}|hundred|thousand|million|billion|trillion|dozen)");
     let words = format!(r"(?:a\s+)?{word}(?:(?:\s+|-){word})*");
-    Regex::new(&format!(
+    WordRegex::new(&format!(
         r"(?i)(?P<cur>US\$|\$|€|£)?\s?(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b{words}\b)(?P<frac>\s1/2|\s1/4|\s3/4|½|¼|¾)?(?:(?P<sp>\s?)(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)\b)?"
     ))
     .expect("number regex")
 });
 
 /// Vague counts: "hundreds of", "tens of thousands of", "dozens of", "millions of".
-static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<a>tens|hundreds|thousands|millions|billions|dozens|scores)(?: of (?P<b>thousands|millions|billions))? of\s+")
+static VAGUE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(r"(?i)\b(?P<a>tens|hundreds|thousands|millions|billions|dozens|scores)(?: of (?P<b>thousands|millions|billions))? of\s+")
         .expect("vague regex")
 });
 
 /// Hedges that make the number approximate when they come right before it.
-static HEDGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|more than|over|at least|fewer than|less than|as many as|close to|just over|just under|upwards of)\s+$")
+static HEDGE_BEFORE: LazyLock<WordRegex> = LazyLock::new(|| {
+    WordRegex::new(r"(?i)\b(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|more than|over|at least|fewer than|less than|as many as|close to|just over|just under|upwards of)\s+$")
         .expect("hedge regex")
 });
 
@@ -328,13 +329,14 @@ fn window_before(text: &str, pos: usize) -> (usize, &str) {
 /// Extends `start` back over a hedge ("about ") right before it.
 fn hedge_start(text: &str, start: usize) -> Option<usize> {
     let (lo, w) = window_before(text, start);
-    HEDGE_BEFORE.find(w).map(|m| lo + m.start())
+    HEDGE_BEFORE.on(WordScan::of(w)).find(w).map(|m| lo + m.start())
 }
 
 fn find_quantities(text: &str) -> Vec<Quantity> {
     let mut out: Vec<Quantity> = Vec::new();
+    let scan = WordScan::of(text);
     // Vague counts first: "hundreds of millions of dollars".
-    for c in VAGUE.captures_iter(text) {
+    for c in VAGUE.on(scan).captures_iter(text) {
         let m = c.get(0).expect("match");
         let mut value = scale_value(&c["a"]);
         if let Some(b) = c.name("b") {
@@ -345,7 +347,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             out.push(Quantity { start: m.start(), end, value, unit: Some(unit), approximate: true });
         }
     }
-    for c in NUMBER.captures_iter(text) {
+    for c in NUMBER.on(scan).captures_iter(text) {
         let m = c.get(0).expect("match");
         let num = c.name("num").expect("num");
         let mut start = if c.name("cur").is_some() { m.start() } else { num.start() };
@@ -530,7 +532,8 @@ fn is_capitalised_name(text: &str, start: usize, pw: &str) -> bool {
     if pw.ends_with("’s") || pw.ends_with("'s") || pw.ends_with(['.', ',', ':', ';', '"', '“', '—']) {
         return false;
     }
-    if HEDGE_BEFORE.is_match(window_before(text, start).1) {
+    let w = window_before(text, start).1;
+    if HEDGE_BEFORE.on(WordScan::of(w)).is_match(w) {
         return false;
     }
     // A sentence-initial function word ("Only 12 miles", "The 100 troops") is no name; a

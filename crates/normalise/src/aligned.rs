@@ -328,6 +328,29 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
+/// The working text of a block, as [`AlignedText::new`]`(..).text()` gives it, without building
+/// the alignment: `assemble` needs only the text, after every step, for every block.
+pub fn working_text(raw_block: &str, raw_base: usize, edits: &[EditRow]) -> String {
+    let end = raw_base + raw_block.chars().count();
+    let mut own: Vec<&EditRow> =
+        edits.iter().filter(|e| e.kind == EditKind::Repair && e.raw_start >= raw_base && e.raw_end <= end).collect();
+    if own.is_empty() {
+        return raw_block.to_string();
+    }
+    own.sort_by_key(|e| (e.raw_start, e.raw_end, e.kind as u8)); // as sort_edits (stable)
+    let raw: Vec<char> = raw_block.chars().collect();
+    let mut text = String::with_capacity(raw_block.len());
+    let mut pos = raw_base;
+    for e in own {
+        let s = e.raw_start.max(pos);
+        text.extend(&raw[pos - raw_base..s - raw_base]);
+        text.push_str(&e.after);
+        pos = e.raw_end.max(s);
+    }
+    text.extend(&raw[pos - raw_base..]);
+    text
+}
+
 /// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.
 pub fn sort_edits(edits: &mut [EditRow]) {
     edits.sort_by_key(|e| (e.raw_start, e.raw_end, e.kind as u8));
@@ -341,6 +364,21 @@ mod tests {
         let mut at = AlignedText::new(raw, 0, base_edits);
         at.commit(changes);
         at
+    }
+
+    #[test]
+    fn working_text_equals_the_aligned_text() {
+        let raw = "Biden  said .. it was “fine”,Putin said";
+        let changes = [Change::repair(5, 7, " ", "t.a"), Change::repair(12, 14, ".", "t.b"), Change::repair(31, 31, " ", "t.c")];
+        let at = apply(raw, &[], &changes);
+        assert_ne!(at.text(), raw);
+        assert_eq!(working_text(raw, 0, at.edits()), at.text());
+        assert_eq!(working_text(raw, 0, &[]), raw);
+        // An edit outside the block is ignored by both.
+        let mut other = at.edits().to_vec();
+        other[0].raw_start += 100;
+        other[0].raw_end += 100;
+        assert_eq!(working_text(raw, 0, &other), AlignedText::new(raw, 0, &other).text());
     }
 
     fn check(at: &AlignedText, raw: &str) {

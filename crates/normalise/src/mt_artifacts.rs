@@ -22,6 +22,7 @@ use pipeline::{CorpusKnowledge, DocStep, Document, EditKind, StepError};
 
 use crate::aligned::Change;
 use crate::typography::open_double_quotes;
+use crate::word_regex::{WordRegex, WordScan};
 use crate::workspace::{repair_blocks, working_texts};
 
 pub struct MtArtifactsStep {
@@ -239,9 +240,9 @@ pub fn known_words(texts: &[String]) -> BTreeSet<String> {
 /// "BIden": two capitals then lower case, where the article spells the word "Biden" elsewhere.
 /// Flag only: a name is never rewritten silently.
 pub fn stray_capitals(text: &str, words: &BTreeSet<String>) -> Vec<Change> {
-    static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\p{Lu}\p{Lu}\p{Ll}{2,}\b").expect("valid regex"));
+    static RE: LazyLock<WordRegex> = LazyLock::new(|| WordRegex::new(r"\b\p{Lu}\p{Lu}\p{Ll}{2,}\b").expect("valid regex"));
     let mut out = Vec::new();
-    for m in RE.find_iter(text) {
+    for m in RE.on(WordScan::of(text)).find_iter(text) {
         let w = m.as_str();
         let mut cs = w.chars();
         let first = cs.next().expect("non-empty match");

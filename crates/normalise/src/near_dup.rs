@@ -70,7 +70,7 @@ impl NearDuplicates {
             return Vec::new();
         }
         let k = self.shingle_words.min(words.len());
-        let mut shingles: Vec<u64> = words.windows(k).map(|w| fnv1a(w.join(" ").as_bytes())).collect();
+        let mut shingles: Vec<u64> = words.windows(k).map(fnv1a_joined).collect();
         shingles.sort_unstable();
         shingles.dedup();
         self.seeds
@@ -219,6 +219,20 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// `fnv1a(words.join(" "))` without building the joined string.
+fn fnv1a_joined(words: &[&str]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            h = (h ^ u64::from(b' ')).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for &b in w.as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
 /// SplitMix64 finaliser: a well-mixed 64-bit permutation.
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -278,6 +292,14 @@ mod tests {
         assert!(out.clusters.is_empty());
         let cfg = DedupeDocumentsConfig { num_hashes: 100, bands: 32, ..Default::default() };
         assert!(NearDuplicates::new(&cfg).is_err());
+    }
+
+    #[test]
+    fn joined_hash_equals_hash_of_the_joined_string() {
+        let w = ["Putin", "spoke", "with", "Biden", "’s", ""];
+        for k in 1..=w.len() {
+            assert_eq!(fnv1a_joined(&w[..k]), fnv1a(w[..k].join(" ").as_bytes()));
+        }
     }
 
     #[test]

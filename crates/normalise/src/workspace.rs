@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use pipeline::text::CharMap;
 use pipeline::{BlockKind, BlockRow, Document, EditKind, EditRow};
 
-use crate::aligned::{AlignedText, Change, sort_edits};
+use crate::aligned::{AlignedText, Change, sort_edits, working_text};
 
 /// Passes of one rule over a block before it must have settled.
 const MAX_PASSES: usize = 4;
@@ -101,7 +101,7 @@ pub fn working_texts(doc: &Document) -> Vec<String> {
     doc.blocks
         .iter()
         .zip(ranges)
-        .map(|(b, (lo, hi))| AlignedText::new(&b.text, b.raw_start, &doc.edits[lo..hi]).text().to_string())
+        .map(|(b, (lo, hi))| working_text(&b.text, b.raw_start, &doc.edits[lo..hi]))
         .collect()
 }
 
@@ -126,17 +126,36 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
     let mut out: Vec<EditRow> = Vec::with_capacity(doc.edits.len());
     let mut taken = vec![false; doc.edits.len()];
     for (i, (b, &(lo, hi))) in doc.blocks.iter().zip(&ranges).enumerate() {
-        let mut at = AlignedText::new(&b.text, b.raw_start, &doc.edits[lo..hi]);
         for t in &mut taken[lo..hi] {
             *t = true;
         }
+        // Most blocks need no change: run the rule on the plain working text first and build the
+        // alignment only when there is something to commit (same result, far less work).
+        let first = rule(i, &working_text(&b.text, b.raw_start, &doc.edits[lo..hi]));
+        if first.is_empty() {
+            let end = b.raw_start + b.text.chars().count();
+            let mut own: Vec<EditRow> = doc.edits[lo..hi]
+                .iter()
+                .filter(|e| e.kind == EditKind::Repair && e.raw_start >= b.raw_start && e.raw_end <= end)
+                .cloned()
+                .collect();
+            sort_edits(&mut own); // what AlignedText::new(..).edits() holds
+            out.extend(own);
+            out.extend(doc.edits[lo..hi].iter().filter(|e| e.kind == EditKind::Flag).cloned());
+            continue;
+        }
+        let mut at = AlignedText::new(&b.text, b.raw_start, &doc.edits[lo..hi]);
+        let mut pending = Some(first);
         // Rules look at the text once per pass; a repair can expose another one (a space left
         // before a comma once a quote moved), so passes repeat until nothing changes. That makes
         // every step idempotent.
         let mut flags: Vec<EditRow> = Vec::new();
         let mut seen: BTreeSet<(String, usize, usize)> = BTreeSet::new();
         for _ in 0..MAX_PASSES {
-            let changes = rule(i, at.text());
+            let changes = match pending.take() {
+                Some(c) => c, // the first pass, already run on this same text
+                None => rule(i, at.text()),
+            };
             let repairs = changes.iter().any(|c| c.kind == EditKind::Repair);
             for f in at.commit(&changes) {
                 if seen.insert((f.rule.clone(), f.raw_start, f.raw_end)) {
