@@ -3,7 +3,7 @@
 
 mod describe;
 mod eval;
-mod gen_corpus; // perf: gen-corpus / score-dups subcommands
+mod gen_corpus;
 mod run;
 
 use std::path::{Path, PathBuf};
@@ -42,9 +42,9 @@ enum Command {
     /// Rebuild a trained model from public data.
     #[command(subcommand)]
     Train(eval::TrainCommand),
-    /// perf: write a synthetic benchmark corpus with planted near-duplicates (truth in DIR/.truth.jsonl).
+    /// Write a synthetic benchmark corpus with planted near-duplicates (truth in DIR/.truth.jsonl).
     GenCorpus(gen_corpus::GenArgs),
-    /// perf: pairwise precision/recall of out/duplicates.jsonl against a gen-corpus truth file.
+    /// Pairwise precision/recall of out/duplicates.jsonl against a gen-corpus truth file.
     ScoreDups(gen_corpus::ScoreArgs),
 }
 
@@ -104,8 +104,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Command::Eval(cmd) => eval::eval(cmd, cli.threads).map_err(Failure::Other),
         Command::Train(cmd) => eval::train(cmd).map_err(Failure::Other),
-        Command::GenCorpus(a) => gen_corpus::generate(&a).map_err(Failure::Other), // perf
-        Command::ScoreDups(a) => gen_corpus::score(&a).map_err(Failure::Other), // perf
+        Command::GenCorpus(a) => gen_corpus::generate(&a).map_err(Failure::Other),
+        Command::ScoreDups(a) => gen_corpus::score(&a).map_err(Failure::Other),
     }
 }
 
