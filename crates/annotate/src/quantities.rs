@@ -334,6 +334,7 @@ fn hedge_start(text: &str, start: usize) -> Option<usize> {
 
 fn find_quantities(text: &str) -> Vec<Quantity> {
     let mut out: Vec<Quantity> = Vec::new();
+    let mut taken = Taken::default();
     let scan = WordScan::of(text);
     // Vague counts first: "hundreds of millions of dollars".
     for c in VAGUE.on(scan).captures_iter(text) {
@@ -344,6 +345,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         }
         if let Some((unit, end)) = counted_noun(text, m.end() - 1) {
             let unit = currency_word(&unit).map(str::to_string).unwrap_or(unit);
+            taken.insert(m.start(), end);
             out.push(Quantity { start: m.start(), end, value, unit: Some(unit), approximate: true });
         }
     }
@@ -352,7 +354,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         let num = c.name("num").expect("num");
         let mut start = if c.name("cur").is_some() { m.start() } else { num.start() };
         let mut end = m.end();
-        if out.iter().any(|q| q.start < end && start < q.end) {
+        if taken.overlaps(start, end) {
             continue;
         }
         let num_s = num.as_str();
@@ -503,9 +505,10 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             start = h;
             approximate = true;
         }
-        if out.iter().any(|q| q.start < end && start < q.end) {
+        if taken.overlaps(start, end) {
             continue;
         }
+        taken.insert(start, end);
         out.push(Quantity { start, end, value, unit, approximate });
     }
     out.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
@@ -521,6 +524,27 @@ fn hyphen_unit(text: &str, pos: usize) -> Option<(String, usize)> {
         return None;
     }
     Some((w.to_string(), pos + 1 + len))
+}
+
+/// Spans already taken, for overlap checks in logarithmic time: a document can hold thousands of
+/// numbers, and a scan of every earlier quantity made the step quadratic.
+#[derive(Default)]
+struct Taken {
+    by_start: std::collections::BTreeMap<usize, usize>,
+    longest: usize,
+}
+
+impl Taken {
+    /// Whether `start..end` overlaps a taken span (exact: no taken span is longer than `longest`).
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.by_start.range(start.saturating_sub(self.longest)..end).any(|(&s, &e)| s < end && start < e)
+    }
+
+    fn insert(&mut self, start: usize, end: usize) {
+        let e = self.by_start.entry(start).or_insert(end);
+        *e = (*e).max(end);
+        self.longest = self.longest.max(end - start);
+    }
 }
 
 /// A capitalised word right before the number that is not a sentence start and not a possessive
