@@ -340,11 +340,11 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
         }
     }
     let knowledge = lines.map(|l| l.finish(line_summaries)).unwrap_or_default();
-    let summaries: Vec<_> = date_summaries.iter().map(|(_, s)| s.clone()).collect();
-    let collection_dates = date_summaries
+    let (doc_ids, summaries): (Vec<String>, Vec<_>) = date_summaries.into_iter().unzip();
+    let collection_dates = doc_ids
         .into_iter()
         .zip(ingest::metadata::collection::date_collection(&summaries))
-        .filter_map(|((doc_id, _), date)| date.map(|d| (doc_id, d)))
+        .filter_map(|(doc_id, date)| date.map(|d| (doc_id, d)))
         .collect();
     Ok(Survey { knowledge, collection_dates })
 }
