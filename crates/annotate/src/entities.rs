@@ -832,38 +832,68 @@ impl CorpusStep for EntityLinker {
     }
 
     fn finish(&self, summaries: Vec<DocNames>) -> EntityResolution {
-        // Corpus entities before linking, by id.
-        struct Acc {
-            label: EntityLabel,
-            name: String,
-            aliases: BTreeMap<String, usize>,
-            roles: BTreeSet<String>,
-            docs: BTreeSet<String>,
-            n_mentions: usize,
-            /// Spellings of the name (they differ in case only: ids ignore case), by mentions.
-            spellings: BTreeMap<String, usize>,
-        }
-        let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+        let mut table = NameTable::default();
         for s in &summaries {
-            for e in &s.entities {
-                let a = acc.entry(e.entity_id.clone()).or_insert_with(|| Acc {
-                    label: e.label,
-                    name: e.name.clone(),
-                    aliases: BTreeMap::new(),
-                    roles: BTreeSet::new(),
-                    docs: BTreeSet::new(),
-                    n_mentions: 0,
-                    spellings: BTreeMap::new(),
-                });
-                *a.spellings.entry(e.name.clone()).or_default() += e.n_mentions;
-                for (k, v) in &e.aliases {
-                    *a.aliases.entry(k.clone()).or_default() += v;
-                }
-                a.roles.extend(e.roles.iter().cloned());
-                a.docs.insert(s.doc_id.clone());
-                a.n_mentions += e.n_mentions;
-            }
+            table.add(s);
         }
+        self.resolve(table)
+    }
+}
+
+/// One corpus entity before linking, folded from the documents' name tables.
+struct EntityAcc {
+    label: EntityLabel,
+    name: String,
+    aliases: BTreeMap<String, usize>,
+    roles: BTreeSet<String>,
+    /// Ordinals of the documents it occurs in, ascending (4 bytes a document, not its id).
+    docs: Vec<u32>,
+    n_mentions: usize,
+    /// Spellings of the name (they differ in case only: ids ignore case), by mentions.
+    spellings: BTreeMap<String, usize>,
+}
+
+/// The corpus's names, folded one document at a time, so a run keeps one table that grows with
+/// the number of distinct entities rather than every document's table.
+#[derive(Default)]
+pub struct NameTable {
+    acc: BTreeMap<String, EntityAcc>,
+    docs_seen: u32,
+}
+
+impl NameTable {
+    /// Adds one document's names (documents in input order).
+    pub fn add(&mut self, s: &DocNames) {
+        let ord = self.docs_seen;
+        self.docs_seen += 1;
+        for e in &s.entities {
+            let a = self.acc.entry(e.entity_id.clone()).or_insert_with(|| EntityAcc {
+                label: e.label,
+                name: e.name.clone(),
+                aliases: BTreeMap::new(),
+                roles: BTreeSet::new(),
+                docs: Vec::new(),
+                n_mentions: 0,
+                spellings: BTreeMap::new(),
+            });
+            *a.spellings.entry(e.name.clone()).or_default() += e.n_mentions;
+            for (k, v) in &e.aliases {
+                *a.aliases.entry(k.clone()).or_default() += v;
+            }
+            a.roles.extend(e.roles.iter().cloned());
+            if a.docs.last() != Some(&ord) {
+                a.docs.push(ord);
+            }
+            a.n_mentions += e.n_mentions;
+        }
+    }
+}
+
+impl EntityLinker {
+    /// Links the folded names: variant full names, bare surnames and expansions join their one
+    /// corpus candidate.
+    pub fn resolve(&self, table: NameTable) -> EntityResolution {
+        let mut acc = table.acc;
         for a in acc.values_mut() {
             if let Some((name, _)) =
                 a.spellings.iter().max_by(|x, y| (!odd_case(x.0)).cmp(&!odd_case(y.0)).then(x.1.cmp(y.1)).then(y.0.cmp(x.0)))
@@ -876,7 +906,7 @@ impl CorpusStep for EntityLinker {
         let mut remap: BTreeMap<String, String> = BTreeMap::new();
         // Full names that are variants of one another ("Joe Biden", "Joseph Biden") become the
         // most mentioned variant: (folded surname, given name, id) of each person kept.
-        let mut people: Vec<(&String, &Acc)> = acc.iter().filter(|(_, a)| a.label == EntityLabel::PER && a.name.contains(' ')).collect();
+        let mut people: Vec<(&String, &EntityAcc)> = acc.iter().filter(|(_, a)| a.label == EntityLabel::PER && a.name.contains(' ')).collect();
         people.sort_by(|a, b| b.1.n_mentions.cmp(&a.1.n_mentions).then(a.0.cmp(b.0)));
         let mut persons: Vec<(String, String, String)> = Vec::new();
         for (id, a) in people {
@@ -907,7 +937,7 @@ impl CorpusStep for EntityLinker {
             }
         }
         // Targets first, so a merged entity keeps the full name and label of its target.
-        let (sources, mut merged): (BTreeMap<String, Acc>, BTreeMap<String, Acc>) =
+        let (sources, mut merged): (BTreeMap<String, EntityAcc>, BTreeMap<String, EntityAcc>) =
             acc.into_iter().partition(|(id, _)| remap.contains_key(id));
         for (id, a) in sources {
             if let Some(m) = remap.get(&id).and_then(|t| merged.get_mut(t)) {
@@ -916,6 +946,8 @@ impl CorpusStep for EntityLinker {
                 }
                 m.roles.extend(a.roles);
                 m.docs.extend(a.docs);
+                m.docs.sort_unstable();
+                m.docs.dedup();
                 m.n_mentions += a.n_mentions;
             }
         }

@@ -190,7 +190,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     }
 
     let mut signatures = Vec::new();
-    let mut name_tables = Vec::new();
+    let mut names = annotate::entities::NameTable::default();
     let progress = progress_bar(opts.progress, files.len() as u64);
     let mut cpu = BTreeMap::<String, f64>::new();
     let mut inputs_manifest = Vec::new();
@@ -219,7 +219,9 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
             }
             for mut p in fr.docs {
                 signatures.extend(p.signature.take());
-                name_tables.extend(p.names.take());
+                if let Some(table) = p.names.take() {
+                    names.add(&table);
+                }
                 *cpu.entry("normalise".into()).or_default() += p.normalise_secs;
                 *cpu.entry("annotate".into()).or_default() += p.annotate_secs;
                 summary.raw_bytes += p.doc.raw_text.len() as u64;
@@ -247,7 +249,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     if let Some(linker) = &steps.entity_linker {
         let _span = tracing::info_span!("entity_linking").entered();
         let t = Instant::now();
-        let resolution = linker.finish(name_tables);
+        let resolution = linker.resolve(names);
         for row in &resolution.entities {
             out.write("entities", row)?;
         }
