@@ -52,7 +52,12 @@ fn hostile_inputs(dir: &Path) {
     write(dir, "same-line.txt", "The same line again and again.\n".repeat(500).as_bytes());
     write(dir, "scripts.txt", "القاهرة — قال الرئيس يوم الثلاثاء إن المحادثات ستستمر. שלום עולם. Mixed English “quote” here. 😀👍🏽 e\u{301}e\u{301} 𝔘𝔫𝔦𝔠𝔬𝔡𝔢.\n\nZalgo: Z\u{336}\u{31b}a\u{337}l\u{335}g\u{334}o\u{338}.\n".as_bytes());
     #[cfg(unix)]
-    std::os::unix::fs::symlink("..", dir.join("loop")).unwrap();
+    {
+        std::os::unix::fs::symlink("..", dir.join("loop")).unwrap();
+        // A path that is listed but gone when it is read (a dangling link stands in for a file
+        // deleted mid-run).
+        std::os::unix::fs::symlink("deleted-meanwhile.txt", dir.join("vanished.txt")).unwrap();
+    }
 }
 
 fn by_path(out: &Path, dataset: &str) -> BTreeMap<String, Vec<Value>> {
@@ -105,6 +110,7 @@ fn hostile_inputs_are_accounted_for_and_do_not_disturb_the_corpus() {
     ] {
         assert_eq!(kind(name).as_deref(), Some(want), "{name}: rejects = {:?}", rejects.keys());
     }
+    assert!(kind("vanished.txt").is_some(), "a vanished path is a reject: {:?}", rejects.keys());
     // Every reject names its file and says what is wrong.
     for r in rejects.values() {
         assert!(!r["message"].as_str().unwrap().is_empty(), "{r}");
