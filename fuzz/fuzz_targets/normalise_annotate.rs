@@ -7,17 +7,10 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use pipeline::config::{NormaliseConfig, NormaliseStep};
-use pipeline::{CorpusKnowledge, Document, EditKind, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, Document, EditKind, Metadata, SourceInfo};
 
 fn doc(raw: &str) -> Document {
-    let source = SourceInfo {
-        path: "fuzz.txt".into(),
-        format: SourceFormat::Text,
-        sha256: String::new(),
-        bytes: raw.len() as u64,
-        line: None,
-        encoding: "UTF-8".into(),
-    };
+    let source = SourceInfo::in_memory("fuzz.txt", raw);
     Document::new("fuzz".into(), source, raw.to_string(), Metadata::default())
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pipeline::config::AnnotateConfig;
-use pipeline::{CorpusKnowledge, Document, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, Document, Metadata, SourceInfo};
 
 fn corpus_docs() -> Vec<Document> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
@@ -21,7 +21,7 @@ fn corpus_docs() -> Vec<Document> {
             let text = std::fs::read_to_string(p).expect("UTF-8 corpus file");
             let mut meta = Metadata::default();
             meta.published = Some("2021-12-30".into());
-            let source = SourceInfo { path: p.display().to_string(), format: SourceFormat::Text, sha256: String::new(), bytes: text.len() as u64, line: None, encoding: "UTF-8".into() };
+            let source = SourceInfo::in_memory(p.display(), &text);
             Document::new(format!("d{i}"), source, text, meta)
         })
         .collect()

@@ -5,7 +5,7 @@
 use annotate::ner::{EntityLinker, EntityTagger};
 use pipeline::config::EntitiesConfig;
 use pipeline::stage::CorpusStep;
-use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, SourceInfo};
 
 fn main() {
     let paths: Vec<String> = std::env::args().skip(1).collect();
@@ -23,7 +23,7 @@ fn main() {
             eprintln!("tag_entities: {path}: {e}");
             std::process::exit(2)
         });
-        let src = SourceInfo { path: path.clone(), format: SourceFormat::Text, sha256: String::new(), bytes: text.len() as u64, line: None, encoding: "UTF-8".into() };
+        let src = SourceInfo::in_memory(path.clone(), &text);
         let mut doc = Document::new(format!("d{i}"), src, text, Metadata::default());
         if let Err(e) = tagger.apply(&mut doc, &CorpusKnowledge::default()) {
             eprintln!("tag_entities: {path}: {e}");

@@ -1069,14 +1069,7 @@ mod tests {
     }
 
     fn corpus_doc(text: &str, published: Option<&str>) -> Document {
-        let source = pipeline::SourceInfo {
-            path: "corpus/article.txt".into(),
-            format: pipeline::SourceFormat::Text,
-            sha256: String::new(),
-            bytes: text.len() as u64,
-            line: None,
-            encoding: "UTF-8".into(),
-        };
+        let source = pipeline::SourceInfo::in_memory("corpus/article.txt", text);
         let meta = pipeline::Metadata { published: published.map(str::to_string), ..Default::default() };
         Document::new("d".into(), source, text.to_string(), meta)
     }

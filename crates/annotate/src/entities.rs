@@ -971,17 +971,10 @@ impl EntityLinker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pipeline::{Metadata, SourceFormat, SourceInfo};
+    use pipeline::{Metadata, SourceInfo};
 
     fn doc(id: &str, text: &str) -> Document {
-        let src = SourceInfo {
-            path: format!("{id}.txt"),
-            format: SourceFormat::Text,
-            sha256: String::new(),
-            bytes: text.len() as u64,
-            line: None,
-            encoding: "UTF-8".into(),
-        };
+        let src = SourceInfo::in_memory(format!("{id}.txt"), text);
         Document::new(id.to_string(), src, text.to_string(), Metadata::default())
     }
 
@@ -1288,7 +1281,7 @@ mod tests {
 #[cfg(test)]
 mod proptests {
     use super::*;
-    use pipeline::{Metadata, SourceFormat, SourceInfo};
+    use pipeline::{Metadata, SourceInfo};
     use proptest::prelude::*;
 
     fn is_gap(c: char) -> bool {
@@ -1307,7 +1300,7 @@ mod proptests {
         /// formed, and the linker accepts the result.
         #[test]
         fn any_text_gives_valid_mentions(text in "(\\PC|[A-Z][a-z]{1,8}|[ .,’'“”—\\n]|Mr\\. |U\\.S\\. ){0,60}") {
-            let src = SourceInfo { path: "p.txt".into(), format: SourceFormat::Text, sha256: String::new(), bytes: 0, line: None, encoding: "UTF-8".into() };
+            let src = SourceInfo::in_memory("p.txt", "");
             let mut d = Document::new("p".into(), src, text.clone(), Metadata::default());
             tagger().apply(&mut d, &CorpusKnowledge::default()).unwrap();
             prop_assert!(d.check_spans().is_ok(), "{:?}", d.check_spans());

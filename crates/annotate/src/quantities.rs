@@ -671,14 +671,7 @@ mod tests {
     }
 
     fn tagged(text: &str) -> Vec<QuantityRow> {
-        let source = pipeline::SourceInfo {
-            path: "corpus/article.txt".into(),
-            format: pipeline::SourceFormat::Text,
-            sha256: String::new(),
-            bytes: text.len() as u64,
-            line: None,
-            encoding: "UTF-8".into(),
-        };
+        let source = pipeline::SourceInfo::in_memory("corpus/article.txt", text);
         let meta = pipeline::Metadata { published: Some("2021-12-30".into()), ..Default::default() };
         let mut doc = Document::new("d".into(), source, text.to_string(), meta);
         QuantityTagger::new().apply(&mut doc, &CorpusKnowledge::default()).unwrap();

@@ -281,21 +281,14 @@ fn push_trimmed(block: &str, base: usize, s: usize, e: usize, out: &mut Vec<(usi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pipeline::{Metadata, SourceFormat, SourceInfo};
+    use pipeline::{Metadata, SourceInfo};
 
     fn sents(t: &str) -> Vec<&str> {
         split_sentences(t).into_iter().map(|(s, e)| &t[s..e]).collect()
     }
 
     fn doc(text: &str) -> Document {
-        let src = SourceInfo {
-            path: "x.txt".into(),
-            format: SourceFormat::Text,
-            sha256: String::new(),
-            bytes: 0,
-            line: None,
-            encoding: "UTF-8".into(),
-        };
+        let src = SourceInfo::in_memory("x.txt", "");
         Document::new("d1".into(), src, text.to_string(), Metadata::default())
     }
 

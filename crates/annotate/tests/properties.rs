@@ -14,18 +14,11 @@ use std::sync::LazyLock;
 
 use hostile_text::{hostile_text, published};
 use pipeline::config::{AnnotateConfig, AnnotateStep, NormaliseConfig};
-use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, SourceInfo};
 use proptest::prelude::*;
 
 fn doc(raw: &str, published: Option<String>) -> Document {
-    let source = SourceInfo {
-        path: "prop.txt".into(),
-        format: SourceFormat::Text,
-        sha256: String::new(),
-        bytes: raw.len() as u64,
-        line: None,
-        encoding: "UTF-8".into(),
-    };
+    let source = SourceInfo::in_memory("prop.txt", raw);
     Document::new("prop".into(), source, raw.to_string(), Metadata { published, ..Metadata::default() })
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pipeline::config::NormaliseConfig;
 use pipeline::stage::CorpusStep;
-use pipeline::{CorpusKnowledge, Document, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, Document, Metadata, SourceInfo};
 
 fn corpus_docs() -> Vec<Document> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
@@ -20,7 +20,7 @@ fn corpus_docs() -> Vec<Document> {
         .enumerate()
         .map(|(i, p)| {
             let text = std::fs::read_to_string(p).expect("UTF-8 corpus file");
-            let source = SourceInfo { path: p.display().to_string(), format: SourceFormat::Text, sha256: String::new(), bytes: text.len() as u64, line: None, encoding: "UTF-8".into() };
+            let source = SourceInfo::in_memory(p.display(), &text);
             Document::new(format!("d{i}"), source, text, Metadata::default())
         })
         .collect()

@@ -203,17 +203,10 @@ pub fn assemble(doc: &mut Document) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use pipeline::{DocStep, Metadata, SourceFormat, SourceInfo};
+    use pipeline::{DocStep, Metadata, SourceInfo};
 
     pub fn doc(raw: &str) -> Document {
-        let source = SourceInfo {
-            path: "t.txt".into(),
-            format: SourceFormat::Text,
-            sha256: String::new(),
-            bytes: raw.len() as u64,
-            line: None,
-            encoding: "UTF-8".into(),
-        };
+        let source = SourceInfo::in_memory("t.txt", raw);
         Document::new("d1".into(), source, raw.to_string(), Metadata::default())
     }
 

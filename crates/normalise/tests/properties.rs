@@ -13,18 +13,11 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use hostile_text::hostile_text;
 use pipeline::config::{NormaliseConfig, NormaliseStep};
-use pipeline::{CorpusKnowledge, DocStep, Document, EditKind, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, DocStep, Document, EditKind, Metadata, SourceInfo};
 use proptest::prelude::*;
 
 fn doc(raw: &str, meta: Metadata) -> Document {
-    let source = SourceInfo {
-        path: "prop.txt".into(),
-        format: SourceFormat::Text,
-        sha256: String::new(),
-        bytes: raw.len() as u64,
-        line: None,
-        encoding: "UTF-8".into(),
-    };
+    let source = SourceInfo::in_memory("prop.txt", raw);
     Document::new("prop".into(), source, raw.to_string(), meta)
 }
 

@@ -226,14 +226,7 @@ mod tests {
     use super::*;
 
     fn src() -> SourceInfo {
-        SourceInfo {
-            path: "x.txt".into(),
-            format: SourceFormat::Text,
-            sha256: String::new(),
-            bytes: 0,
-            line: None,
-            encoding: "UTF-8".into(),
-        }
+        SourceInfo::in_memory("x.txt", "")
     }
 
     #[test]

@@ -22,6 +22,21 @@ pub struct SourceInfo {
     pub encoding: String,
 }
 
+impl SourceInfo {
+    /// A plain-text source that is not a file on disk (tests, evaluations, examples, fuzzing):
+    /// `bytes` and `sha256` describe `text`.
+    pub fn in_memory(path: impl ToString, text: &str) -> SourceInfo {
+        SourceInfo {
+            path: path.to_string(),
+            format: SourceFormat::Text,
+            sha256: crate::ids::sha256_hex(text.as_bytes()),
+            bytes: text.len() as u64,
+            line: None,
+            encoding: "UTF-8".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use pipeline::eval::{EvalReport, prf};
-use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, QuoteRow, SourceFormat, SourceInfo, SpeakerKind};
+use pipeline::{CorpusKnowledge, DocStep, Document, Metadata, QuoteRow, SourceInfo, SpeakerKind};
 
 use super::QuoteAttributor;
 
@@ -243,14 +243,7 @@ pub fn eval_polnear(dir: &Path, entities: Option<&dyn DocStep>) -> Result<EvalRe
         let chars: Vec<char> = text.chars().collect();
         let scored: Vec<bool> =
             gold.iter().map(|g| g.content.iter().any(|&(s, e)| chars[s.min(chars.len())..e.min(chars.len())].iter().any(|&c| is_mark(c)))).collect();
-        let src = SourceInfo {
-            path: txt_path.display().to_string(),
-            format: SourceFormat::Text,
-            sha256: String::new(),
-            bytes: text.len() as u64,
-            line: None,
-            encoding: "UTF-8".into(),
-        };
+        let src = SourceInfo::in_memory(txt_path.display(), &text);
         let mut doc = Document::new(pipeline::ids::doc_id(&txt_path.display().to_string(), None), src, text, Metadata::default());
         let fail = |step: &str, e: pipeline::StepError| QuoteEvalError::Step { step: step.into(), path: txt_path.clone(), message: e.to_string() };
         if let Some(ent) = entities {

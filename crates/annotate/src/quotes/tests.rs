@@ -1,8 +1,8 @@
 use super::*;
-use pipeline::{Metadata, SourceFormat, SourceInfo};
+use pipeline::{Metadata, SourceInfo};
 
 fn doc(text: &str) -> Document {
-    let src = SourceInfo { path: "x.txt".into(), format: SourceFormat::Text, sha256: String::new(), bytes: 0, line: None, encoding: "UTF-8".into() };
+    let src = SourceInfo::in_memory("x.txt", "");
     Document::new("d1".into(), src, text.to_string(), Metadata::default())
 }
 

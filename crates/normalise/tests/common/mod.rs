@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use pipeline::config::NormaliseConfig;
-use pipeline::{CorpusKnowledge, Document, Metadata, SourceFormat, SourceInfo};
+use pipeline::{CorpusKnowledge, Document, Metadata, SourceInfo};
 
 pub const CORPUS: [(&str, &str); 5] = [
     ("wapo_kremlin", include_str!("../../../../corpus/000_7af196de5e79098c.txt")),
@@ -13,14 +13,7 @@ pub const CORPUS: [(&str, &str); 5] = [
 ];
 
 pub fn doc(id: &str, raw: &str) -> Document {
-    let source = SourceInfo {
-        path: format!("{id}.txt"),
-        format: SourceFormat::Text,
-        sha256: String::new(),
-        bytes: raw.len() as u64,
-        line: None,
-        encoding: "UTF-8".into(),
-    };
+    let source = SourceInfo::in_memory(format!("{id}.txt"), raw);
     Document::new(id.to_string(), source, raw.to_string(), Metadata::default())
 }
 
