@@ -32,7 +32,7 @@ use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DateRow, DocStep, Document, Granularity, StepError};
 use regex::{Captures, Regex};
 
-use crate::word_regex::{WordRegex, WordScan};
+use pipeline::word_regex::{WordRegex, WordScan};
 
 /// The `dates` annotate step.
 #[derive(Debug, Default, Clone)]

@@ -11,7 +11,6 @@ pub mod quantities;
 pub mod quotes;
 pub mod sentences;
 pub mod tokenize;
-pub mod word_regex;
 
 use pipeline::config::{AnnotateConfig, AnnotateStep};
 use pipeline::{DocStep, StepError};

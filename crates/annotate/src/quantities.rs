@@ -17,7 +17,7 @@
 
 use std::sync::LazyLock;
 
-use crate::word_regex::{WordRegex, WordScan};
+use pipeline::word_regex::{WordRegex, WordScan};
 
 use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DocStep, Document, QuantityRow, StepError};

@@ -137,7 +137,9 @@ fn fastest(step: &dyn DocStep, text: &str) -> std::time::Duration {
 
 /// Work per number must not grow with the document: found by probing with a long run of numbers,
 /// where `quantities` lowercased the whole rest of the text at every number (535 KB took 60 s).
-/// Eight times the text may take about eight times as long, not sixty-four.
+/// Eight times the text may take about eight times as long, not sixty-four. The bound (40) sits
+/// between the two so that a loaded machine (seen: 31 on a linear step with other builds running)
+/// does not fail it while a quadratic step still does.
 #[test]
 fn steps_scale_linearly_on_number_heavy_text() {
     let unit = "on Dec. 7 about $3.5 billion, or 12 percent, and 1,200 troops — “2021” said 7 ";
@@ -147,6 +149,6 @@ fn steps_scale_linearly_on_number_heavy_text() {
         let step = &*step[0];
         let (s, l) = (fastest(step, &small), fastest(step, &large));
         let ratio = l.as_secs_f64() / s.as_secs_f64().max(1e-4);
-        assert!(ratio < 24.0 || l.as_secs_f64() < 0.05, "step {i} ({}): {s:?} for {} bytes, {l:?} for {} bytes", step.name(), small.len(), large.len());
+        assert!(ratio < 40.0 || l.as_secs_f64() < 0.05, "step {i} ({}): {s:?} for {} bytes, {l:?} for {} bytes", step.name(), small.len(), large.len());
     }
 }

@@ -27,7 +27,7 @@ pub mod survey;
 pub mod typography;
 pub mod unicode;
 pub mod whitespace;
-pub mod word_regex;
+
 pub mod workspace;
 
 use pipeline::config::{NormaliseConfig, NormaliseStep};

@@ -22,7 +22,7 @@ use pipeline::{CorpusKnowledge, DocStep, Document, EditKind, StepError};
 
 use crate::aligned::Change;
 use crate::typography::open_double_quotes;
-use crate::word_regex::{WordRegex, WordScan};
+use pipeline::word_regex::{WordRegex, WordScan};
 use crate::workspace::{repair_blocks, working_texts};
 
 pub struct MtArtifactsStep {

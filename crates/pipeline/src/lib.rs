@@ -16,6 +16,7 @@ pub mod ids;
 pub mod records;
 pub mod stage;
 pub mod text;
+pub mod word_regex;
 
 pub use config::Config;
 pub use document::{Document, LineRole, Metadata};
