@@ -60,26 +60,6 @@ fn hostile_inputs(dir: &Path) {
     }
 }
 
-fn by_path(out: &Path, dataset: &str) -> BTreeMap<String, Vec<Value>> {
-    let docs: BTreeMap<String, String> = read_jsonl(&out.join("documents.jsonl"))
-        .into_iter()
-        .map(|d| (d["doc_id"].as_str().unwrap().to_string(), d["source"]["path"].as_str().unwrap().to_string()))
-        .collect();
-    let mut m: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let path = out.join(format!("{dataset}.jsonl"));
-    if !path.exists() {
-        return m;
-    }
-    for row in read_jsonl(&path) {
-        let key = match row.get("doc_id").and_then(Value::as_str) {
-            Some(id) => docs[id].clone(),
-            None => continue,
-        };
-        m.entry(key).or_default().push(row);
-    }
-    m
-}
-
 #[test]
 fn hostile_inputs_are_accounted_for_and_do_not_disturb_the_corpus() {
     let clean = corpus_workdir(CONFIG);

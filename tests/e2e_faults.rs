@@ -22,26 +22,6 @@ fn run_ok(dir: &Path, env: &[(&str, &str)]) {
     assert!(out.status.success(), "run failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-/// Rows of a dataset grouped by the source path of their document (doc_id -> path through
-/// documents.jsonl), so runs can be compared document by document.
-fn by_path(out: &Path, dataset: &str) -> BTreeMap<String, Vec<Value>> {
-    let docs: BTreeMap<String, String> = read_jsonl(&out.join("documents.jsonl"))
-        .into_iter()
-        .map(|d| (d["doc_id"].as_str().unwrap().to_string(), d["source"]["path"].as_str().unwrap().to_string()))
-        .collect();
-    let mut m: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let path = out.join(format!("{dataset}.jsonl"));
-    if !path.exists() {
-        return m;
-    }
-    for row in read_jsonl(&path) {
-        if let Some(id) = row.get("doc_id").and_then(Value::as_str) {
-            m.entry(docs[id].clone()).or_default().push(row);
-        }
-    }
-    m
-}
-
 const PER_DOC_DATASETS: [&str; 7] = ["documents", "blocks", "edits", "sentences", "quotes", "dates", "quantities"];
 
 /// The corpus files in name order (tests pick files by position, never by name).

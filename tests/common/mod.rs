@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -50,7 +51,7 @@ pub fn slice(text: &str, start: usize, end: usize) -> String {
 /// Checks every span row of every dataset in `out` against its document's text (code points, as
 /// Python slices); returns how many spans were checked.
 pub fn assert_spans_exact(out: &Path) -> usize {
-    let docs: std::collections::BTreeMap<String, Value> =
+    let docs: BTreeMap<String, Value> =
         read_jsonl(&out.join("documents.jsonl")).into_iter().map(|d| (d["doc_id"].as_str().unwrap().to_string(), d)).collect();
     let mut checked = 0;
     for entry in std::fs::read_dir(out).unwrap().flatten() {
@@ -78,4 +79,24 @@ pub fn assert_spans_exact(out: &Path) -> usize {
         }
     }
     checked
+}
+
+/// Rows of a dataset grouped by the source path of their document (doc_id -> path through
+/// documents.jsonl), so runs can be compared document by document.
+pub fn by_path(out: &Path, dataset: &str) -> BTreeMap<String, Vec<Value>> {
+    let docs: BTreeMap<String, String> = read_jsonl(&out.join("documents.jsonl"))
+        .into_iter()
+        .map(|d| (d["doc_id"].as_str().unwrap().to_string(), d["source"]["path"].as_str().unwrap().to_string()))
+        .collect();
+    let mut m: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let path = out.join(format!("{dataset}.jsonl"));
+    if !path.exists() {
+        return m;
+    }
+    for row in read_jsonl(&path) {
+        if let Some(id) = row.get("doc_id").and_then(Value::as_str) {
+            m.entry(docs[id].clone()).or_default().push(row);
+        }
+    }
+    m
 }
