@@ -12,7 +12,7 @@ mod writer;
 pub use report::{REPORT_FILE, write_report};
 pub use schemas::{DATASETS, write_schemas};
 pub use staging::Staging;
-pub use writer::{DatasetSummary, JsonlWriter};
+pub use writer::{DatasetSummary, JsonlWriter, RowBuffer};
 
 /// Errors of the export stage; each names the file it concerns.
 #[derive(Debug, thiserror::Error)]

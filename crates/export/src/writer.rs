@@ -44,6 +44,41 @@ enum Sink {
     Zstd(zstd::stream::write::Encoder<'static, HashingFile>),
 }
 
+/// JSONL rows serialised ahead of writing, so that worker threads do the serialising and the one
+/// thread that owns a dataset file only appends bytes ([`JsonlWriter::write_rows`]).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RowBuffer {
+    bytes: Vec<u8>,
+    rows: u64,
+}
+
+impl RowBuffer {
+    /// Serialises one row as a JSON line. On error the buffer is left as it was.
+    pub fn push<T: Serialize>(&mut self, row: &T) -> Result<(), serde_json::Error> {
+        let len = self.bytes.len();
+        if let Err(e) = serde_json::to_writer(&mut self.bytes, row) {
+            self.bytes.truncate(len);
+            return Err(e);
+        }
+        self.bytes.push(b'\n');
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The serialised lines, each ending in a newline.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// Writes one JSONL dataset: one serde row per line.
 pub struct JsonlWriter {
     path: PathBuf,
@@ -97,6 +132,18 @@ impl JsonlWriter {
         Ok(())
     }
 
+    /// Appends rows serialised elsewhere (on worker threads), in their order.
+    pub fn write_rows(&mut self, rows: &RowBuffer) -> Result<(), ExportError> {
+        let r = match &mut self.sink {
+            Sink::Plain(w) => w.write_all(&rows.bytes),
+            Sink::Gzip(w) => w.write_all(&rows.bytes),
+            Sink::Zstd(w) => w.write_all(&rows.bytes),
+        };
+        r.map_err(ExportError::io(&self.path))?;
+        self.rows += rows.rows;
+        Ok(())
+    }
+
     pub fn rows(&self) -> u64 {
         self.rows
     }
@@ -127,6 +174,28 @@ mod tests {
     struct Row<'a> {
         id: u32,
         text: &'a str,
+    }
+
+    #[test]
+    fn row_buffers_write_the_same_bytes_as_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+        let rows = [Row { id: 1, text: "caf\u{e9} \"x\"" }, Row { id: 2, text: "" }];
+        let mut w = JsonlWriter::create(&a, Compression::None).unwrap();
+        for r in &rows {
+            w.write_row(r).unwrap();
+        }
+        let sa = w.finish().unwrap();
+        let mut buf = RowBuffer::default();
+        for r in &rows {
+            buf.push(r).unwrap();
+        }
+        assert_eq!(buf.rows(), 2);
+        let mut w = JsonlWriter::create(&b, Compression::None).unwrap();
+        w.write_rows(&buf).unwrap();
+        let sb = w.finish().unwrap();
+        assert_eq!((sa.rows, &sa.sha256, sa.bytes), (sb.rows, &sb.sha256, sb.bytes));
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     }
 
     #[test]

@@ -10,13 +10,13 @@
 //!    spooled rows are copied into the final datasets; then the staging folder is swapped in.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use export::{DatasetSummary, JsonlWriter, Staging};
+use export::{DatasetSummary, JsonlWriter, RowBuffer, Staging};
 use ingest::metadata::MetadataHints;
 use ingest::metadata::collection::CollectionDate;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -84,7 +84,9 @@ pub struct RunSummary {
     pub datasets: BTreeMap<String, DatasetSummary>,
     /// CPU seconds per stage, summed over documents (wall seconds for export).
     pub timings: BTreeMap<String, f64>,
+    /// The first warnings, for the summary; all of them are in the manifest.
     pub warnings: Vec<String>,
+    pub warnings_total: usize,
     pub out_dir: Option<PathBuf>,
 }
 
@@ -113,8 +115,8 @@ impl RunSummary {
                 let _ = name;
             }
         }
-        if !self.warnings.is_empty() {
-            s.push_str(&format!("{} warnings (see manifest.json):\n", self.warnings.len()));
+        if self.warnings_total > 0 {
+            s.push_str(&format!("{} warnings (see manifest.json):\n", self.warnings_total));
             for w in self.warnings.iter().take(8) {
                 s.push_str(&format!("  {w}\n"));
             }
@@ -140,19 +142,25 @@ struct Amendments {
     entities: Option<annotate::entities::EntityResolution>,
 }
 
-/// One document's outcome in the main pass.
+/// One document's outcome in the main pass: its rows already serialised, and what corpus steps
+/// and the manifest need of it. The document itself is dropped on the worker thread.
 struct Processed {
-    doc: Document,
+    rows: Vec<(&'static str, RowBuffer)>,
     signature: Option<normalise::DocSignature>,
     names: Option<annotate::entities::DocNames>,
     normalise_secs: f64,
     annotate_secs: f64,
+    raw_bytes: u64,
+    raw_words: usize,
+    warnings: Vec<String>,
 }
 
 /// One input file's outcome in the main pass.
 struct FileResult {
     path: String,
     format: Option<String>,
+    sha256: Option<String>,
+    bytes: Option<u64>,
     docs: Vec<Processed>,
     rejects: Vec<RejectRow>,
     ingest_secs: f64,
@@ -184,55 +192,41 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
 
     let exporting = config.runs(StageName::Export);
     let staging = if exporting { Some(Staging::create(&config.export.dir)?) } else { None };
-    let mut out = Outputs::open(staging.as_ref().map(|s| s.path()), config)?;
-    for r in &discover_rejects {
-        out.reject(r)?;
-    }
-
-    let mut signatures = Vec::new();
-    let mut names = annotate::entities::NameTable::default();
     let progress = progress_bar(opts.progress, files.len() as u64);
-    let mut cpu = BTreeMap::<String, f64>::new();
-    let mut inputs_manifest = Vec::new();
-    for chunk in files.chunks(CHUNK_FILES) {
-        let results: Vec<FileResult> = chunk
-            .par_iter()
-            .map(|file| {
-                let r = process_file(file, config, &steps, &survey);
-                progress.inc(1);
-                r
-            })
-            .collect();
-        for fr in results {
-            *cpu.entry("ingest".into()).or_default() += fr.ingest_secs;
-            inputs_manifest.push(InputEntry {
-                path: fr.path.clone(),
-                format: fr.format.clone(),
-                sha256: fr.docs.first().map(|p| p.doc.source.sha256.clone()),
-                bytes: fr.docs.first().map(|p| p.doc.source.bytes),
-                documents: fr.docs.len(),
-                rejected: fr.rejects.len(),
-            });
-            for r in &fr.rejects {
-                out.reject(r)?;
-                summary.warnings.push(format!("rejected {}: {} ({})", r.path, r.message, r.error_kind));
+    // Workers process one chunk while a writer thread appends the previous chunk's rows, so the
+    // only serial work is copying bytes that workers have already serialised.
+    let mut sink = MainPassSink::open(staging.as_ref().map(|s| s.path()), config, &discover_rejects)?;
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileResult>>(1);
+        let writer = scope.spawn(|| -> Result<()> {
+            for results in rx {
+                sink.take(results)?;
             }
-            for mut p in fr.docs {
-                signatures.extend(p.signature.take());
-                if let Some(table) = p.names.take() {
-                    names.add(&table);
-                }
-                *cpu.entry("normalise".into()).or_default() += p.normalise_secs;
-                *cpu.entry("annotate".into()).or_default() += p.annotate_secs;
-                summary.raw_bytes += p.doc.raw_text.len() as u64;
-                summary.raw_words += pipeline::text::count_words(&p.doc.raw_text);
-                summary.documents += 1;
-                summary.warnings.extend(p.doc.warnings.iter().map(|w| format!("{}: {w}", p.doc.source.path)));
-                out.document(&p.doc)?;
+            Ok(())
+        });
+        for chunk in files.chunks(CHUNK_FILES) {
+            let results: Vec<FileResult> = chunk
+                .par_iter()
+                .map(|file| {
+                    let r = process_file(file, config, &steps, &survey);
+                    progress.inc(1);
+                    r
+                })
+                .collect();
+            if tx.send(results).is_err() {
+                break; // the writer failed; its error is returned below
             }
         }
-    }
+        drop(tx);
+        writer.join().map_err(|p| anyhow::anyhow!("writer thread panicked: {}", panic_message(&p)))?
+    })?;
     progress.finish_and_clear();
+    let MainPassSink { mut out, signatures, names, mut cpu, mut inputs, mut warnings, counts } = sink;
+    summary.documents = counts.documents;
+    summary.raw_bytes = counts.raw_bytes;
+    summary.raw_words = counts.raw_words;
+    summary.warnings = warnings.first.clone();
+    summary.warnings_total = warnings.total;
     summary.rejected = out.rejects;
 
     let mut amend = Amendments::default();
@@ -268,7 +262,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         summary.timings = cpu;
         summary.timings.insert("export".into(), export_started.elapsed().as_secs_f64());
         summary.seconds = started.elapsed().as_secs_f64();
-        write_manifest(staging.path(), config, opts, &summary, &inputs_manifest)?;
+        write_manifest(staging.path(), config, opts, &summary, &mut inputs, &mut warnings)?;
         staging.commit().context("cannot move the finished output into place")?;
         summary.out_dir = Some(config.export.dir.clone());
     } else {
@@ -276,6 +270,145 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The writer side of the main pass: appends each chunk's rows in input order and keeps what the
+/// corpus steps and the manifest need. Per-input records go to spool files, not memory, so memory
+/// does not grow with the number of inputs.
+struct MainPassSink {
+    out: Outputs,
+    signatures: Vec<normalise::DocSignature>,
+    names: annotate::entities::NameTable,
+    cpu: BTreeMap<String, f64>,
+    inputs: JsonSpool,
+    warnings: JsonSpool,
+    counts: Counts,
+}
+
+#[derive(Default)]
+struct Counts {
+    documents: usize,
+    raw_bytes: u64,
+    raw_words: usize,
+}
+
+impl MainPassSink {
+    fn open(staging: Option<&Path>, config: &Config, discover_rejects: &[RejectRow]) -> Result<MainPassSink> {
+        let mut sink = MainPassSink {
+            out: Outputs::open(staging, config)?,
+            signatures: Vec::new(),
+            names: annotate::entities::NameTable::default(),
+            cpu: BTreeMap::new(),
+            inputs: JsonSpool::create(staging.map(|d| d.join(".inputs.spool")))?,
+            warnings: JsonSpool::create(staging.map(|d| d.join(".warnings.spool")))?,
+            counts: Counts::default(),
+        };
+        for r in discover_rejects {
+            sink.reject(r)?;
+        }
+        Ok(sink)
+    }
+
+    fn reject(&mut self, r: &RejectRow) -> Result<()> {
+        self.out.reject(r)?;
+        self.warnings.push(&format!("rejected {}: {} ({})", r.path, r.message, r.error_kind))
+    }
+
+    fn take(&mut self, results: Vec<FileResult>) -> Result<()> {
+        for fr in results {
+            *self.cpu.entry("ingest".into()).or_default() += fr.ingest_secs;
+            self.inputs.push(&InputEntry {
+                path: fr.path,
+                format: fr.format,
+                sha256: fr.sha256,
+                bytes: fr.bytes,
+                documents: fr.docs.len(),
+                rejected: fr.rejects.len(),
+            })?;
+            for r in &fr.rejects {
+                self.reject(r)?;
+            }
+            for p in fr.docs {
+                self.signatures.extend(p.signature);
+                if let Some(table) = &p.names {
+                    self.names.add(table);
+                }
+                *self.cpu.entry("normalise".into()).or_default() += p.normalise_secs;
+                *self.cpu.entry("annotate".into()).or_default() += p.annotate_secs;
+                self.counts.raw_bytes += p.raw_bytes;
+                self.counts.raw_words += p.raw_words;
+                self.counts.documents += 1;
+                for w in &p.warnings {
+                    self.warnings.push(w)?;
+                }
+                self.out.rows(&p.rows)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A JSON array written one element per line to a spool file (and later streamed into the
+/// manifest), keeping only the first few elements and the count in memory.
+struct JsonSpool {
+    path: Option<PathBuf>,
+    file: Option<BufWriter<std::fs::File>>,
+    first: Vec<String>,
+    total: usize,
+}
+
+/// Elements of a spool kept in memory for the end-of-run summary.
+const SPOOL_KEEP: usize = 8;
+
+impl JsonSpool {
+    fn create(path: Option<PathBuf>) -> Result<JsonSpool> {
+        let file = match &path {
+            Some(p) => Some(BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
+            None => None,
+        };
+        Ok(JsonSpool { path, file, first: Vec::new(), total: 0 })
+    }
+
+    fn push<T: Serialize>(&mut self, item: &T) -> Result<()> {
+        let line = serde_json::to_string(item)?;
+        if self.first.len() < SPOOL_KEEP {
+            // Strings are kept as themselves (warnings), anything else as its JSON.
+            self.first.push(serde_json::from_str::<String>(&line).unwrap_or_else(|_| line.clone()));
+        }
+        self.total += 1;
+        if let Some(f) = &mut self.file {
+            f.write_all(line.as_bytes())?;
+            f.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// Closes the spool; the returned value serialises as the JSON array of every element.
+    fn finish(&mut self) -> Result<SpooledArray> {
+        if let Some(mut f) = self.file.take() {
+            f.flush()?;
+        }
+        Ok(SpooledArray(self.path.clone()))
+    }
+}
+
+/// Serialises a spool file's lines as one JSON array, reading it as it goes.
+struct SpooledArray(Option<PathBuf>);
+
+impl Serialize for SpooledArray {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(None)?;
+        if let Some(path) = &self.0 {
+            let file = std::fs::File::open(path).map_err(|e| S::Error::custom(format!("{}: {e}", path.display())))?;
+            for line in BufReader::new(file).lines() {
+                let line = line.map_err(|e| S::Error::custom(format!("{}: {e}", path.display())))?;
+                let value: serde_json::Value = serde_json::from_str(&line).map_err(S::Error::custom)?;
+                seq.serialize_element(&value)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 fn build_steps(config: &Config) -> Result<Steps> {
@@ -358,7 +491,8 @@ fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, survey
     let t = Instant::now();
     let read = catch_unwind(AssertUnwindSafe(|| ingest::read_input(file, &config.ingest)));
     let ingest_secs = t.elapsed().as_secs_f64();
-    let mut result = FileResult { path: path.clone(), format: None, docs: Vec::new(), rejects: Vec::new(), ingest_secs };
+    let mut result =
+        FileResult { path: path.clone(), format: None, sha256: None, bytes: None, docs: Vec::new(), rejects: Vec::new(), ingest_secs };
     let read = match read {
         Ok(r) => r,
         Err(payload) => {
@@ -377,12 +511,28 @@ fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, survey
                     }
                 }
                 result.format = Some(format!("{:?}", doc.source.format).to_lowercase());
+                if result.docs.is_empty() {
+                    result.sha256 = Some(doc.source.sha256.clone());
+                    result.bytes = Some(doc.source.bytes);
+                }
                 match process_doc(&mut doc, steps, &survey.knowledge) {
-                    Ok((normalise_secs, annotate_secs)) => {
-                        let signature = steps.near_duplicates.as_ref().map(|n| n.summarize(&doc));
-                        let names = steps.entity_linker.as_ref().map(|l| l.summarize(&doc));
-                        result.docs.push(Processed { doc, signature, names, normalise_secs, annotate_secs })
-                    }
+                    Ok((normalise_secs, annotate_secs)) => match encode_rows(&doc) {
+                        Ok(rows) => result.docs.push(Processed {
+                            rows,
+                            signature: steps.near_duplicates.as_ref().map(|n| n.summarize(&doc)),
+                            names: steps.entity_linker.as_ref().map(|l| l.summarize(&doc)),
+                            normalise_secs,
+                            annotate_secs,
+                            raw_bytes: doc.raw_text.len() as u64,
+                            raw_words: pipeline::text::count_words(&doc.raw_text),
+                            warnings: doc.warnings.iter().map(|w| format!("{}: {w}", doc.source.path)).collect(),
+                        }),
+                        Err(e) => result.rejects.push(RejectRow {
+                            path: doc_path(&doc),
+                            error_kind: "serialise".into(),
+                            message: format!("cannot serialise its rows: {e}"),
+                        }),
+                    },
                     Err(message) => result.rejects.push(RejectRow {
                         path: doc_path(&doc),
                         error_kind: "panic".into(),
@@ -400,6 +550,27 @@ fn doc_path(doc: &Document) -> String {
         Some(line) => format!("{}:{line}", doc.source.path),
         None => doc.source.path.clone(),
     }
+}
+
+/// A document's rows as JSON lines, per dataset, in the order the datasets are written.
+fn encode_rows(doc: &Document) -> Result<Vec<(&'static str, RowBuffer)>, serde_json::Error> {
+    fn encode<T: Serialize>(rows: &[T]) -> Result<RowBuffer, serde_json::Error> {
+        let mut buf = RowBuffer::default();
+        for r in rows {
+            buf.push(r)?;
+        }
+        Ok(buf)
+    }
+    Ok(vec![
+        ("documents", encode(std::slice::from_ref(&doc.to_row(None)))?),
+        ("blocks", encode(&doc.blocks)?),
+        ("edits", encode(&doc.edits)?),
+        ("sentences", encode(&doc.sentences)?),
+        ("mentions", encode(&doc.mentions)?),
+        ("quotes", encode(&doc.quotes)?),
+        ("dates", encode(&doc.dates)?),
+        ("quantities", encode(&doc.quantities)?),
+    ])
 }
 
 fn process_doc(doc: &mut Document, steps: &Steps, knowledge: &CorpusKnowledge) -> Result<(f64, f64), String> {
@@ -479,29 +650,59 @@ struct InputEntry {
     rejected: usize,
 }
 
-fn write_manifest(dir: &Path, config: &Config, opts: &RunOptions, summary: &RunSummary, inputs: &[InputEntry]) -> Result<()> {
+fn write_manifest(
+    dir: &Path,
+    config: &Config,
+    opts: &RunOptions,
+    summary: &RunSummary,
+    inputs: &mut JsonSpool,
+    warnings: &mut JsonSpool,
+) -> Result<()> {
+    // Fields in alphabetical order, as a JSON object's keys are everywhere else in the manifest.
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        config: serde_json::Value,
+        config_file: String,
+        config_sha256: String,
+        counts: serde_json::Value,
+        datasets: serde_json::Value,
+        inputs: SpooledArray,
+        timings: serde_json::Value,
+        version: &'a str,
+        warnings: SpooledArray,
+    }
     let config_json = serde_json::to_value(config)?;
-    let config_sha = pipeline::ids::sha256_hex(serde_json::to_string(&config_json)?.as_bytes());
-    let manifest = serde_json::json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "config_file": opts.config_path.display().to_string(),
-        "config": config_json,
-        "config_sha256": config_sha,
-        "inputs": inputs,
-        "counts": {
+    let config_sha256 = pipeline::ids::sha256_hex(serde_json::to_string(&config_json)?.as_bytes());
+    let manifest = Manifest {
+        config: config_json,
+        config_file: opts.config_path.display().to_string(),
+        config_sha256,
+        counts: serde_json::json!({
             "inputs": summary.inputs,
             "documents": summary.documents,
             "rejected": summary.rejected,
             "raw_bytes": summary.raw_bytes,
             "raw_words": summary.raw_words,
-        },
-        "datasets": summary.datasets,
-        "timings": { "wall_seconds": summary.seconds, "threads": summary.threads, "stage_seconds": summary.timings },
-        "warnings": summary.warnings,
-    });
+        }),
+        datasets: serde_json::to_value(&summary.datasets)?,
+        inputs: inputs.finish()?,
+        timings: serde_json::json!({ "wall_seconds": summary.seconds, "threads": summary.threads, "stage_seconds": summary.timings }),
+        version: env!("CARGO_PKG_VERSION"),
+        warnings: warnings.finish()?,
+    };
     let path = dir.join("manifest.json");
-    let text = if config.export.pretty_manifest { serde_json::to_string_pretty(&manifest)? } else { serde_json::to_string(&manifest)? };
-    std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    if config.export.pretty_manifest {
+        serde_json::to_writer_pretty(&mut w, &manifest)?;
+    } else {
+        serde_json::to_writer(&mut w, &manifest)?;
+    }
+    w.write_all(b"\n")?;
+    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    for spool in [&inputs.path, &warnings.path].into_iter().flatten() {
+        let _ = std::fs::remove_file(spool);
+    }
     Ok(())
 }
 
@@ -515,26 +716,44 @@ struct Outputs {
     rejects: usize,
 }
 
+/// The few fields of a spooled row that decide whether corpus results change it; reading only
+/// these skips the rest of the row (a document's whole text) without building it.
+#[derive(serde::Deserialize)]
+struct RowKeys<'a> {
+    #[serde(borrow, default)]
+    doc_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    entity_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    speaker_entity_id: Option<std::borrow::Cow<'a, str>>,
+}
+
 impl Amendments {
     /// The spooled row with corpus results applied, or None when nothing changes.
     fn row(&self, dataset: &str, line: &str) -> Result<Option<String>> {
         match dataset {
             "documents" => {
+                let keys: RowKeys = serde_json::from_str(line)?;
+                let Some((cluster, dup_of)) = keys.doc_id.and_then(|id| self.clusters.get(id.as_ref())) else { return Ok(None) };
                 let mut row: DocumentRow = serde_json::from_str(line)?;
-                let Some((cluster, dup_of)) = self.clusters.get(&row.doc_id) else { return Ok(None) };
                 row.cluster_id = Some(cluster.clone());
                 row.duplicate_of = dup_of.clone();
                 Ok(Some(serde_json::to_string(&row)?))
             }
             "mentions" => {
                 let Some(res) = &self.entities else { return Ok(None) };
+                let keys: RowKeys = serde_json::from_str(line)?;
+                let Some(to) = keys.entity_id.and_then(|id| res.remap.get(id.as_ref())) else { return Ok(None) };
                 let mut row: MentionRow = serde_json::from_str(line)?;
-                let Some(to) = res.remap.get(&row.entity_id) else { return Ok(None) };
                 row.entity_id = to.clone();
                 Ok(Some(serde_json::to_string(&row)?))
             }
             "quotes" => {
                 let Some(res) = &self.entities else { return Ok(None) };
+                let keys: RowKeys = serde_json::from_str(line)?;
+                if keys.speaker_entity_id.is_none() {
+                    return Ok(None);
+                }
                 let mut row: QuoteRow = serde_json::from_str(line)?;
                 let Some(id) = row.speaker_entity_id.clone() else { return Ok(None) };
                 let id = res.remap.get(&id).cloned().unwrap_or(id);
@@ -587,52 +806,56 @@ impl Outputs {
         self.write("rejects", r)
     }
 
-    fn document(&mut self, doc: &Document) -> Result<()> {
-        self.write("documents", &doc.to_row(None))?;
-        for r in &doc.blocks {
-            self.write("blocks", r)?;
-        }
-        for r in &doc.edits {
-            self.write("edits", r)?;
-        }
-        for r in &doc.sentences {
-            self.write("sentences", r)?;
-        }
-        for r in &doc.mentions {
-            self.write("mentions", r)?;
-        }
-        for r in &doc.quotes {
-            self.write("quotes", r)?;
-        }
-        for r in &doc.dates {
-            self.write("dates", r)?;
-        }
-        for r in &doc.quantities {
-            self.write("quantities", r)?;
+    /// Appends one document's serialised rows to the datasets that are written.
+    fn rows(&mut self, rows: &[(&'static str, RowBuffer)]) -> Result<()> {
+        for (name, buf) in rows {
+            if buf.is_empty() {
+                continue;
+            }
+            if let Some(w) = self.spools.get_mut(name).or(self.writers.get_mut(name)) {
+                w.write_rows(buf)?;
+            }
         }
         Ok(())
     }
 
-    /// Closes every dataset, copying spooled rows into their final files.
+    /// Closes every dataset, copying spooled rows into their final files (one thread per spool).
     fn finish(mut self, amend: &Amendments) -> Result<BTreeMap<String, DatasetSummary>> {
         let mut done = BTreeMap::new();
         let Some(dir) = self.dir.clone() else { return Ok(done) };
-        for (name, spool) in std::mem::take(&mut self.spools) {
-            spool.finish()?;
-            let spool_path = dir.join(format!(".{name}.spool"));
-            let final_path = dir.join(JsonlWriter::file_name(name, self.compression));
-            let mut w = JsonlWriter::create(&final_path, self.compression)?;
-            let reader = BufReader::new(std::fs::File::open(&spool_path)?);
-            for line in reader.lines() {
-                let mut line = line?;
-                if let Some(amended) = amend.row(name, &line)? {
-                    line = amended;
-                }
-                line.push('\n');
-                w.write_line(line.as_bytes())?;
-            }
-            std::fs::remove_file(&spool_path)?;
-            done.insert(name.to_string(), w.finish()?);
+        let compression = self.compression;
+        let copied: Vec<Result<(String, DatasetSummary)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = std::mem::take(&mut self.spools)
+                .into_iter()
+                .map(|(name, spool)| {
+                    let dir = &dir;
+                    scope.spawn(move || -> Result<(String, DatasetSummary)> {
+                        spool.finish()?;
+                        let spool_path = dir.join(format!(".{name}.spool"));
+                        let final_path = dir.join(JsonlWriter::file_name(name, compression));
+                        let mut w = JsonlWriter::create(&final_path, compression)?;
+                        let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(&spool_path)?);
+                        let mut line = String::new();
+                        while reader.read_line(&mut line)? > 0 {
+                            match amend.row(name, line.trim_end_matches('\n'))? {
+                                Some(mut amended) => {
+                                    amended.push('\n');
+                                    w.write_line(amended.as_bytes())?;
+                                }
+                                None => w.write_line(line.as_bytes())?,
+                            }
+                            line.clear();
+                        }
+                        std::fs::remove_file(&spool_path)?;
+                        Ok((name.to_string(), w.finish()?))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("copy thread panicked: {}", panic_message(&p))))).collect()
+        });
+        for r in copied {
+            let (name, summary) = r?;
+            done.insert(name, summary);
         }
         for (name, w) in self.writers {
             done.insert(name.to_string(), w.finish()?);
