@@ -34,7 +34,7 @@ use pipeline::config::{NormaliseConfig, NormaliseStep};
 use pipeline::{DocStep, StepError};
 
 pub use boilerplate::{BlockClassifier, BoilerplateStep};
-pub use near_dup::{DocSignature, NearDuplicateClusters, NearDuplicates};
+pub use near_dup::{DocSignature, IndexError, NearDuplicateClusters, NearDuplicates, SignatureIndex};
 pub use rules::{BoilerplateRules, RulesError};
 pub use survey::{LineSurvey, line_hash};
 

@@ -6,10 +6,14 @@
 //! hash first; other candidates come from LSH banding and are kept when their estimated Jaccard
 //! similarity reaches the threshold. Clusters form by union-find; the representative is the copy
 //! that needed the fewest repairs (ties: smallest doc_id). Hash functions are seeded constants, so
-//! results are the same in every run. Memory: the summaries (num_hashes × 8 bytes a document) and
-//! the band index.
+//! results are the same in every run. Memory: with a spill folder ([`NearDuplicates::index`]) the
+//! minima and band keys live in files and memory holds ~40 bytes a document, plus one band's
+//! keys while it is clustered.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use pipeline::config::DedupeDocumentsConfig;
 use pipeline::ids::short_hash;
@@ -106,81 +110,274 @@ impl CorpusStep for NearDuplicates {
     }
 
     fn finish(&self, sigs: Vec<DocSignature>) -> NearDuplicateClusters {
-        let n = sigs.len();
-        let mut uf = UnionFind::new(n);
-        // Exact copies first: same normalised text (documents without words never cluster).
-        let mut by_exact: HashMap<u64, usize> = HashMap::new();
-        for (i, s) in sigs.iter().enumerate() {
-            if s.minhash.is_empty() {
-                continue;
+        let mut index = self.index(None).expect("an in-memory index cannot fail");
+        for s in &sigs {
+            index.push(s).expect("an in-memory index cannot fail");
+        }
+        index.finish().expect("an in-memory index cannot fail")
+    }
+}
+
+/// Where a [`SignatureIndex`] keeps MinHash minima and band keys: in memory, or in files (fixed-size
+/// records, read back one band or one signature at a time) so that memory does not grow with the
+/// corpus.
+enum Store {
+    Memory { minhash: Vec<u64>, bands: Vec<Vec<u64>> },
+    Files { dir: PathBuf, minhash: BufWriter<File>, bands: Vec<BufWriter<File>> },
+}
+
+/// What the index keeps in memory per document: 16 bytes plus its doc_id.
+#[derive(Clone, Copy)]
+struct DocEntry {
+    exact: u64,
+    repairs: u32,
+    /// False for documents without words: they never cluster.
+    has_words: bool,
+}
+
+/// The near-duplicate index of a corpus, filled one document at a time (in input order) during
+/// the main pass and clustered at the end ([`SignatureIndex::finish`]).
+pub struct SignatureIndex<'a> {
+    step: &'a NearDuplicates,
+    store: Store,
+    docs: Vec<DocEntry>,
+    ids: String,
+    id_ends: Vec<u32>,
+}
+
+/// Errors of a file-backed index, naming the file.
+#[derive(Debug, thiserror::Error)]
+#[error("near-duplicate index {path}: {source}")]
+pub struct IndexError {
+    path: PathBuf,
+    #[source]
+    source: std::io::Error,
+}
+
+impl NearDuplicates {
+    /// An empty index: in memory, or with its signatures in files under `spill_dir` (which must
+    /// exist; the files are removed by [`SignatureIndex::finish`]).
+    pub fn index(&self, spill_dir: Option<&Path>) -> Result<SignatureIndex<'_>, IndexError> {
+        let store = match spill_dir {
+            None => Store::Memory { minhash: Vec::new(), bands: vec![Vec::new(); self.bands] },
+            Some(dir) => {
+                let create = |name: String| {
+                    let path = dir.join(name);
+                    File::create(&path).map(|f| BufWriter::with_capacity(1 << 14, f)).map_err(|source| IndexError { path, source })
+                };
+                Store::Files {
+                    dir: dir.to_path_buf(),
+                    minhash: create(MINHASH_FILE.to_string())?,
+                    bands: (0..self.bands).map(|b| create(band_file(b))).collect::<Result<_, _>>()?,
+                }
             }
-            match by_exact.get(&s.exact) {
-                Some(&j) => uf.union(i, j),
-                None => {
-                    by_exact.insert(s.exact, i);
+        };
+        Ok(SignatureIndex { step: self, store, docs: Vec::new(), ids: String::new(), id_ends: Vec::new() })
+    }
+
+    fn band_key(&self, minhash: &[u64], band: usize) -> u64 {
+        let rows = self.seeds.len() / self.bands;
+        minhash[band * rows..(band + 1) * rows].iter().fold(band as u64, |h, &v| mix(h ^ v))
+    }
+}
+
+const MINHASH_FILE: &str = ".near_dup.minhash";
+
+fn band_file(band: usize) -> String {
+    format!(".near_dup.band{band}")
+}
+
+impl SignatureIndex<'_> {
+    /// Adds the next document's signature.
+    pub fn push(&mut self, sig: &DocSignature) -> Result<(), IndexError> {
+        let n = self.step.seeds.len();
+        let has_words = sig.minhash.len() == n;
+        // Documents without words get zeroed records so that record i is always document i.
+        let zeros;
+        let minhash: &[u64] = if has_words {
+            &sig.minhash
+        } else {
+            zeros = vec![0u64; n];
+            &zeros
+        };
+        match &mut self.store {
+            Store::Memory { minhash: all, bands } => {
+                all.extend_from_slice(minhash);
+                for (b, keys) in bands.iter_mut().enumerate() {
+                    keys.push(self.step.band_key(minhash, b));
+                }
+            }
+            Store::Files { dir, minhash: file, bands } => {
+                let bytes: Vec<u8> = minhash.iter().flat_map(|v| v.to_le_bytes()).collect();
+                file.write_all(&bytes).map_err(|source| IndexError { path: dir.join(MINHASH_FILE), source })?;
+                for (b, w) in bands.iter_mut().enumerate() {
+                    w.write_all(&self.step.band_key(minhash, b).to_le_bytes())
+                        .map_err(|source| IndexError { path: dir.join(band_file(b)), source })?;
                 }
             }
         }
-        // LSH: documents sharing a whole band of minima are candidates; verify each pair once.
-        let rows = self.seeds.len() / self.bands;
-        let mut checked: HashSet<(usize, usize)> = HashSet::new();
-        for band in 0..self.bands {
-            let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
-            for (i, s) in sigs.iter().enumerate() {
-                if s.minhash.len() != self.seeds.len() {
-                    continue;
-                }
-                let key = s.minhash[band * rows..(band + 1) * rows].iter().fold(band as u64, |h, &v| mix(h ^ v));
-                buckets.entry(key).or_default().push(i);
+        self.docs.push(DocEntry { exact: sig.exact, repairs: u32::try_from(sig.repairs).unwrap_or(u32::MAX), has_words });
+        self.ids.push_str(&sig.doc_id);
+        self.id_ends.push(u32::try_from(self.ids.len()).unwrap_or(u32::MAX));
+        Ok(())
+    }
+
+    /// Clusters the indexed documents. Exact copies are joined first; LSH candidates (documents
+    /// sharing a whole band of minima) are verified once per pair. The clusters are the connected
+    /// components of those links, so they do not depend on the order pairs are visited in.
+    pub fn finish(self) -> Result<NearDuplicateClusters, IndexError> {
+        let SignatureIndex { step, store, docs, ids, id_ends } = self;
+        let doc_id = |i: usize| -> &str {
+            let start = if i == 0 { 0 } else { id_ends[i - 1] as usize };
+            &ids[start..id_ends[i] as usize]
+        };
+        let n = docs.len();
+        let (minhashes, mut band_keys) = Spilled::open(store, step.seeds.len())?;
+        let mut uf = UnionFind::new(n);
+        // Exact copies first: same normalised text (documents without words never cluster).
+        let mut by_exact: Vec<(u64, u32)> =
+            docs.iter().enumerate().filter(|(_, d)| d.has_words).map(|(i, d)| (d.exact, i as u32)).collect();
+        by_exact.sort_unstable();
+        for w in by_exact.windows(2) {
+            if w[0].0 == w[1].0 {
+                uf.union(w[0].1 as usize, w[1].1 as usize);
             }
-            for members in buckets.values().filter(|m| m.len() > 1) {
-                for (x, &i) in members.iter().enumerate() {
-                    for &j in &members[x + 1..] {
-                        if uf.find(i) == uf.find(j) || !checked.insert((i, j)) {
+        }
+        drop(by_exact);
+        let mut failed: HashSet<(u32, u32)> = HashSet::new();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for band in 0..step.bands {
+            let keys = band_keys.take(band)?;
+            let mut bucket: Vec<(u64, u32)> =
+                keys.iter().enumerate().filter(|&(i, _)| docs[i].has_words).map(|(i, &k)| (k, i as u32)).collect();
+            drop(keys);
+            bucket.sort_unstable();
+            for group in bucket.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
+                for (x, &(_, i)) in group.iter().enumerate() {
+                    for &(_, j) in &group[x + 1..] {
+                        if uf.find(i as usize) == uf.find(j as usize) || failed.contains(&(i, j)) {
                             continue;
                         }
-                        if Self::similarity(&sigs[i].minhash, &sigs[j].minhash) >= self.threshold {
-                            uf.union(i, j);
+                        minhashes.read(i as usize, &mut a)?;
+                        minhashes.read(j as usize, &mut b)?;
+                        if NearDuplicates::similarity(&a, &b) >= step.threshold {
+                            uf.union(i as usize, j as usize);
+                        } else {
+                            failed.insert((i, j));
                         }
                     }
                 }
             }
         }
+        drop(failed);
+        // Members of each cluster, in input order; clusters ordered by their first member.
+        let mut size = vec![0u32; n];
+        for i in 0..n {
+            size[uf.find(i)] += 1;
+        }
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for i in 0..n {
-            groups.entry(uf.find(i)).or_default().push(i);
+            let root = uf.find(i);
+            if size[root] > 1 {
+                groups.entry(root).or_default().push(i);
+            }
         }
-        let mut members: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
-        members.sort_by_key(|g| g[0]); // input order of each cluster's first document
+        drop(size);
+        let mut members: Vec<Vec<usize>> = groups.into_values().collect();
+        members.sort_by_key(|g| g[0]);
         let mut out = NearDuplicateClusters::default();
         for g in members {
             let rep = *g
                 .iter()
-                .min_by(|&&a, &&b| (sigs[a].repairs, &sigs[a].doc_id).cmp(&(sigs[b].repairs, &sigs[b].doc_id)))
+                .min_by(|&&x, &&y| (docs[x].repairs, doc_id(x)).cmp(&(docs[y].repairs, doc_id(y))))
                 .expect("cluster has members");
-            let mut ids: Vec<String> = g.iter().map(|&i| sigs[i].doc_id.clone()).collect();
-            ids.sort();
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let mut member_ids: Vec<String> = g.iter().map(|&i| doc_id(i).to_string()).collect();
+            member_ids.sort();
+            let refs: Vec<&str> = member_ids.iter().map(String::as_str).collect();
             let cluster_id = format!("c{}", short_hash(&refs, 12));
-            let similarity = g
-                .iter()
-                .filter(|&&i| i != rep)
-                .map(|&i| {
-                    if sigs[i].exact == sigs[rep].exact {
-                        1.0
-                    } else {
-                        Self::similarity(&sigs[i].minhash, &sigs[rep].minhash)
-                    }
-                })
-                .fold(1.0f64, f64::min);
-            let rep_id = sigs[rep].doc_id.clone();
+            minhashes.read(rep, &mut a)?;
+            let mut similarity = 1.0f64;
+            for &i in g.iter().filter(|&&i| i != rep) {
+                if docs[i].exact != docs[rep].exact {
+                    minhashes.read(i, &mut b)?;
+                    similarity = similarity.min(NearDuplicates::similarity(&b, &a));
+                }
+            }
+            let rep_id = doc_id(rep).to_string();
             for &i in &g {
                 let dup_of = (i != rep).then(|| rep_id.clone());
-                out.membership.insert(sigs[i].doc_id.clone(), (cluster_id.clone(), dup_of));
+                out.membership.insert(doc_id(i).to_string(), (cluster_id.clone(), dup_of));
             }
-            out.clusters.push(DuplicateRow { cluster_id, doc_ids: ids, representative: rep_id, similarity });
+            out.clusters.push(DuplicateRow { cluster_id, doc_ids: member_ids, representative: rep_id, similarity });
         }
-        out
+        minhashes.remove_files(step.bands);
+        Ok(out)
+    }
+}
+
+/// The index's stored minima, read back one document at a time by position.
+enum Spilled {
+    Memory { all: Vec<u64>, width: usize },
+    Files { dir: PathBuf, file: File, width: usize, buf: std::cell::RefCell<Vec<u8>> },
+}
+
+/// The index's stored band keys, read back one band at a time.
+enum BandKeys {
+    Memory(Vec<Vec<u64>>),
+    Files(PathBuf),
+}
+
+impl Spilled {
+    fn open(store: Store, width: usize) -> Result<(Spilled, BandKeys), IndexError> {
+        match store {
+            Store::Memory { minhash, bands } => Ok((Spilled::Memory { all: minhash, width }, BandKeys::Memory(bands))),
+            Store::Files { dir, mut minhash, mut bands } => {
+                let path = dir.join(MINHASH_FILE);
+                let flushed = minhash.flush().and_then(|_| bands.iter_mut().try_for_each(|w| w.flush()));
+                flushed.map_err(|source| IndexError { path: path.clone(), source })?;
+                let file = File::open(&path).map_err(|source| IndexError { path, source })?;
+                let buf = std::cell::RefCell::new(vec![0u8; width * 8]);
+                Ok((Spilled::Files { dir: dir.clone(), file, width, buf }, BandKeys::Files(dir)))
+            }
+        }
+    }
+
+    fn read(&self, i: usize, out: &mut Vec<u64>) -> Result<(), IndexError> {
+        out.clear();
+        match self {
+            Spilled::Memory { all, width } => out.extend_from_slice(&all[i * width..(i + 1) * width]),
+            Spilled::Files { dir, file, width, buf } => {
+                use std::os::unix::fs::FileExt;
+                let mut buf = buf.borrow_mut();
+                file.read_exact_at(&mut buf, (i * width * 8) as u64)
+                    .map_err(|source| IndexError { path: dir.join(MINHASH_FILE), source })?;
+                out.extend(buf.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))));
+            }
+        }
+        Ok(())
+    }
+
+    fn remove_files(self, bands: usize) {
+        if let Spilled::Files { dir, .. } = self {
+            let _ = std::fs::remove_file(dir.join(MINHASH_FILE));
+            for b in 0..bands {
+                let _ = std::fs::remove_file(dir.join(band_file(b)));
+            }
+        }
+    }
+}
+
+impl BandKeys {
+    /// The keys of one band for every document, in document order.
+    fn take(&mut self, band: usize) -> Result<Vec<u64>, IndexError> {
+        match self {
+            BandKeys::Memory(bands) => Ok(std::mem::take(&mut bands[band])),
+            BandKeys::Files(dir) => {
+                let path = dir.join(band_file(band));
+                let bytes = std::fs::read(&path).map_err(|source| IndexError { path, source })?;
+                Ok(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect())
+            }
+        }
     }
 }
 

@@ -195,7 +195,12 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     let progress = progress_bar(opts.progress, files.len() as u64);
     // Workers process one chunk while a writer thread appends the previous chunk's rows, so the
     // only serial work is copying bytes that workers have already serialised.
-    let mut sink = MainPassSink::open(staging.as_ref().map(|s| s.path()), config, &discover_rejects)?;
+    // Near-duplicate signatures are spilled to files beside the datasets (or to a temporary
+    // folder when nothing is exported), so memory does not grow with the corpus.
+    let spill_tmp = if staging.is_none() { Some(tempfile::tempdir().context("cannot create a temporary folder")?) } else { None };
+    let staging_dir = staging.as_ref().map(|s| s.path());
+    let spill = staging_dir.or(spill_tmp.as_ref().map(|t| t.path())).expect("staging or temporary folder");
+    let mut sink = MainPassSink::open(staging_dir, spill, config, &steps, &discover_rejects)?;
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileResult>>(1);
         let writer = scope.spawn(|| -> Result<()> {
@@ -221,7 +226,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         writer.join().map_err(|p| anyhow::anyhow!("writer thread panicked: {}", panic_message(&p)))?
     })?;
     progress.finish_and_clear();
-    let MainPassSink { mut out, signatures, names, mut cpu, mut inputs, mut warnings, counts } = sink;
+    let MainPassSink { mut out, near_duplicates, names, mut cpu, mut inputs, mut warnings, counts } = sink;
     summary.documents = counts.documents;
     summary.raw_bytes = counts.raw_bytes;
     summary.raw_words = counts.raw_words;
@@ -230,10 +235,10 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     summary.rejected = out.rejects;
 
     let mut amend = Amendments::default();
-    if let Some(near) = &steps.near_duplicates {
+    if let Some(index) = near_duplicates {
         let _span = tracing::info_span!("dedupe_documents").entered();
         let t = Instant::now();
-        let found = near.finish(signatures);
+        let found = index.finish()?;
         for row in &found.clusters {
             out.write("duplicates", row)?;
         }
@@ -275,9 +280,9 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
 /// The writer side of the main pass: appends each chunk's rows in input order and keeps what the
 /// corpus steps and the manifest need. Per-input records go to spool files, not memory, so memory
 /// does not grow with the number of inputs.
-struct MainPassSink {
+struct MainPassSink<'a> {
     out: Outputs,
-    signatures: Vec<normalise::DocSignature>,
+    near_duplicates: Option<normalise::SignatureIndex<'a>>,
     names: annotate::entities::NameTable,
     cpu: BTreeMap<String, f64>,
     inputs: JsonSpool,
@@ -292,11 +297,21 @@ struct Counts {
     raw_words: usize,
 }
 
-impl MainPassSink {
-    fn open(staging: Option<&Path>, config: &Config, discover_rejects: &[RejectRow]) -> Result<MainPassSink> {
+impl<'a> MainPassSink<'a> {
+    fn open(
+        staging: Option<&Path>,
+        spill: &Path,
+        config: &Config,
+        steps: &'a Steps,
+        discover_rejects: &[RejectRow],
+    ) -> Result<MainPassSink<'a>> {
+        let near_duplicates = match &steps.near_duplicates {
+            Some(n) => Some(n.index(Some(spill))?),
+            None => None,
+        };
         let mut sink = MainPassSink {
             out: Outputs::open(staging, config)?,
-            signatures: Vec::new(),
+            near_duplicates,
             names: annotate::entities::NameTable::default(),
             cpu: BTreeMap::new(),
             inputs: JsonSpool::create(staging.map(|d| d.join(".inputs.spool")))?,
@@ -329,7 +344,9 @@ impl MainPassSink {
                 self.reject(r)?;
             }
             for p in fr.docs {
-                self.signatures.extend(p.signature);
+                if let (Some(index), Some(sig)) = (&mut self.near_duplicates, &p.signature) {
+                    index.push(sig)?;
+                }
                 if let Some(table) = &p.names {
                     self.names.add(table);
                 }
