@@ -846,11 +846,83 @@ struct EntityAcc {
     name: String,
     aliases: BTreeMap<String, usize>,
     roles: BTreeSet<String>,
-    /// Ordinals of the documents it occurs in, ascending (4 bytes a document, not its id).
-    docs: Vec<u32>,
+    /// The documents it occurs in (by ordinal, not id).
+    docs: DocSet,
     n_mentions: usize,
     /// Spellings of the name (they differ in case only: ids ignore case), by mentions.
     spellings: BTreeMap<String, usize>,
+}
+
+/// A set of document ordinals, pushed in ascending order and stored as LEB128 varints of the gaps:
+/// a frequent entity (one in most documents) costs about a byte a document, so the name table of a
+/// run over millions of documents stays small.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct DocSet {
+    bytes: Vec<u8>,
+    len: usize,
+    last: Option<u32>,
+}
+
+impl DocSet {
+    /// Adds `ord`; ordinals must come in ascending order (repeats of the last one are ignored).
+    fn push(&mut self, ord: u32) {
+        let mut gap = match self.last {
+            Some(last) if ord <= last => return,
+            Some(last) => ord - last - 1,
+            None => ord,
+        };
+        loop {
+            let byte = (gap & 0x7f) as u8;
+            gap >>= 7;
+            if gap == 0 {
+                self.bytes.push(byte);
+                break;
+            }
+            self.bytes.push(byte | 0x80);
+        }
+        self.last = Some(ord);
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.bytes.iter();
+        let mut prev: Option<u32> = None;
+        std::iter::from_fn(move || {
+            let (mut gap, mut shift) = (0u32, 0);
+            loop {
+                let b = *bytes.next()?;
+                gap |= u32::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            let ord = prev.map_or(gap, |p| p + 1 + gap);
+            prev = Some(ord);
+            Some(ord)
+        })
+    }
+
+    fn union(&self, other: &DocSet) -> DocSet {
+        let (mut a, mut b) = (self.iter().peekable(), other.iter().peekable());
+        let mut out = DocSet::default();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&x), Some(&y)) if x <= y => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(ord) => out.push(ord),
+                None => return out,
+            }
+        }
+    }
 }
 
 /// The corpus's names, folded one document at a time, so a run keeps one table that grows with
@@ -872,7 +944,7 @@ impl NameTable {
                 name: e.name.clone(),
                 aliases: BTreeMap::new(),
                 roles: BTreeSet::new(),
-                docs: Vec::new(),
+                docs: DocSet::default(),
                 n_mentions: 0,
                 spellings: BTreeMap::new(),
             });
@@ -881,9 +953,7 @@ impl NameTable {
                 *a.aliases.entry(k.clone()).or_default() += v;
             }
             a.roles.extend(e.roles.iter().cloned());
-            if a.docs.last() != Some(&ord) {
-                a.docs.push(ord);
-            }
+            a.docs.push(ord);
             a.n_mentions += e.n_mentions;
         }
     }
@@ -945,9 +1015,7 @@ impl EntityLinker {
                     *m.aliases.entry(k).or_default() += v;
                 }
                 m.roles.extend(a.roles);
-                m.docs.extend(a.docs);
-                m.docs.sort_unstable();
-                m.docs.dedup();
+                m.docs = m.docs.union(&a.docs);
                 m.n_mentions += a.n_mentions;
             }
         }
@@ -988,6 +1056,28 @@ mod tests {
 
     fn mention<'a>(d: &'a Document, text: &str) -> Option<&'a MentionRow> {
         d.mentions.iter().find(|m| m.text == text)
+    }
+
+    #[test]
+    fn doc_sets_keep_ascending_ordinals_and_union_them() {
+        let mut a = DocSet::default();
+        for ord in [0, 0, 1, 5, 127, 128, 300, 70_000, 70_000, u32::MAX] {
+            a.push(ord);
+        }
+        assert_eq!(a.iter().collect::<Vec<_>>(), [0, 1, 5, 127, 128, 300, 70_000, u32::MAX]);
+        assert_eq!(a.len(), 8);
+        let mut b = DocSet::default();
+        for ord in [2, 5, 128, 129] {
+            b.push(ord);
+        }
+        let u = a.union(&b);
+        assert_eq!(u.iter().collect::<Vec<_>>(), [0, 1, 2, 5, 127, 128, 129, 300, 70_000, u32::MAX]);
+        assert_eq!(u.len(), 10);
+        assert_eq!(b.union(&DocSet::default()), b);
+        // Dense ordinals (an entity in every document) cost one byte each.
+        let mut dense = DocSet::default();
+        (0..10_000).for_each(|o| dense.push(o));
+        assert_eq!(dense.bytes.len(), 10_000);
     }
 
     #[test]
