@@ -484,6 +484,29 @@ mod tests {
     }
 
     #[test]
+    fn spilled_index_clusters_like_the_in_memory_one_and_cleans_up() {
+        let step = nd();
+        let edited = STORY.replace("candidly", "frankly").replace("Thursday", "Friday");
+        let sigs = vec![
+            sig("w", "", 0),
+            sig("b", STORY, 3),
+            sig("z", "An unrelated text about the weather in Berlin and the price of bread in the shops today.", 0),
+            sig("a", STORY, 5),
+            sig("c", &edited, 0),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let mut spilled = step.index(Some(dir.path())).unwrap();
+        for s in &sigs {
+            spilled.push(s).unwrap();
+        }
+        assert!(dir.path().join(MINHASH_FILE).exists());
+        let from_files = spilled.finish().unwrap();
+        assert_eq!(from_files, step.finish(sigs));
+        assert_eq!(from_files.clusters.len(), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "spill files left behind");
+    }
+
+    #[test]
     fn empty_texts_never_cluster_and_bad_config_is_an_error() {
         let out = nd().finish(vec![sig("a", "", 0), sig("b", "", 0)]);
         assert!(out.clusters.is_empty());
