@@ -36,7 +36,7 @@ use pipeline::{DocStep, StepError};
 pub use boilerplate::{BlockClassifier, BoilerplateStep};
 pub use near_dup::{DocSignature, IndexError, NearDuplicateClusters, NearDuplicates, SignatureIndex};
 pub use rules::{BoilerplateRules, RulesError};
-pub use survey::{LineSurvey, line_hash};
+pub use survey::{LineSurvey, LineTally, line_hash};
 
 /// The per-document steps of `[normalise] steps`, in order. `dedupe_documents` is corpus-level
 /// ([`NearDuplicates`]) and is skipped here.

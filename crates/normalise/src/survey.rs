@@ -94,22 +94,42 @@ impl CorpusStep for LineSurvey {
     }
 
     fn finish(&self, summaries: Vec<Self::Summary>) -> CorpusKnowledge {
-        // Per outlet and line: the distinct stories it was seen in, up to the number that matters.
-        let mut seen: BTreeMap<String, HashMap<u64, Vec<u64>>> = BTreeMap::new();
-        let mut docs_per_outlet: BTreeMap<String, usize> = BTreeMap::new();
-        for (outlet, hashes) in summaries {
-            let Some(outlet) = outlet else { continue };
-            *docs_per_outlet.entry(outlet.clone()).or_default() += 1;
-            let story = hashes.iter().rev().find(|h| *h & STORY_TAG != 0).copied().unwrap_or(STORY_TAG);
-            let per_line = seen.entry(outlet).or_default();
-            for h in hashes.into_iter().filter(|h| h & STORY_TAG == 0) {
-                let stories = per_line.entry(h).or_default();
-                if stories.len() < self.min_outlet_docs && !stories.contains(&story) {
-                    stories.push(story);
-                }
+        let mut tally = LineTally::default();
+        for summary in summaries {
+            self.tally(&mut tally, summary);
+        }
+        self.knowledge(tally)
+    }
+}
+
+/// Line recurrence counted so far: a survey folds each document's summary in as it comes, so it
+/// never holds every document's summary at once.
+#[derive(Default)]
+pub struct LineTally {
+    /// Per outlet and line: the distinct stories it was seen in, up to the number that matters.
+    seen: BTreeMap<String, HashMap<u64, Vec<u64>>>,
+    docs_per_outlet: BTreeMap<String, usize>,
+}
+
+impl LineSurvey {
+    /// Folds one document's summary (from `summarize`) into the tally.
+    pub fn tally(&self, tally: &mut LineTally, (outlet, hashes): (Option<String>, BTreeSet<u64>)) {
+        let Some(outlet) = outlet else { return };
+        *tally.docs_per_outlet.entry(outlet.clone()).or_default() += 1;
+        let story = hashes.iter().rev().find(|h| *h & STORY_TAG != 0).copied().unwrap_or(STORY_TAG);
+        let per_line = tally.seen.entry(outlet).or_default();
+        for h in hashes.into_iter().filter(|h| h & STORY_TAG == 0) {
+            let stories = per_line.entry(h).or_default();
+            if stories.len() < self.min_outlet_docs && !stories.contains(&story) {
+                stories.push(story);
             }
         }
-        let recurring_lines: HashMap<String, HashSet<u64>> = seen
+    }
+
+    /// The lines that recur in enough distinct stories of their outlet.
+    pub fn knowledge(&self, tally: LineTally) -> CorpusKnowledge {
+        let recurring_lines: HashMap<String, HashSet<u64>> = tally
+            .seen
             .into_iter()
             .map(|(o, lines)| {
                 let set: HashSet<u64> =
@@ -118,7 +138,7 @@ impl CorpusStep for LineSurvey {
             })
             .filter(|(_, s)| !s.is_empty())
             .collect();
-        CorpusKnowledge { recurring_lines, docs_per_outlet }
+        CorpusKnowledge { recurring_lines, docs_per_outlet: tally.docs_per_outlet }
     }
 }
 

@@ -459,7 +459,8 @@ struct Survey {
     collection_dates: HashMap<String, CollectionDate>,
 }
 
-/// Pass 1: reads every input once and keeps compact summaries (line hashes, date evidence).
+/// Pass 1: reads every input once; line hashes are tallied as they come, date evidence is kept
+/// per document for the collection-level dating at the end.
 fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
     let _span = tracing::info_span!("survey").entered();
     let lines = if config.runs(StageName::Normalise) && config.normalise.steps.contains(&NormaliseStep::Boilerplate) {
@@ -467,7 +468,7 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
     } else {
         None
     };
-    let mut line_summaries = Vec::new();
+    let mut line_tally = normalise::LineTally::default();
     let mut date_summaries = Vec::new();
     for chunk in files.chunks(CHUNK_FILES) {
         let part: Vec<Vec<_>> = chunk
@@ -487,11 +488,13 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
             })
             .collect();
         for (doc_id, line_summary, dates) in part.into_iter().flatten() {
-            line_summaries.extend(line_summary);
+            if let (Some(l), Some(summary)) = (&lines, line_summary) {
+                l.tally(&mut line_tally, summary);
+            }
             date_summaries.push((doc_id, dates));
         }
     }
-    let knowledge = lines.map(|l| l.finish(line_summaries)).unwrap_or_default();
+    let knowledge = lines.map(|l| l.knowledge(line_tally)).unwrap_or_default();
     let (doc_ids, summaries): (Vec<String>, Vec<_>) = date_summaries.into_iter().unzip();
     let collection_dates = doc_ids
         .into_iter()
