@@ -115,6 +115,11 @@ fn month_number(s: &str) -> Option<u32> {
 /// in text order, without overlaps.
 pub fn find_dates(s: &str) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
+    // Every date pattern has a digit (`\d`, any Unicode decimal digit): most sentences have
+    // none and need no regex search.
+    if !may_hold_digit(s) {
+        return out;
+    }
     for re in [&*MONTH_DAY, &*DAY_MONTH] {
         for c in re.captures_iter(s) {
             let (Some(m), Some(mon), Some(day)) = (c.get(0), c.name("mon"), c.name("day")) else { continue };
@@ -178,6 +183,12 @@ const PAST_CUES: &[&str] = &[
     "thought", "kept", "paid", "understood",
 ];
 
+/// Whether `s` may contain a decimal digit (`\d` in a regex: any Unicode `Nd` character;
+/// `char::is_numeric` is a superset of that).
+fn may_hold_digit(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && s.chars().any(char::is_numeric))
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’'
 }
@@ -186,11 +197,22 @@ fn is_word_char(c: char) -> bool {
 fn words(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if is_word_char(c) {
-            start.get_or_insert(i);
-        } else if let Some(st) = start.take() {
-            out.push((st, &s[st..i]));
+    if s.is_ascii() {
+        // Same tokens, byte by byte (no UTF-8 decoding).
+        for (i, b) in s.bytes().enumerate() {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                start.get_or_insert(i);
+            } else if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
+        }
+    } else {
+        for (i, c) in s.char_indices() {
+            if is_word_char(c) {
+                start.get_or_insert(i);
+            } else if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
         }
     }
     if let Some(st) = start {
@@ -199,8 +221,31 @@ fn words(s: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// The last word token of `s` (what `words(s).last()` gives, without tokenising all of `s`).
+fn last_word(s: &str) -> Option<&str> {
+    let end = s.char_indices().rev().find(|&(_, c)| is_word_char(c)).map(|(i, c)| i + c.len_utf8())?;
+    let start = s[..end].char_indices().rev().find(|&(_, c)| !is_word_char(c)).map_or(0, |(i, c)| i + c.len_utf8());
+    Some(&s[start..end])
+}
+
+/// `word` lower-cased into `buf` when it is short ASCII (the common case: no allocation),
+/// else into a new String.
+fn lower<'b>(word: &str, buf: &'b mut [u8; 32], owned: &'b mut String) -> &'b str {
+    if word.len() <= buf.len() && word.is_ascii() {
+        let b = &mut buf[..word.len()];
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        // ASCII stays valid UTF-8.
+        std::str::from_utf8(b).unwrap_or_default()
+    } else {
+        *owned = word.to_lowercase();
+        owned
+    }
+}
+
 fn cue(word: &str) -> Option<Tense> {
-    let w = word.to_lowercase();
+    let (mut buf, mut owned) = ([0u8; 32], String::new());
+    let w = lower(word, &mut buf, &mut owned);
     let w = w.trim_end_matches("'s").trim_end_matches("’s");
     if FUTURE_CUES.contains(&w) {
         return Some(Tense::Future);
@@ -216,8 +261,9 @@ fn cue(word: &str) -> Option<Tense> {
 }
 
 fn is_reporting_verb(w: &str) -> bool {
+    let (mut buf, mut owned) = ([0u8; 32], String::new());
     matches!(
-        w.to_lowercase().as_str(),
+        lower(w, &mut buf, &mut owned),
         "said" | "says" | "told" | "added" | "reported" | "announced" | "stated" | "noted" | "explained" | "wrote" | "according"
     )
 }
@@ -329,14 +375,15 @@ const MEETING_WORDS: &[&str] = &[
 fn context_of(sentence: &str) -> MentionContext {
     let mut names: Vec<String> = Vec::new();
     let mut meeting = false;
+    let (mut buf, mut owned) = ([0u8; 32], String::new());
     for (_, w) in words(sentence) {
-        let lw = w.to_lowercase();
-        let lw = lw.trim_end_matches("'s").trim_end_matches("’s").to_string();
-        if MEETING_WORDS.contains(&lw.as_str()) {
+        let lw = lower(w, &mut buf, &mut owned);
+        let lw = lw.trim_end_matches("'s").trim_end_matches("’s");
+        if MEETING_WORDS.contains(&lw) {
             meeting = true;
         }
-        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw.as_str()) {
-            names.push(lw);
+        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw) {
+            names.push(lw.to_string());
         }
     }
     names.sort();
@@ -347,6 +394,12 @@ fn context_of(sentence: &str) -> MentionContext {
 /// Adds the date and weekday mentions of one line to `ev` (`caption`: the line is a photo
 /// caption, whose dates are the photo's and whose weekdays are not the story's).
 pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
+    // A sentence's date or weekday match is a match in its line too (sentences end after
+    // '.', '!' or '?', so word boundaries at their edges are the line's). A line with no
+    // digit and no weekday name has none: skip splitting it into sentences.
+    if !may_hold_digit(line) && (caption || !WEEKDAY.is_match(line)) {
+        return;
+    }
     for (s, e) in sentence_ranges(line) {
         let sent = &line[s..e];
         let mut ctx: Option<MentionContext> = None;
@@ -362,7 +415,7 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
         }
         for c in WEEKDAY.captures_iter(sent) {
             let m = c.get(0).unwrap();
-            let prev = words(&sent[..m.start()]).last().map(|(_, w)| *w).unwrap_or("");
+            let prev = last_word(&sent[..m.start()]).unwrap_or("");
             // "Black Friday" is a holiday; "each Thursday", "every Monday" recur.
             if WEEKDAY_COMPOUNDS.contains(&prev) || matches!(prev.to_lowercase().as_str(), "each" | "every") {
                 continue;
