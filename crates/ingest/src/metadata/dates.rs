@@ -183,10 +183,11 @@ const PAST_CUES: &[&str] = &[
     "thought", "kept", "paid", "understood",
 ];
 
-/// Whether `s` may contain a decimal digit (`\d` in a regex: any Unicode `Nd` character;
-/// `char::is_numeric` is a superset of that).
+/// Whether `s` contains a decimal digit (`\d` in a regex: any Unicode `Nd` character).
 fn may_hold_digit(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && s.chars().any(char::is_numeric))
+    static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
+    // The byte scan settles ASCII text; the regex (one pass, no per-char decoding) the rest.
+    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && DIGIT.is_match(s))
 }
 
 fn is_word_char(c: char) -> bool {
@@ -271,21 +272,26 @@ fn is_reporting_verb(w: &str) -> bool {
 /// Tense of the mention at bytes `start..end` of `sentence`: the nearest cue word within twelve
 /// words before or eight after (a cue after the mention counts one word farther).
 pub fn tense_at(sentence: &str, start: usize, end: usize) -> Tense {
-    let ws = words(sentence);
-    let before: Vec<&str> = ws.iter().filter(|(p, _)| *p < start).map(|(_, w)| *w).collect();
-    let after: Vec<&str> = ws.iter().filter(|(p, _)| *p >= end).map(|(_, w)| *w).collect();
+    tense_in(&words(sentence), start, end)
+}
+
+/// [`tense_at`] on the sentence's word tokens (`words`), so a sentence with several mentions
+/// is tokenised once.
+fn tense_in(ws: &[(usize, &str)], start: usize, end: usize) -> Tense {
+    let before = ws.iter().filter(|(p, _)| *p < start).map(|(_, w)| *w);
+    let after = ws.iter().filter(|(p, _)| *p >= end).map(|(_, w)| *w);
     let mut best: Option<(usize, Tense)> = None;
     // A reporting verb ("said", "told") dates the saying: it marks the tense of a mention right
     // next to it ("said Monday", "told reporters on Monday") but not of one farther on ("said it
     // is calling for the redemption on Dec. 7").
     let usable = |w: &str, dist: usize| cue(w).filter(|_| dist <= 3 || !is_reporting_verb(w));
-    for (i, w) in before.iter().rev().take(12).enumerate() {
+    for (i, w) in before.rev().take(12).enumerate() {
         if let Some(t) = usable(w, i + 1) {
             best = Some((i + 1, t));
             break;
         }
     }
-    for (i, w) in after.iter().take(8).enumerate() {
+    for (i, w) in after.take(8).enumerate() {
         if let Some(t) = usable(w, i + 1) {
             let d = i + 2;
             if best.is_none_or(|(bd, _)| d < bd) {
@@ -372,11 +378,11 @@ const MEETING_WORDS: &[&str] = &[
     "met", "videoconference", "video", "conversation", "spoke", "speak", "speaks", "negotiations",
 ];
 
-fn context_of(sentence: &str) -> MentionContext {
+fn context_of(ws: &[(usize, &str)]) -> MentionContext {
     let mut names: Vec<String> = Vec::new();
     let mut meeting = false;
     let (mut buf, mut owned) = ([0u8; 32], String::new());
-    for (_, w) in words(sentence) {
+    for &(_, w) in ws {
         let lw = lower(w, &mut buf, &mut owned);
         let lw = lw.trim_end_matches("'s").trim_end_matches("’s");
         if MEETING_WORDS.contains(&lw) {
@@ -403,11 +409,14 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
     for (s, e) in sentence_ranges(line) {
         let sent = &line[s..e];
         let mut ctx: Option<MentionContext> = None;
+        // The sentence's words, tokenised when the first mention needs them.
+        let mut ws: Option<Vec<(usize, &str)>> = None;
         for d in find_dates(sent) {
             if ev.dated.len() < MAX_MENTIONS {
-                let tense = tense_at(sent, d.start, d.end);
+                let ws = ws.get_or_insert_with(|| words(sent));
+                let tense = tense_in(ws, d.start, d.end);
                 ev.dated.push(DatedMention { month: d.month, day: d.day, year: d.year, tense, in_caption: caption });
-                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
+                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
             }
         }
         if caption {
@@ -430,8 +439,9 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
                 _ => Weekday::Sun,
             };
             if ev.weekdays.len() < MAX_MENTIONS {
-                ev.weekdays.push(WeekdayMention { weekday, tense: tense_at(sent, m.start(), m.end()) });
-                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
+                let ws = ws.get_or_insert_with(|| words(sent));
+                ev.weekdays.push(WeekdayMention { weekday, tense: tense_in(ws, m.start(), m.end()) });
+                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
             }
         }
     }
