@@ -8,6 +8,8 @@
 //! change with earlier edits it touches so edits never overlap and `before` is always exactly
 //! `raw_text[raw_start..raw_end]`.
 
+use std::borrow::Cow;
+
 use pipeline::{EditKind, EditRow};
 
 /// A proposed change to a block's working text, in byte offsets of that working text.
@@ -331,11 +333,19 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 /// The working text of a block, as [`AlignedText::new`]`(..).text()` gives it, without building
 /// the alignment: `assemble` needs only the text, after every step, for every block.
 pub fn working_text(raw_block: &str, raw_base: usize, edits: &[EditRow]) -> String {
+    working_text_cow(raw_block, raw_base, edits).into_owned()
+}
+
+/// [`working_text`], borrowing the raw block when no repair touches it (most blocks).
+pub fn working_text_cow<'a>(raw_block: &'a str, raw_base: usize, edits: &[EditRow]) -> Cow<'a, str> {
+    if edits.is_empty() {
+        return Cow::Borrowed(raw_block);
+    }
     let end = raw_base + raw_block.chars().count();
     let mut own: Vec<&EditRow> =
         edits.iter().filter(|e| e.kind == EditKind::Repair && e.raw_start >= raw_base && e.raw_end <= end).collect();
     if own.is_empty() {
-        return raw_block.to_string();
+        return Cow::Borrowed(raw_block);
     }
     own.sort_by_key(|e| (e.raw_start, e.raw_end, e.kind as u8)); // as sort_edits (stable)
     let raw: Vec<char> = raw_block.chars().collect();
@@ -348,7 +358,7 @@ pub fn working_text(raw_block: &str, raw_base: usize, edits: &[EditRow]) -> Stri
         pos = e.raw_end.max(s);
     }
     text.extend(&raw[pos - raw_base..]);
-    text
+    Cow::Owned(text)
 }
 
 /// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.

@@ -58,8 +58,17 @@ impl DocStep for MtArtifactsStep {
         for rule in RULES {
             repair_blocks(doc, |_, text| as_flags(rule(text)));
         }
-        let words = known_words(&working_texts(doc));
-        repair_blocks(doc, |_, text| stray_capitals(text, &words));
+        // The article's word list is built only when some paragraph has a candidate (rare).
+        let texts = working_texts(doc);
+        let mut words: Option<BTreeSet<String>> = None;
+        repair_blocks(doc, |_, text| {
+            let candidates = stray_capital_candidates(text);
+            if candidates.is_empty() {
+                return Vec::new();
+            }
+            let words = words.get_or_insert_with(|| known_words(&texts));
+            flag_known(candidates, words)
+        });
         Ok(())
     }
 }
@@ -91,6 +100,10 @@ fn is_opening_quote(c: char) -> bool {
 /// "possible, ”Pifer": the closing mark belongs before the space.
 pub fn misplaced_quote(text: &str) -> Vec<Change> {
     static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[,.;:!?]( ”)\p{L}").expect("valid regex"));
+    // Nearly every paragraph has no " ”" at all: skip the quote-pairing scan.
+    if !text.contains(" ”") {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let open = open_double_quotes(&chars.iter().map(|x| x.1).collect::<Vec<_>>());
     let mut out = Vec::new();
@@ -111,6 +124,12 @@ pub fn orphan_punct(text: &str) -> Vec<Change> {
     static RE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"[.!?][”’"')\]]*((?:\s+\.)+)(?:\s|$)"#).expect("valid regex"));
     static DOUBLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{L}(\.\.|,,)(?:\s|$)").expect("valid regex"));
+    // RE needs a full stop after white space, DOUBLE a doubled stop or comma; most paragraphs
+    // have neither.
+    let spaced_stop = text.match_indices('.').any(|(i, _)| text[..i].chars().next_back().is_some_and(char::is_whitespace));
+    if !spaced_stop && !text.contains("..") && !text.contains(",,") {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for caps in RE.captures_iter(text) {
         let whole = caps.get(0).expect("match");
@@ -145,6 +164,10 @@ pub fn inner_full_stop(text: &str) -> Vec<Change> {
     });
     static SENTENCE_START: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"[.!?]\s+[“‘]?(\p{Lu}|\p{Ll})").expect("valid regex"));
+    // Most paragraphs have no candidate at all: then the style count below is not needed.
+    if !RE.is_match(text) {
+        return Vec::new();
+    }
     // Text written in lower case throughout (chat, slogans) is not a translation artifact.
     let (mut upper, mut lower) = (0, 0);
     for c in SENTENCE_START.captures_iter(text) {
@@ -193,6 +216,10 @@ pub fn orphan_fragment(text: &str) -> Vec<Change> {
 /// An opening ‘ before a word that no closing ’ follows anywhere later in the paragraph, in a
 /// paragraph whose double quotes pair (so it is not a quotation running on into the next one).
 pub fn orphan_quote(text: &str) -> Vec<Change> {
+    // Only a ‘ is ever removed.
+    if !text.contains('‘') {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let opens = chars.iter().filter(|x| x.1 == '“').count();
     let closes = chars.iter().filter(|x| x.1 == '”').count();
@@ -240,6 +267,11 @@ pub fn known_words(texts: &[String]) -> BTreeSet<String> {
 /// "BIden": two capitals then lower case, where the article spells the word "Biden" elsewhere.
 /// Flag only: a name is never rewritten silently.
 pub fn stray_capitals(text: &str, words: &BTreeSet<String>) -> Vec<Change> {
+    flag_known(stray_capital_candidates(text), words)
+}
+
+/// Words with two capitals then lower case, as (start, end, spelling with one capital).
+fn stray_capital_candidates(text: &str) -> Vec<(usize, usize, String)> {
     static RE: LazyLock<WordRegex> = LazyLock::new(|| WordRegex::new(r"\b\p{Lu}\p{Lu}\p{Ll}{2,}\b").expect("valid regex"));
     let mut out = Vec::new();
     for m in RE.on(WordScan::of(text)).find_iter(text) {
@@ -247,11 +279,17 @@ pub fn stray_capitals(text: &str, words: &BTreeSet<String>) -> Vec<Change> {
         let mut cs = w.chars();
         let first = cs.next().expect("non-empty match");
         let fixed: String = std::iter::once(first).chain(cs.flat_map(char::to_lowercase)).collect();
-        if words.contains(&fixed) {
-            out.push(Change::flag(m.start(), m.end(), fixed, "mt_artifacts.stray_capital"));
-        }
+        out.push((m.start(), m.end(), fixed));
     }
     out
+}
+
+fn flag_known(candidates: Vec<(usize, usize, String)>, words: &BTreeSet<String>) -> Vec<Change> {
+    candidates
+        .into_iter()
+        .filter(|(_, _, fixed)| words.contains(fixed))
+        .map(|(start, end, fixed)| Change::flag(start, end, fixed, "mt_artifacts.stray_capital"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! `rules/boilerplate.toml`, embedded in the binary; its header documents the format.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -12,6 +13,7 @@ use pipeline::config::BoilerplateConfig;
 
 /// The built-in rules, embedded at build time.
 pub const BUILTIN_RULES: &str = include_str!("../rules/boilerplate.toml");
+const BUILTIN_ORIGIN: &str = "built-in rules/boilerplate.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
@@ -124,7 +126,21 @@ impl BoilerplateRules {
             let src = std::fs::read_to_string(path).map_err(|source| RulesError::Read { path: path.clone(), source })?;
             rules.add(&src, &path.display().to_string())?;
         }
-        rules.add(BUILTIN_RULES, "built-in rules/boilerplate.toml")?;
+        // The built-in rules are compiled once per process (the survey and the boilerplate
+        // step both load them; compiling their regexes is most of the cost). Regexes are
+        // cheap to clone: clones share the compiled program.
+        static BUILTIN: LazyLock<Result<BoilerplateRules, String>> = LazyLock::new(|| {
+            let mut builtin = BoilerplateRules { patterns: Vec::new(), outlets: Vec::new() };
+            builtin.add(BUILTIN_RULES, BUILTIN_ORIGIN).map(|()| builtin).map_err(|e| e.to_string())
+        });
+        match &*BUILTIN {
+            Ok(builtin) => {
+                rules.patterns.extend(builtin.patterns.iter().cloned());
+                rules.outlets.extend(builtin.outlets.iter().cloned());
+            }
+            // Unreachable with the shipped rules (a test loads them); report as before.
+            Err(_) => rules.add(BUILTIN_RULES, BUILTIN_ORIGIN)?,
+        }
         Ok(rules)
     }
 

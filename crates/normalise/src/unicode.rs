@@ -1,7 +1,7 @@
 //! Step `unicode`: canonical composition (NFC), stray control and zero-width characters, and
 //! non-breaking or exotic spaces turned into plain spaces.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_normalization::char::canonical_combining_class;
 
 use pipeline::{CorpusKnowledge, DocStep, Document, StepError};
@@ -39,6 +39,11 @@ fn is_stray_control(c: char) -> bool {
 
 pub fn unicode_changes(text: &str) -> Vec<Change> {
     let mut out = Vec::new();
+    // ASCII without control characters (tab aside) has nothing to repair: NFC, odd spaces and
+    // zero-width characters are all outside ASCII.
+    if text.bytes().all(|b| (b' '..0x7f).contains(&b) || b == b'\t') {
+        return out;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -75,7 +80,8 @@ pub fn unicode_changes(text: &str) -> Vec<Change> {
         }
         let end_b = chars.get(j).map_or(text.len(), |x| x.0);
         let unit = &text[b..end_b];
-        if !unit.is_ascii() {
+        // The quick check proves most units NFC already without composing them.
+        if !unit.is_ascii() && is_nfc_quick(unit.chars()) != IsNormalized::Yes {
             let nfc: String = unit.nfc().collect();
             if nfc != unit {
                 out.push(Change::repair(b, end_b, nfc, "unicode.nfc"));

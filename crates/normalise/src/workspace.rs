@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use pipeline::text::CharMap;
 use pipeline::{BlockKind, BlockRow, Document, EditKind, EditRow};
 
-use crate::aligned::{AlignedText, Change, sort_edits, working_text};
+use crate::aligned::{AlignedText, Change, sort_edits, working_text, working_text_cow};
 
 /// Passes of one rule over a block before it must have settled.
 const MAX_PASSES: usize = 4;
@@ -131,7 +131,7 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
         }
         // Most blocks need no change: run the rule on the plain working text first and build the
         // alignment only when there is something to commit (same result, far less work).
-        let first = rule(i, &working_text(&b.text, b.raw_start, &doc.edits[lo..hi]));
+        let first = rule(i, &working_text_cow(&b.text, b.raw_start, &doc.edits[lo..hi]));
         if first.is_empty() {
             let end = b.raw_start + b.text.chars().count();
             let mut own: Vec<EditRow> = doc.edits[lo..hi]
@@ -185,11 +185,15 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
 /// Sets `doc.text` (and paragraphs) to the kept blocks' working text, one paragraph per block.
 pub fn assemble(doc: &mut Document) {
     ensure_blocks(doc);
-    let texts = working_texts(doc);
+    let ranges = edit_ranges(doc);
     let mut clean = String::new();
-    for (b, t) in doc.blocks.iter().zip(&texts) {
+    for (b, (lo, hi)) in doc.blocks.iter().zip(ranges) {
+        if !b.kept {
+            continue;
+        }
+        let t = working_text_cow(&b.text, b.raw_start, &doc.edits[lo..hi]);
         let t = t.trim();
-        if !b.kept || t.is_empty() {
+        if t.is_empty() {
             continue;
         }
         if !clean.is_empty() {

@@ -13,12 +13,12 @@
 //!
 //! Works on compact per-article summaries (`DateSummary`), never on the texts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use pipeline::PublishedBasis;
 
-use super::dates::{self, DateEvidence, MentionContext, PublicationEstimate, Tense};
+use super::dates::{self, DateEvidence, MentionContext, PublicationEstimate, Tense, WeekdayMention};
 
 /// Shared names two sentences need before they are taken to tell the same event.
 const MIN_SHARED_NAMES: usize = 2;
@@ -88,11 +88,11 @@ impl DateSummary {
     }
 }
 
-fn shared_names(a: &MentionContext, b: &MentionContext) -> usize {
+fn shared_names(a: &[String], b: &[String]) -> usize {
     // Both lists are sorted and deduplicated.
     let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.names.len() && j < b.names.len() {
-        match a.names[i].cmp(&b.names[j]) {
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -119,14 +119,14 @@ pub fn date_collection(summaries: &[DateSummary]) -> Vec<Option<CollectionDate>>
     let single_year = if years.len() == 1 { Some(years[0]) } else { None };
 
     let index = EventIndex::new(&events);
+    let mut links = LinkCache::default();
     summaries
         .iter()
-        .enumerate()
-        .map(|(k, s)| {
+        .map(|s| {
             if s.published().is_some() {
                 return None;
             }
-            by_shared_event(k, s, &events, &index).or_else(|| by_collection_year(s, single_year))
+            by_shared_event(s, &events, &index, &mut links).or_else(|| by_collection_year(s, single_year))
         })
         .collect()
 }
@@ -148,81 +148,191 @@ impl<'a> EventIndex<'a> {
         EventIndex { by_key }
     }
 
-    /// Events on `weekday` sharing at least `MIN_SHARED_NAMES` names with `ctx`, in index order.
-    fn candidates(&self, weekday: chrono::Weekday, ctx: &MentionContext) -> Vec<usize> {
-        let wd = weekday.num_days_from_monday();
-        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        for n in &ctx.names {
-            if let Some(list) = self.by_key.get(&(wd, n.as_str())) {
-                for &i in list {
-                    *counts.entry(i).or_default() += 1;
-                }
+    /// Events on `weekday` sharing at least `MIN_SHARED_NAMES` names with `names`, in index order.
+    fn candidates(&self, weekday: u32, names: &[String]) -> Vec<usize> {
+        let mut hits: Vec<usize> = Vec::new();
+        for n in names {
+            if let Some(list) = self.by_key.get(&(weekday, n.as_str())) {
+                hits.extend_from_slice(list);
             }
         }
-        counts.into_iter().filter(|(_, c)| *c >= MIN_SHARED_NAMES).map(|(i, _)| i).collect()
+        // An event appears once per name it shares.
+        hits.sort_unstable();
+        let mut out = Vec::new();
+        for run in hits.chunk_by(|a, b| a == b) {
+            if run.len() >= MIN_SHARED_NAMES {
+                out.push(run[0]);
+            }
+        }
+        out
     }
 }
 
-/// Ties the article's weekday mentions to events other articles date; the publication day
-/// most mentions agree on wins, then the one its weekday mentions fit best.
-fn by_shared_event(k: usize, s: &DateSummary, events: &[DatedEvent], index: &EventIndex) -> Option<CollectionDate> {
-    let ev = &s.evidence;
-    // (candidate day, mention index, source article)
-    let mut support: Vec<(NaiveDate, usize, usize)> = Vec::new();
-    for (mi, (w, ctx)) in ev.weekdays.iter().zip(&ev.weekday_ctx).enumerate() {
-        if !ctx.meeting {
-            continue;
+/// What one weekday mention (weekday, tense, names) links to: the candidate publication days
+/// and, per day, how many distinct articles date a matching event.
+struct MentionLinks {
+    /// (candidate day, distinct source articles), by day.
+    day_counts: Vec<(NaiveDate, usize)>,
+    /// Event day -> sorted distinct source articles dating a matching event that day.
+    sources: BTreeMap<NaiveDate, Vec<usize>>,
+    tense: Tense,
+}
+
+impl MentionLinks {
+    fn new(weekday: u32, tense: Tense, names: &[String], events: &[DatedEvent], index: &EventIndex) -> Self {
+        let mut sources: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+        for e in index.candidates(weekday, names).into_iter().map(|i| &events[i]) {
+            debug_assert!(shared_names(names, &e.ctx.names) >= MIN_SHARED_NAMES);
+            sources.entry(e.date).or_default().push(e.source);
         }
-        for e in index.candidates(w.weekday, ctx).into_iter().map(|i| &events[i]).filter(|e| e.source != k) {
-            debug_assert!(shared_names(ctx, e.ctx) >= MIN_SHARED_NAMES);
-            let (lo, hi) = match w.tense {
-                Tense::Past => (0, 6),
-                Tense::Future => (-6, 0),
-                Tense::Unknown => (-6, 6),
-            };
+        for list in sources.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        // Every event day falls on `weekday`, so event days are a week apart and the windows
+        // of days they support (at most 13 days wide) overlap for neighbouring weeks only: a
+        // day's distinct sources are those of at most two event days.
+        let (lo, hi) = offsets(tense);
+        let mut per_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+        for (&e, list) in &sources {
             for off in lo..=hi {
-                support.push((e.date + Duration::days(off), mi, e.source));
+                let d = e + Duration::days(off);
+                // The other event day (if any) supporting d is e - 7 or e + 7; count the
+                // union once, from the earlier event day.
+                let earlier = e - Duration::days(7);
+                if (d - earlier).num_days() >= lo && (d - earlier).num_days() <= hi && sources.contains_key(&earlier) {
+                    continue;
+                }
+                let later = e + Duration::days(7);
+                let n = match sources.get(&later) {
+                    Some(other) if (d - later).num_days() >= lo && (d - later).num_days() <= hi => union_len(list, other),
+                    _ => list.len(),
+                };
+                per_day.insert(d, n);
+            }
+        }
+        MentionLinks { day_counts: per_day.into_iter().collect(), sources, tense }
+    }
+
+    /// Sorted source articles linking this mention to day `d`, at most `limit` of them (the
+    /// smallest), plus whether more exist.
+    fn sources_for(&self, d: NaiveDate, limit: usize, out: &mut Vec<usize>) {
+        let (lo, hi) = offsets(self.tense);
+        // An event on day e supports days e+lo ..= e+hi.
+        for (_, list) in self.sources.range(d - Duration::days(hi)..=d - Duration::days(lo)) {
+            out.extend(list.iter().take(limit));
+        }
+    }
+}
+
+/// Size of the union of two sorted, deduplicated lists.
+fn union_len(a: &[usize], b: &[usize]) -> usize {
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
             }
         }
     }
-    if support.is_empty() {
+    a.len() + b.len() - both
+}
+
+/// Days around an event a weekday mention of the given tense can be published on.
+fn offsets(tense: Tense) -> (i64, i64) {
+    match tense {
+        Tense::Past => (0, 6),
+        Tense::Future => (-6, 0),
+        Tense::Unknown => (-6, 6),
+    }
+}
+
+/// Links per distinct (weekday, tense, names) mention. Undated articles date no events, so what
+/// a mention links to does not depend on which article makes it: computing it once per distinct
+/// mention keeps the pass linear in the collection when many articles tell the same event.
+#[derive(Default)]
+struct LinkCache<'a> {
+    by_mention: HashMap<(u32, u8, &'a [String]), MentionLinks>,
+}
+
+impl<'a> LinkCache<'a> {
+    fn get(&mut self, w: &WeekdayMention, ctx: &'a MentionContext, events: &[DatedEvent], index: &EventIndex) -> &MentionLinks {
+        let weekday = w.weekday.num_days_from_monday();
+        let tense_key = match w.tense {
+            Tense::Past => 0,
+            Tense::Future => 1,
+            Tense::Unknown => 2,
+        };
+        self.by_mention
+            .entry((weekday, tense_key, ctx.names.as_slice()))
+            .or_insert_with(|| MentionLinks::new(weekday, w.tense, &ctx.names, events, index))
+    }
+}
+
+/// Source articles listed in a note, at most.
+const NOTE_SOURCES: usize = 20;
+
+/// Ties the article's weekday mentions to events other articles date; the publication day
+/// most mentions agree on wins, then the one its weekday mentions fit best.
+fn by_shared_event<'a>(
+    s: &'a DateSummary,
+    events: &[DatedEvent],
+    index: &EventIndex,
+    links: &mut LinkCache<'a>,
+) -> Option<CollectionDate> {
+    let ev = &s.evidence;
+    // Only dated articles date events (`DateSummary::events`), so none of the linked events
+    // is this article's own.
+    debug_assert!(s.published().is_none());
+    // Per candidate day: how many (mention, article) pairs point at it. One article telling
+    // one event once is too little (a weekly meeting, another week's Friday); the same event
+    // must be linked twice, by two mentions or two articles.
+    let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    for (w, ctx) in ev.weekdays.iter().zip(&ev.weekday_ctx) {
+        if !ctx.meeting {
+            continue;
+        }
+        let l = links.get(w, ctx, events, index);
+        for &(d, n) in &l.day_counts {
+            *days.entry(d).or_default() += n;
+        }
+    }
+    if days.is_empty() {
         return None;
-    }
-    support.sort();
-    support.dedup();
-    // Per candidate day: how many (mention, article) pairs point at it, and from which
-    // articles. One article telling one event once is too little (a weekly meeting, another
-    // week's Friday); the same event must be linked twice, by two mentions or two articles.
-    let mut days: Vec<(NaiveDate, usize, Vec<usize>)> = Vec::new();
-    for &(d, _, src) in &support {
-        if days.last().is_none_or(|(ld, _, _)| *ld != d) {
-            days.push((d, 0, Vec::new()));
-        }
-        let Some((_, n, srcs)) = days.last_mut() else { continue };
-        *n += 1;
-        if !srcs.contains(&src) {
-            srcs.push(src);
-        }
-    }
-    days.retain(|(_, n, _)| *n >= MIN_LINKS);
-    for (_, _, srcs) in &mut days {
-        srcs.sort();
     }
     let cost = |p: NaiveDate| ev.weekdays.iter().map(|w| dates::weekday_cost(p, w)).sum::<i64>();
     // Keep only days the article's own dated mentions allow (tense order, caption window).
     let mut own = ev.clone();
     own.publication_year = None;
-    let best = days
-        .iter()
-        .filter(|(d, _, _)| dates::fits(*d, &own, 1))
-        .min_by_key(|(d, n, _)| (std::cmp::Reverse(*n), cost(*d), *d))?;
-    let (d, n, srcs) = best;
+    let (d, n) = days
+        .into_iter()
+        .filter(|&(_, n)| n >= MIN_LINKS)
+        .filter(|&(d, _)| dates::fits(d, &own, 1))
+        .min_by_key(|&(d, n)| (std::cmp::Reverse(n), cost(d), d))?;
+    // The articles behind the chosen day, for the note (the first NOTE_SOURCES of them: a
+    // large collection can link hundreds).
+    let mut srcs = Vec::new();
+    for (w, ctx) in ev.weekdays.iter().zip(&ev.weekday_ctx) {
+        if ctx.meeting {
+            links.get(w, ctx, events, index).sources_for(d, NOTE_SOURCES + 1, &mut srcs);
+        }
+    }
+    srcs.sort_unstable();
+    srcs.dedup();
+    let more = if srcs.len() > NOTE_SOURCES { ", ..." } else { "" };
+    srcs.truncate(NOTE_SOURCES);
+    let srcs = format!("{srcs:?}");
+    let srcs = format!("{}{more}]", &srcs[..srcs.len() - 1]);
     Some(CollectionDate {
-        published: iso(*d),
+        published: iso(d),
         basis: PublishedBasis::InferredWeekday,
         note: format!(
-            "{n} link(s) of weekday mentions to the same event dated in collection article(s) {srcs:?}; weekday distance {}",
-            cost(*d)
+            "{n} link(s) of weekday mentions to the same event dated in collection article(s) {srcs}; weekday distance {}",
+            cost(d)
         ),
     })
 }

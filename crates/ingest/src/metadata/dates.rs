@@ -115,6 +115,11 @@ fn month_number(s: &str) -> Option<u32> {
 /// in text order, without overlaps.
 pub fn find_dates(s: &str) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
+    // Every date pattern has a digit (`\d`, any Unicode decimal digit): most sentences have
+    // none and need no regex search.
+    if !may_hold_digit(s) {
+        return out;
+    }
     for re in [&*MONTH_DAY, &*DAY_MONTH] {
         for c in re.captures_iter(s) {
             let (Some(m), Some(mon), Some(day)) = (c.get(0), c.name("mon"), c.name("day")) else { continue };
@@ -178,6 +183,13 @@ const PAST_CUES: &[&str] = &[
     "thought", "kept", "paid", "understood",
 ];
 
+/// Whether `s` contains a decimal digit (`\d` in a regex: any Unicode `Nd` character).
+fn may_hold_digit(s: &str) -> bool {
+    static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
+    // The byte scan settles ASCII text; the regex (one pass, no per-char decoding) the rest.
+    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && DIGIT.is_match(s))
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’'
 }
@@ -186,11 +198,22 @@ fn is_word_char(c: char) -> bool {
 fn words(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if is_word_char(c) {
-            start.get_or_insert(i);
-        } else if let Some(st) = start.take() {
-            out.push((st, &s[st..i]));
+    if s.is_ascii() {
+        // Same tokens, byte by byte (no UTF-8 decoding).
+        for (i, b) in s.bytes().enumerate() {
+            if b.is_ascii_alphanumeric() || b == b'\'' {
+                start.get_or_insert(i);
+            } else if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
+        }
+    } else {
+        for (i, c) in s.char_indices() {
+            if is_word_char(c) {
+                start.get_or_insert(i);
+            } else if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
         }
     }
     if let Some(st) = start {
@@ -199,8 +222,31 @@ fn words(s: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// The last word token of `s` (what `words(s).last()` gives, without tokenising all of `s`).
+fn last_word(s: &str) -> Option<&str> {
+    let end = s.char_indices().rev().find(|&(_, c)| is_word_char(c)).map(|(i, c)| i + c.len_utf8())?;
+    let start = s[..end].char_indices().rev().find(|&(_, c)| !is_word_char(c)).map_or(0, |(i, c)| i + c.len_utf8());
+    Some(&s[start..end])
+}
+
+/// `word` lower-cased into `buf` when it is short ASCII (the common case: no allocation),
+/// else into a new String.
+fn lower<'b>(word: &str, buf: &'b mut [u8; 32], owned: &'b mut String) -> &'b str {
+    if word.len() <= buf.len() && word.is_ascii() {
+        let b = &mut buf[..word.len()];
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        // ASCII stays valid UTF-8.
+        std::str::from_utf8(b).unwrap_or_default()
+    } else {
+        *owned = word.to_lowercase();
+        owned
+    }
+}
+
 fn cue(word: &str) -> Option<Tense> {
-    let w = word.to_lowercase();
+    let (mut buf, mut owned) = ([0u8; 32], String::new());
+    let w = lower(word, &mut buf, &mut owned);
     let w = w.trim_end_matches("'s").trim_end_matches("’s");
     if FUTURE_CUES.contains(&w) {
         return Some(Tense::Future);
@@ -216,8 +262,9 @@ fn cue(word: &str) -> Option<Tense> {
 }
 
 fn is_reporting_verb(w: &str) -> bool {
+    let (mut buf, mut owned) = ([0u8; 32], String::new());
     matches!(
-        w.to_lowercase().as_str(),
+        lower(w, &mut buf, &mut owned),
         "said" | "says" | "told" | "added" | "reported" | "announced" | "stated" | "noted" | "explained" | "wrote" | "according"
     )
 }
@@ -225,21 +272,26 @@ fn is_reporting_verb(w: &str) -> bool {
 /// Tense of the mention at bytes `start..end` of `sentence`: the nearest cue word within twelve
 /// words before or eight after (a cue after the mention counts one word farther).
 pub fn tense_at(sentence: &str, start: usize, end: usize) -> Tense {
-    let ws = words(sentence);
-    let before: Vec<&str> = ws.iter().filter(|(p, _)| *p < start).map(|(_, w)| *w).collect();
-    let after: Vec<&str> = ws.iter().filter(|(p, _)| *p >= end).map(|(_, w)| *w).collect();
+    tense_in(&words(sentence), start, end)
+}
+
+/// [`tense_at`] on the sentence's word tokens (`words`), so a sentence with several mentions
+/// is tokenised once.
+fn tense_in(ws: &[(usize, &str)], start: usize, end: usize) -> Tense {
+    let before = ws.iter().filter(|(p, _)| *p < start).map(|(_, w)| *w);
+    let after = ws.iter().filter(|(p, _)| *p >= end).map(|(_, w)| *w);
     let mut best: Option<(usize, Tense)> = None;
     // A reporting verb ("said", "told") dates the saying: it marks the tense of a mention right
     // next to it ("said Monday", "told reporters on Monday") but not of one farther on ("said it
     // is calling for the redemption on Dec. 7").
     let usable = |w: &str, dist: usize| cue(w).filter(|_| dist <= 3 || !is_reporting_verb(w));
-    for (i, w) in before.iter().rev().take(12).enumerate() {
+    for (i, w) in before.rev().take(12).enumerate() {
         if let Some(t) = usable(w, i + 1) {
             best = Some((i + 1, t));
             break;
         }
     }
-    for (i, w) in after.iter().take(8).enumerate() {
+    for (i, w) in after.take(8).enumerate() {
         if let Some(t) = usable(w, i + 1) {
             let d = i + 2;
             if best.is_none_or(|(bd, _)| d < bd) {
@@ -326,17 +378,18 @@ const MEETING_WORDS: &[&str] = &[
     "met", "videoconference", "video", "conversation", "spoke", "speak", "speaks", "negotiations",
 ];
 
-fn context_of(sentence: &str) -> MentionContext {
+fn context_of(ws: &[(usize, &str)]) -> MentionContext {
     let mut names: Vec<String> = Vec::new();
     let mut meeting = false;
-    for (_, w) in words(sentence) {
-        let lw = w.to_lowercase();
-        let lw = lw.trim_end_matches("'s").trim_end_matches("’s").to_string();
-        if MEETING_WORDS.contains(&lw.as_str()) {
+    let (mut buf, mut owned) = ([0u8; 32], String::new());
+    for &(_, w) in ws {
+        let lw = lower(w, &mut buf, &mut owned);
+        let lw = lw.trim_end_matches("'s").trim_end_matches("’s");
+        if MEETING_WORDS.contains(&lw) {
             meeting = true;
         }
-        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw.as_str()) {
-            names.push(lw);
+        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw) {
+            names.push(lw.to_string());
         }
     }
     names.sort();
@@ -347,14 +400,23 @@ fn context_of(sentence: &str) -> MentionContext {
 /// Adds the date and weekday mentions of one line to `ev` (`caption`: the line is a photo
 /// caption, whose dates are the photo's and whose weekdays are not the story's).
 pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
+    // A sentence's date or weekday match is a match in its line too (sentences end after
+    // '.', '!' or '?', so word boundaries at their edges are the line's). A line with no
+    // digit and no weekday name has none: skip splitting it into sentences.
+    if !may_hold_digit(line) && (caption || !WEEKDAY.is_match(line)) {
+        return;
+    }
     for (s, e) in sentence_ranges(line) {
         let sent = &line[s..e];
         let mut ctx: Option<MentionContext> = None;
+        // The sentence's words, tokenised when the first mention needs them.
+        let mut ws: Option<Vec<(usize, &str)>> = None;
         for d in find_dates(sent) {
             if ev.dated.len() < MAX_MENTIONS {
-                let tense = tense_at(sent, d.start, d.end);
+                let ws = ws.get_or_insert_with(|| words(sent));
+                let tense = tense_in(ws, d.start, d.end);
                 ev.dated.push(DatedMention { month: d.month, day: d.day, year: d.year, tense, in_caption: caption });
-                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
+                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
             }
         }
         if caption {
@@ -362,7 +424,7 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
         }
         for c in WEEKDAY.captures_iter(sent) {
             let m = c.get(0).unwrap();
-            let prev = words(&sent[..m.start()]).last().map(|(_, w)| *w).unwrap_or("");
+            let prev = last_word(&sent[..m.start()]).unwrap_or("");
             // "Black Friday" is a holiday; "each Thursday", "every Monday" recur.
             if WEEKDAY_COMPOUNDS.contains(&prev) || matches!(prev.to_lowercase().as_str(), "each" | "every") {
                 continue;
@@ -377,8 +439,9 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
                 _ => Weekday::Sun,
             };
             if ev.weekdays.len() < MAX_MENTIONS {
-                ev.weekdays.push(WeekdayMention { weekday, tense: tense_at(sent, m.start(), m.end()) });
-                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(sent)).clone());
+                let ws = ws.get_or_insert_with(|| words(sent));
+                ev.weekdays.push(WeekdayMention { weekday, tense: tense_in(ws, m.start(), m.end()) });
+                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
             }
         }
     }

@@ -229,6 +229,12 @@ pub fn parse_credit_line(line: &str) -> Option<Vec<String>> {
     if line.is_empty() || line.chars().count() > 400 {
         return None;
     }
+    // Every sentence must match one of the four credit forms, and each form has a literal
+    // word ("contributed", "reported", "by", "Contributing:"): a line with none of them is no
+    // credit (most body lines), without splitting it or running the regexes.
+    if !["contributed", "reported", "by", "Contributing:"].iter().any(|w| line.contains(w)) {
+        return None;
+    }
     let mut people = Vec::new();
     for s in sentences(line) {
         // "A reported from X, and B and C from Y, Hawaii."
