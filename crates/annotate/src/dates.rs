@@ -30,9 +30,9 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DateRow, DocStep, Document, Granularity, StepError};
-use regex::{Captures, Regex};
+use regex::Captures;
 
-use pipeline::word_regex::{WordRegex, WordScan};
+use pipeline::word_regex::{WordRegex, WordText};
 
 /// The `dates` annotate step.
 #[derive(Debug, Default, Clone)]
@@ -101,10 +101,6 @@ const WEEKDAY: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 const NUMW: &str = r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|a hundred|several|a few|few|many|a couple of|couple of|some";
 const UNIT: &str = "seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|centuries|century|quarters?";
 
-fn re(p: &str) -> Regex {
-    Regex::new(p).unwrap_or_else(|e| panic!("bad date pattern {p}: {e}"))
-}
-
 fn wre(p: &str) -> WordRegex {
     WordRegex::new(p).unwrap_or_else(|e| panic!("bad date pattern {p}: {e}"))
 }
@@ -132,6 +128,8 @@ fn rel(value: Option<String>, granularity: Granularity) -> Option<Res> {
 
 struct Ctx<'a> {
     text: &'a str,
+    /// `text` prepared for word-boundary searches.
+    words: &'a WordText<'a>,
     anchor: Option<NaiveDate>,
     start: usize,
     end: usize,
@@ -494,8 +492,8 @@ fn year(c: &Captures, ctx: &Ctx) -> Option<Res> {
 
 /// Whether the sentence around the match speaks of the future.
 fn future_tense(ctx: &Ctx) -> bool {
-    static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|set to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
+    static FUTURE: LazyLock<WordRegex> = LazyLock::new(|| {
+        wre(r"(?i)\b(?:will|shall|going to|is to|are to|scheduled|expected to|plans?|planning|due to|set to|upcoming|next|as (?:soon|early) as|until|would be)\b|['’]ll\b")
     });
     // Only the clause around the date: up to 60 bytes before, and after it up to 40 bytes or the
     // next comma ("announced Wednesday, they said they will appeal" is past).
@@ -503,7 +501,7 @@ fn future_tense(ctx: &Ctx) -> bool {
     let hi = floor_boundary(ctx.text, (ctx.end + 40).min(ctx.text.len())).max(ctx.end);
     let s = ctx.text[lo..ctx.start].rfind(['.', '!', '?', '\n']).map_or(lo, |i| lo + i + 1);
     let e = ctx.text[ctx.end..hi].find(['.', '!', '?', '\n', ',']).map_or(hi, |i| ctx.end + i);
-    FUTURE.is_match(&ctx.text[s..ctx.start]) || FUTURE.is_match(&ctx.text[ctx.end..e])
+    FUTURE.is_match(&ctx.words.slice(s..ctx.start)) || FUTURE.is_match(&ctx.words.slice(ctx.end..e))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -952,11 +950,11 @@ fn holiday(c: &Captures, ctx: &Ctx) -> Option<Res> {
 
 fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
-    let scan = WordScan::of(text);
+    let words = WordText::new(text);
     for rule in RULES.iter() {
-        for c in rule.re.on(scan).captures_iter(text) {
+        for c in rule.re.captures_iter(&words) {
             let m = c.get(0).expect("match");
-            let ctx = Ctx { text, anchor, start: m.start(), end: m.end() };
+            let ctx = Ctx { text, words: &words, anchor, start: m.start(), end: m.end() };
             if let Some(r) = (rule.resolve)(&c, &ctx) {
                 let value = if r.relative && anchor.is_none() { None } else { r.value };
                 cands.push(Timex { start: m.start(), end: m.end(), value, granularity: r.granularity, relative: r.relative, rule: rule.name });
@@ -1048,6 +1046,14 @@ mod tests {
         assert!(f.contains(&("Thursday".into(), None)), "{f:?}");
         assert!(f.contains(&("next year".into(), None)), "{f:?}");
         assert!(f.contains(&("Dec. 7, 2021".into(), Some("2021-12-07".into()))), "{f:?}");
+    }
+
+    #[test]
+    fn every_pattern_searches_masked_text() {
+        // Keeps texts with non-ASCII letters off the slow Unicode-boundary engines.
+        for r in RULES.iter() {
+            assert!(r.re.masks(), "{}", r.name);
+        }
     }
 
     #[test]
