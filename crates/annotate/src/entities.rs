@@ -56,8 +56,12 @@ const ROLE_MODIFIERS: &[&str] = &[
     "assistant", "special", "presidential", "economic", "military", "political", "media", "policy", "affairs",
 ];
 
-fn lower_no_period(w: &str) -> String {
-    w.trim_end_matches('.').to_lowercase()
+/// A token's model form, lower-cased, without trailing periods: what the word lists hold.
+fn folded(w: &str) -> Cow<'_, str> {
+    match model_form(w) {
+        Cow::Borrowed(f) => lowercase(f.trim_end_matches('.')),
+        Cow::Owned(f) => Cow::Owned(f.trim_end_matches('.').to_lowercase()),
+    }
 }
 
 /// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
@@ -72,8 +76,7 @@ fn lowercase(w: &str) -> Cow<'_, str> {
 }
 
 fn is_title(w: &str) -> bool {
-    let l = lower_no_period(&model_form(w));
-    TITLES.contains(&l.as_str())
+    TITLES.contains(&folded(w).as_ref())
 }
 
 fn is_possessive(w: &str) -> bool {
@@ -181,14 +184,14 @@ fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> V
 
 /// Honorifics: whatever follows is a person.
 fn is_honorific(w: &str) -> bool {
-    matches!(lower_no_period(&model_form(w)).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
+    matches!(folded(w).as_ref(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
 }
 
 /// Words that, right before a name, say it is a person's ("President", "spokesman", "Sen.").
 fn is_person_cue(w: &str) -> bool {
     is_honorific(w)
         || matches!(
-            lower_no_period(&model_form(w)).as_str(),
+            folded(w).as_ref(),
             "president" | "sen" | "senator" | "gen" | "general" | "rep" | "gov" | "governor" | "secretary" | "chancellor"
                 | "minister" | "spokesman" | "spokeswoman" | "spokesperson" | "premier" | "ambassador" | "adviser"
                 | "advisor" | "aide" | "envoy" | "lt" | "col" | "capt" | "adm" | "sgt" | "prof" | "professor" | "pope"
@@ -234,7 +237,7 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
         covered[s..e].iter_mut().for_each(|c| *c = true);
     }
     for i in 1..words.len() {
-        if is_honorific(words[i - 1]) && !covered[i] && starts_upper(words[i]) && words[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
+        if !covered[i] && starts_upper(words[i]) && is_honorific(words[i - 1]) && words[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
             out.push((i, i + 1, 0, true));
         }
     }
@@ -248,7 +251,7 @@ fn key_of(words: &[&str]) -> String {
         if i > 0 {
             k.push(' ');
         }
-        k.push_str(&model_form(w).to_lowercase());
+        k.push_str(&lowercase(&model_form(w)));
     }
     k
 }
@@ -442,7 +445,7 @@ fn acronym_of(words: &[String]) -> Option<String> {
     }
     let mut a = String::new();
     for w in words {
-        if ACRONYM_SKIP.contains(&w.to_lowercase().as_str()) {
+        if ACRONYM_SKIP.contains(&lowercase(w).as_ref()) {
             continue;
         }
         // Hyphenated parts count separately ("Shanghai Cooperation Organisation", "Euro-Atlantic").
@@ -759,13 +762,13 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
 }
 
 fn is_title_honorific(w: &str) -> bool {
-    matches!(lower_no_period(w).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame")
+    matches!(lowercase(w.trim_end_matches('.')).as_ref(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame")
 }
 
 /// Capitalised words that open sentences without qualifying a role.
 fn is_function_word(w: &str) -> bool {
     matches!(
-        w.to_lowercase().as_str(),
+        lowercase(w).as_ref(),
         "the" | "a" | "an" | "but" | "and" | "in" | "on" | "at" | "as" | "when" | "while" | "after" | "before" | "then" | "so"
             | "meanwhile" | "yesterday" | "today" | "earlier" | "later" | "also" | "with" | "by" | "for" | "of" | "from" | "to"
             | "said" | "says" | "told" | "that" | "this" | "it" | "he" | "she" | "they" | "we" | "i"
