@@ -139,10 +139,12 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Token>) {
     }
     let n_tail = out.len() - mark;
     split_inner(text, s, e, out);
-    // [tail reversed][inner] -> [inner][tail in text order]
-    out[mark..].rotate_left(n_tail);
-    let len = out.len();
-    out[len - n_tail..].reverse();
+    if n_tail > 0 {
+        // [tail reversed][inner] -> [inner][tail in text order]
+        out[mark..].rotate_left(n_tail);
+        let len = out.len();
+        out[len - n_tail..].reverse();
+    }
 }
 
 /// Inside a word: dashes and quotes between words split it; possessives and contractions split
@@ -152,9 +154,21 @@ fn split_inner(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
         return;
     }
     let word = &text[s..e];
+    // One pass over the bytes after the first says which of the checks below can apply: in ASCII
+    // only '"' and "--" cut a word and only '\'' opens a contraction; any non-ASCII byte may be
+    // one of the curly or dash characters, so it keeps both checks.
+    let (mut may_cut, mut may_contract) = (false, false);
+    for &b in &word.as_bytes()[1..] {
+        match b {
+            b'"' | b'-' => may_cut = true,
+            b'\'' => may_contract = true,
+            0x80.. => (may_cut, may_contract) = (true, true),
+            _ => {}
+        }
+    }
     // Em dashes, ellipses and "--" glued between words: "Moscow—the".
     let mut cut = None;
-    for (i, c) in word.char_indices() {
+    for (i, c) in word.char_indices().skip(1).take_while(|_| may_cut) {
         if i > 0 && (is_dash(c) || c == '…' || c == '"' || c == '“' || c == '”') {
             cut = Some((i, c.len_utf8()));
             break;
@@ -171,8 +185,8 @@ fn split_inner(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
         split_chunk(text, s + i + n, e, out);
         return;
     }
-    // Possessive and contractions; every one has an apostrophe.
-    if !word.contains(['\'', '’']) {
+    // Possessive and contractions; every one has an apostrophe after the first character.
+    if !may_contract {
         out.push(Token { start: s, end: e });
         return;
     }
