@@ -162,6 +162,17 @@ fn lower(w: &str) -> String {
     w.to_lowercase()
 }
 
+/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
+fn lower_cow(w: &str) -> std::borrow::Cow<'_, str> {
+    if !w.is_ascii() {
+        std::borrow::Cow::Owned(w.to_lowercase())
+    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(w.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    }
+}
+
 /// "officials" -> "official", "witnesses" -> "witness": enough for the lexicon look-ups.
 fn singular(w: &str) -> &str {
     if let Some(s) = w.strip_suffix("es")
@@ -524,8 +535,8 @@ struct Known {
 pub fn strip_titles(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let is_title = |w: &str| {
-        let l = w.trim_end_matches('.').to_lowercase();
-        TITLE_WORDS.contains(&l.as_str()) || is_title_abbrev(w) || LEADING_ADJECTIVES.contains(&l.as_str())
+        let l = lower_cow(w.trim_end_matches('.'));
+        TITLE_WORDS.contains(&l.as_ref()) || is_title_abbrev(w) || LEADING_ADJECTIVES.contains(&l.as_ref())
     };
     let mut cut = 0;
     for (i, w) in words.iter().enumerate() {
@@ -545,8 +556,8 @@ pub fn strip_titles(name: &str) -> String {
 
 fn is_org_name(name: &str) -> bool {
     name.split_whitespace().any(|w| {
-        let l = w.trim_end_matches('.').to_lowercase();
-        ORG_WORDS.contains(&l.as_str())
+        let l = lower_cow(w.trim_end_matches('.'));
+        ORG_WORDS.contains(&l.as_ref())
             || (w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase))
     })
 }
