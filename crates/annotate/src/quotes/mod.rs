@@ -41,7 +41,7 @@ pub mod eval;
 mod lexicon;
 mod marks;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use pipeline::ids::span_id;
 use pipeline::text::CharMap;
@@ -534,10 +534,12 @@ struct Known {
 /// "Mr. Putin" -> "Putin".
 pub fn strip_titles(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
-    let is_title = |w: &str| {
-        let l = lower_cow(w.trim_end_matches('.'));
-        TITLE_WORDS.contains(&l.as_ref()) || is_title_abbrev(w) || LEADING_ADJECTIVES.contains(&l.as_ref())
-    };
+    // Every mention passes through here: the three lists (150 words) are looked up hashed.
+    static LISTS: std::sync::OnceLock<(HashSet<&str>, HashSet<&str>)> = std::sync::OnceLock::new();
+    let (lower_titles, abbrevs) = LISTS.get_or_init(|| {
+        (TITLE_WORDS.iter().chain(LEADING_ADJECTIVES).copied().collect(), TITLE_ABBREVS.iter().copied().collect())
+    });
+    let is_title = |w: &str| lower_titles.contains(lower_cow(w.trim_end_matches('.')).as_ref()) || abbrevs.contains(w);
     let mut cut = 0;
     for (i, w) in words.iter().enumerate() {
         if is_title(w) && i + 1 < words.len() {
