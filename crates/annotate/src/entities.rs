@@ -21,7 +21,7 @@ use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DocStep, Document, EntityLabel, EntityRow, MentionRow, StepError};
 
 use crate::ner::{NerModel, embedded_model, load_model};
-use crate::tokenize::{Token, model_form, tokenize};
+use crate::tokenize::{Token, model_form, tokenize, tokenize_prefix};
 
 const LABELS: [EntityLabel; 4] = [EntityLabel::PER, EntityLabel::ORG, EntityLabel::LOC, EntityLabel::MISC];
 
@@ -56,13 +56,27 @@ const ROLE_MODIFIERS: &[&str] = &[
     "assistant", "special", "presidential", "economic", "military", "political", "media", "policy", "affairs",
 ];
 
-fn lower_no_period(w: &str) -> String {
-    w.trim_end_matches('.').to_lowercase()
+/// A token's model form, lower-cased, without trailing periods: what the word lists hold.
+fn folded(w: &str) -> Cow<'_, str> {
+    match model_form(w) {
+        Cow::Borrowed(f) => lowercase(f.trim_end_matches('.')),
+        Cow::Owned(f) => Cow::Owned(f.trim_end_matches('.').to_lowercase()),
+    }
+}
+
+/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
+fn lowercase(w: &str) -> Cow<'_, str> {
+    if !w.is_ascii() {
+        Cow::Owned(w.to_lowercase())
+    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(w.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(w)
+    }
 }
 
 fn is_title(w: &str) -> bool {
-    let l = lower_no_period(&model_form(w));
-    TITLES.contains(&l.as_str())
+    TITLES.contains(&folded(w).as_ref())
 }
 
 fn is_possessive(w: &str) -> bool {
@@ -170,14 +184,14 @@ fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> V
 
 /// Honorifics: whatever follows is a person.
 fn is_honorific(w: &str) -> bool {
-    matches!(lower_no_period(&model_form(w)).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
+    matches!(folded(w).as_ref(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
 }
 
 /// Words that, right before a name, say it is a person's ("President", "spokesman", "Sen.").
 fn is_person_cue(w: &str) -> bool {
     is_honorific(w)
         || matches!(
-            lower_no_period(&model_form(w)).as_str(),
+            folded(w).as_ref(),
             "president" | "sen" | "senator" | "gen" | "general" | "rep" | "gov" | "governor" | "secretary" | "chancellor"
                 | "minister" | "spokesman" | "spokeswoman" | "spokesperson" | "premier" | "ambassador" | "adviser"
                 | "advisor" | "aide" | "envoy" | "lt" | "col" | "capt" | "adm" | "sgt" | "prof" | "professor" | "pope"
@@ -223,7 +237,7 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
         covered[s..e].iter_mut().for_each(|c| *c = true);
     }
     for i in 1..words.len() {
-        if is_honorific(words[i - 1]) && !covered[i] && starts_upper(words[i]) && words[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
+        if !covered[i] && starts_upper(words[i]) && is_honorific(words[i - 1]) && words[i].chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’') {
             out.push((i, i + 1, 0, true));
         }
     }
@@ -237,7 +251,7 @@ fn key_of(words: &[&str]) -> String {
         if i > 0 {
             k.push(' ');
         }
-        k.push_str(&model_form(w).to_lowercase());
+        k.push_str(&lowercase(&model_form(w)));
     }
     k
 }
@@ -315,6 +329,12 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
         covered[s..e].iter_mut().for_each(|c| *c = true);
     }
     let max_len = known.keys().map(Vec::len).max().unwrap_or(1);
+    // First word of every known name -> bit mask of the names' lengths, so a word that opens no
+    // name costs one lookup and the word sequences looked up are only those of a possible length.
+    let mut openers: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for k in known.keys() {
+        *openers.entry(k[0].as_str()).or_default() |= 1 << k.len();
+    }
     for &(gs, ge) in groups {
         let mut i = gs;
         while i < ge {
@@ -323,8 +343,9 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
                 continue;
             }
             let mut found = None;
+            let lens = openers.get(model_form(words[i]).as_ref()).copied().unwrap_or(0);
             for len in (1..=max_len.min(ge - i)).rev() {
-                if covered[i..i + len].iter().any(|&c| c) {
+                if lens & (1 << len) == 0 || covered[i..i + len].iter().any(|&c| c) {
                     continue;
                 }
                 let seq: Vec<String> = words[i..i + len].iter().map(|w| model_form(w).into_owned()).collect();
@@ -424,7 +445,7 @@ fn acronym_of(words: &[String]) -> Option<String> {
     }
     let mut a = String::new();
     for w in words {
-        if ACRONYM_SKIP.contains(&w.to_lowercase().as_str()) {
+        if ACRONYM_SKIP.contains(&lowercase(w).as_ref()) {
             continue;
         }
         // Hyphenated parts count separately ("Shanghai Cooperation Organisation", "Euro-Atlantic").
@@ -441,6 +462,9 @@ fn acronym_of(words: &[String]) -> Option<String> {
 
 /// "U.S." -> "US", "U.K." -> "UK": dotted and plain acronyms are one name.
 fn undotted_acronym(w: &str) -> Option<String> {
+    if !w.ends_with('.') {
+        return None;
+    }
     let letters: String = w.chars().filter(|&c| c != '.').collect();
     let dotted = w.ends_with('.')
         && letters.chars().count() >= 2
@@ -577,11 +601,12 @@ fn choose_name<'a>(forms: impl Iterator<Item = &'a Vec<String>>) -> String {
     }
     let shouting = |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
     let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !t.contains(' ');
+    let none_shouting = counts.keys().all(|k| !shouting(k));
     counts
         .iter()
         .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
-            let pa = if shouting(ta) { short(ta) } else { !short(ta) || counts.keys().all(|k| !shouting(k)) };
-            let pb = if shouting(tb) { short(tb) } else { !short(tb) || counts.keys().all(|k| !shouting(k)) };
+            let pa = if shouting(ta) { short(ta) } else { !short(ta) || none_shouting };
+            let pb = if shouting(tb) { short(tb) } else { !short(tb) || none_shouting };
             wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
         })
         .map(|(t, _)| t.clone())
@@ -658,12 +683,18 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
         return out;
     }
     let before: Vec<Token> = tokenize(&text[ws..start]).into_iter().map(|t| Token { start: t.start + ws, end: t.end + ws }).collect();
-    let after: Vec<Token> = tokenize(&text[end..we]).into_iter().map(|t| Token { start: t.start + end, end: t.end + end }).collect();
-    let w = |t: &Token| model_form(t.text(text)).to_lowercase();
-    let is_head = |t: &Token| ROLE_HEADS.contains(&w(t).as_str());
+    // The appositive after the name is read up to its 11th token (`after[10]`, see below).
+    let after: Vec<Token> =
+        tokenize_prefix(&text[end..we], 11).into_iter().map(|t| Token { start: t.start + end, end: t.end + end }).collect();
+    let w = |t: &Token| lowercase(&model_form(t.text(text))).into_owned();
+    let is_head = |t: &Token| {
+        let f = model_form(t.text(text));
+        ROLE_HEADS.contains(&lowercase(&f).as_ref())
+    };
     let is_mod = |t: &Token| {
-        let l = w(t);
-        ROLE_MODIFIERS.contains(&l.as_str()) || ROLE_HEADS.contains(&l.as_str())
+        let f = model_form(t.text(text));
+        let l = lowercase(&f);
+        ROLE_MODIFIERS.contains(&l.as_ref()) || ROLE_HEADS.contains(&l.as_ref())
     };
     // Same line only: a role never crosses a paragraph.
     let same_line = |a: usize, b: usize| !text[a.min(b)..a.max(b)].contains('\n');
@@ -702,6 +733,7 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     }
     // After: "NAME, [the|a|Owner's] role words,".
     if after.first().is_some_and(|t| t.text(text) == ",") {
+        // Reads at most after[10]: i <= 2, j < i + 8, then after.get(j).
         let mut i = 1;
         if after.get(i).is_some_and(|t| matches!(w(t).as_str(), "the" | "a" | "an")) {
             i += 1;
@@ -730,13 +762,13 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
 }
 
 fn is_title_honorific(w: &str) -> bool {
-    matches!(lower_no_period(w).as_str(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame")
+    matches!(lowercase(w.trim_end_matches('.')).as_ref(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame")
 }
 
 /// Capitalised words that open sentences without qualifying a role.
 fn is_function_word(w: &str) -> bool {
     matches!(
-        w.to_lowercase().as_str(),
+        lowercase(w).as_ref(),
         "the" | "a" | "an" | "but" | "and" | "in" | "on" | "at" | "as" | "when" | "while" | "after" | "before" | "then" | "so"
             | "meanwhile" | "yesterday" | "today" | "earlier" | "later" | "also" | "with" | "by" | "for" | "of" | "from" | "to"
             | "said" | "says" | "told" | "that" | "this" | "it" | "he" | "she" | "they" | "we" | "i"

@@ -46,12 +46,22 @@ fn is_edge_punct(c: char) -> bool {
 
 /// Splits `text` into tokens (byte offsets, in order, never empty, never overlapping).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::with_capacity(text.len() / 5);
+    tokenize_prefix(text, usize::MAX)
+}
+
+/// The first tokens of [`tokenize`]`(text)`: all of them, or at least `min_tokens`. Whitespace
+/// chunks are split independently, so stopping after a chunk gives exactly the full list's
+/// prefix.
+pub fn tokenize_prefix(text: &str, min_tokens: usize) -> Vec<Token> {
+    let mut out = Vec::with_capacity((text.len() / 5).min(min_tokens.saturating_add(4)));
     let mut chunk_start: Option<usize> = None;
     for (i, c) in text.char_indices() {
         if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
             if let Some(s) = chunk_start.take() {
                 split_chunk(text, s, i, &mut out);
+                if out.len() >= min_tokens {
+                    return out;
+                }
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(i);
@@ -98,14 +108,15 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Token>) {
             break;
         }
     }
-    // Trailing punctuation, collected back to front.
-    let mut tail: Vec<Token> = Vec::new();
+    // Trailing punctuation, pushed back to front onto `out` and moved behind the word's own
+    // tokens afterwards (no buffer of its own: most chunks have one or none).
+    let mark = out.len();
     loop {
         let rest = &text[s..e];
         let Some(c) = rest.chars().next_back() else { break };
         if rest.ends_with("--") && rest.len() > 2 {
             let n = rest.bytes().rev().take_while(|&b| b == b'-').count();
-            tail.push(Token { start: e - n, end: e });
+            out.push(Token { start: e - n, end: e });
             e -= n;
         } else if c == '.' {
             if keeps_period(rest) {
@@ -113,21 +124,27 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Token>) {
             }
             // "..." stays one token.
             let n = rest.bytes().rev().take_while(|&b| b == b'.').count();
-            tail.push(Token { start: e - n, end: e });
+            out.push(Token { start: e - n, end: e });
             e -= n;
         } else if (c == '\'' || c == '’') && rest.chars().count() > 2 && rest[..rest.len() - c.len_utf8()].ends_with(['s', 'S']) {
             // Plural possessive: "countries’" -> "countries" "’".
-            tail.push(Token { start: e - c.len_utf8(), end: e });
+            out.push(Token { start: e - c.len_utf8(), end: e });
             e -= c.len_utf8();
         } else if is_edge_punct(c) {
-            tail.push(Token { start: e - c.len_utf8(), end: e });
+            out.push(Token { start: e - c.len_utf8(), end: e });
             e -= c.len_utf8();
         } else {
             break;
         }
     }
+    let n_tail = out.len() - mark;
     split_inner(text, s, e, out);
-    out.extend(tail.into_iter().rev());
+    if n_tail > 0 {
+        // [tail reversed][inner] -> [inner][tail in text order]
+        out[mark..].rotate_left(n_tail);
+        let len = out.len();
+        out[len - n_tail..].reverse();
+    }
 }
 
 /// Inside a word: dashes and quotes between words split it; possessives and contractions split
@@ -137,9 +154,21 @@ fn split_inner(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
         return;
     }
     let word = &text[s..e];
+    // One pass over the bytes after the first says which of the checks below can apply: in ASCII
+    // only '"' and "--" cut a word and only '\'' opens a contraction; any non-ASCII byte may be
+    // one of the curly or dash characters, so it keeps both checks.
+    let (mut may_cut, mut may_contract) = (false, false);
+    for &b in &word.as_bytes()[1..] {
+        match b {
+            b'"' | b'-' => may_cut = true,
+            b'\'' => may_contract = true,
+            0x80.. => (may_cut, may_contract) = (true, true),
+            _ => {}
+        }
+    }
     // Em dashes, ellipses and "--" glued between words: "Moscow—the".
     let mut cut = None;
-    for (i, c) in word.char_indices() {
+    for (i, c) in word.char_indices().skip(1).take_while(|_| may_cut) {
         if i > 0 && (is_dash(c) || c == '…' || c == '"' || c == '“' || c == '”') {
             cut = Some((i, c.len_utf8()));
             break;
@@ -156,7 +185,11 @@ fn split_inner(text: &str, s: usize, e: usize, out: &mut Vec<Token>) {
         split_chunk(text, s + i + n, e, out);
         return;
     }
-    // Possessive and contractions.
+    // Possessive and contractions; every one has an apostrophe after the first character.
+    if !may_contract {
+        out.push(Token { start: s, end: e });
+        return;
+    }
     for suffix in ["'s", "’s", "'S", "’S", "n't", "n’t", "N'T", "N’T", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'m", "’m", "'d", "’d"] {
         if word.len() > suffix.len() && word.ends_with(suffix) {
             let cut = e - suffix.len();
@@ -278,6 +311,17 @@ mod tests {
                 assert!(!t.text(s).trim().is_empty());
                 last = t.end;
             }
+        }
+    }
+
+    #[test]
+    fn prefix_is_a_prefix() {
+        let s = "“We can’t,” Putin said—calmly (again). Mr. Biden’s aides, U.S. officials... and countries’ envoys.";
+        let all = tokenize(s);
+        for n in 0..all.len() + 2 {
+            let p = tokenize_prefix(s, n);
+            assert!(p.len() >= n.min(all.len()), "{n}");
+            assert_eq!(p[..], all[..p.len()], "{n}");
         }
     }
 

@@ -10,15 +10,9 @@ use super::gazetteer::Gazetteer;
 
 const MAGIC: &[u8; 8] = b"PWNER02\n";
 
-/// One feature's weights, quantised, stored inline in the hash table so a lookup touches one
-/// cache line.
-#[derive(Debug, Clone, Copy)]
-#[repr(C, align(8))]
-pub struct Entry {
-    key: u32,
-    /// N_TAGS weights plus one zero lane, so the row is 18 lanes and the whole entry 40 bytes.
-    w: [i16; LANES],
-}
+/// One feature's weights, quantised: N_TAGS weights plus one zero lane (18 lanes, so the add
+/// loop has an even width).
+type Row = [i16; LANES];
 
 const LANES: usize = N_TAGS + 1;
 
@@ -36,11 +30,17 @@ pub fn key32(h: u64) -> u32 {
     if k == EMPTY_KEY { 1 } else { k }
 }
 
-/// One linear tagger: emission weights per feature (open addressing, linear probing; keys are
-/// already hashes), tag transitions, start and end scores.
+/// One linear tagger: emission weights per feature, tag transitions, start and end scores.
+///
+/// The feature index is an open-addressing table (linear probing; keys are already hashes) of
+/// 8-byte slots, each a key and the index of its row in `rows`. Most of a token's features are
+/// not in the model, and a miss probes until an empty slot: keeping the slots small and the table
+/// at most 3/8 full makes a miss one or two reads of one cache line, and only hits touch `rows`.
 #[derive(Debug, Clone)]
 pub struct Linear {
-    slots: Vec<Entry>,
+    /// `key | row index << 32`, or 0 (EMPTY_KEY) for a free slot.
+    slots: Vec<u64>,
+    rows: Vec<Row>,
     mask: usize,
     /// Number of features.
     pub len: usize,
@@ -49,6 +49,19 @@ pub struct Linear {
     pub trans: [[f32; N_TAGS]; N_TAGS],
     pub start: [f32; N_TAGS],
     pub end: [f32; N_TAGS],
+}
+
+/// Asks the CPU to start loading `x` into cache.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetch is a hint and never faults; the pointer comes from a reference.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(x as *const T as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// Whether tag `b` may follow tag `a` in BILOU.
@@ -86,24 +99,27 @@ impl Linear {
 
     pub fn from_rows(rows: Vec<(u32, [i16; N_TAGS])>, scale: f32, trans: [[f32; N_TAGS]; N_TAGS], start: [f32; N_TAGS], end: [f32; N_TAGS]) -> Linear {
         let rows: Vec<_> = rows.into_iter().filter(|(_, w)| w.iter().any(|&x| x != 0)).collect();
-        let cap = (rows.len() * 4 / 3 + 1).next_power_of_two().max(16);
-        let mut slots = vec![Entry { key: EMPTY_KEY, w: [0; LANES] }; cap];
+        let cap = (rows.len() * 8 / 3 + 1).next_power_of_two().max(16);
+        let mut slots = vec![EMPTY_KEY as u64; cap];
+        let mut table: Vec<Row> = Vec::with_capacity(rows.len());
         let mask = cap - 1;
-        let mut len = 0;
         for (k, w) in rows {
             let k = if k == EMPTY_KEY { 1 } else { k };
             let mut p = slot_of(k) & mask;
-            while slots[p].key != EMPTY_KEY && slots[p].key != k {
+            while slots[p] != EMPTY_KEY as u64 && slots[p] as u32 != k {
                 p = (p + 1) & mask;
-            }
-            if slots[p].key == EMPTY_KEY {
-                len += 1;
             }
             let mut lanes = [0i16; LANES];
             lanes[..N_TAGS].copy_from_slice(&w);
-            slots[p] = Entry { key: k, w: lanes };
+            if slots[p] == EMPTY_KEY as u64 {
+                slots[p] = k as u64 | (table.len() as u64) << 32;
+                table.push(lanes);
+            } else {
+                // A repeated key: the last row wins.
+                table[(slots[p] >> 32) as usize] = lanes;
+            }
         }
-        Linear { slots, mask, len, scale, trans, start, end }
+        Linear { len: table.len(), slots, rows: table, mask, scale, trans, start, end }
     }
 
     /// Features and their quantised weights, sorted by key.
@@ -111,48 +127,61 @@ impl Linear {
         let mut v: Vec<_> = self
             .slots
             .iter()
-            .filter(|e| e.key != EMPTY_KEY)
-            .map(|e| {
+            .filter(|&&s| s != EMPTY_KEY as u64)
+            .map(|&s| {
                 let mut w = [0i16; N_TAGS];
-                w.copy_from_slice(&e.w[..N_TAGS]);
-                (e.key, w)
+                w.copy_from_slice(&self.rows[(s >> 32) as usize][..N_TAGS]);
+                (s as u32, w)
             })
             .collect();
         v.sort_unstable_by_key(|r| r.0);
         v
     }
 
+    /// Row index of a key.
     #[inline]
-    fn get(&self, k: u32) -> Option<&[i16; LANES]> {
+    fn find(&self, k: u32) -> Option<usize> {
         let mut p = slot_of(k) & self.mask;
         loop {
-            let e = &self.slots[p];
-            if e.key == k {
-                return Some(&e.w);
+            let s = self.slots[p];
+            if s as u32 == k {
+                return Some((s >> 32) as usize);
             }
-            if e.key == EMPTY_KEY {
+            if s == EMPTY_KEY as u64 {
                 return None;
             }
             p = (p + 1) & self.mask;
         }
     }
 
+    #[cfg(test)]
+    fn get(&self, k: u32) -> Option<&Row> {
+        self.find(k).map(|i| &self.rows[i])
+    }
+
     /// Emission scores of a token's features.
     #[inline]
     pub fn score(&self, feats: &[u64]) -> [f32; N_TAGS] {
-        // Touch every slot first so the cache misses overlap instead of queueing.
-        #[cfg(target_arch = "x86_64")]
-        for &f in feats {
-            let p = slot_of(key32(f)) & self.mask;
-            // SAFETY: prefetch is a hint and never faults; the pointer is in bounds.
-            unsafe {
-                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-                _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(p) as *const i8);
-            }
-        }
+        // Integer sums are exact, so the order features are added in does not matter.
         let mut acc = [0i32; LANES];
-        for &f in feats {
-            if let Some(w) = self.get(key32(f)) {
+        // In batches: prefetch every feature's slot, then find the rows and prefetch those, then
+        // add them up, so the cache misses of a batch overlap instead of queueing.
+        const BATCH: usize = 64;
+        for batch in feats.chunks(BATCH) {
+            for &f in batch {
+                prefetch(&self.slots[slot_of(key32(f)) & self.mask]);
+            }
+            let mut hits = [0u32; BATCH];
+            let mut n = 0;
+            for &f in batch {
+                if let Some(r) = self.find(key32(f)) {
+                    prefetch(&self.rows[r]);
+                    hits[n] = r as u32;
+                    n += 1;
+                }
+            }
+            for &r in &hits[..n] {
+                let w = &self.rows[r as usize];
                 for t in 0..LANES {
                     acc[t] += w[t] as i32;
                 }

@@ -41,7 +41,7 @@ pub mod eval;
 mod lexicon;
 mod marks;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use pipeline::ids::span_id;
 use pipeline::text::CharMap;
@@ -160,6 +160,17 @@ fn is_possessive(w: &str) -> bool {
 
 fn lower(w: &str) -> String {
     w.to_lowercase()
+}
+
+/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
+fn lower_cow(w: &str) -> std::borrow::Cow<'_, str> {
+    if !w.is_ascii() {
+        std::borrow::Cow::Owned(w.to_lowercase())
+    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(w.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    }
 }
 
 /// "officials" -> "official", "witnesses" -> "witness": enough for the lexicon look-ups.
@@ -523,10 +534,12 @@ struct Known {
 /// "Mr. Putin" -> "Putin".
 pub fn strip_titles(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
-    let is_title = |w: &str| {
-        let l = w.trim_end_matches('.').to_lowercase();
-        TITLE_WORDS.contains(&l.as_str()) || is_title_abbrev(w) || LEADING_ADJECTIVES.contains(&l.as_str())
-    };
+    // Every mention passes through here: the three lists (150 words) are looked up hashed.
+    static LISTS: std::sync::OnceLock<(HashSet<&str>, HashSet<&str>)> = std::sync::OnceLock::new();
+    let (lower_titles, abbrevs) = LISTS.get_or_init(|| {
+        (TITLE_WORDS.iter().chain(LEADING_ADJECTIVES).copied().collect(), TITLE_ABBREVS.iter().copied().collect())
+    });
+    let is_title = |w: &str| lower_titles.contains(lower_cow(w.trim_end_matches('.')).as_ref()) || abbrevs.contains(w);
     let mut cut = 0;
     for (i, w) in words.iter().enumerate() {
         if is_title(w) && i + 1 < words.len() {
@@ -545,8 +558,8 @@ pub fn strip_titles(name: &str) -> String {
 
 fn is_org_name(name: &str) -> bool {
     name.split_whitespace().any(|w| {
-        let l = w.trim_end_matches('.').to_lowercase();
-        ORG_WORDS.contains(&l.as_str())
+        let l = lower_cow(w.trim_end_matches('.'));
+        ORG_WORDS.contains(&l.as_ref())
             || (w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase))
     })
 }
