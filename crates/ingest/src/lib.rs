@@ -18,4 +18,4 @@ pub mod read;
 pub use discover::{discover, InputFile};
 pub use error::IngestError;
 pub use eval::eval_extract;
-pub use read::read_input;
+pub use read::{read_input, survey_input};

@@ -32,6 +32,31 @@ pub fn read_input(file: &InputFile, cfg: &IngestConfig) -> Vec<Result<Document, 
     }
 }
 
+/// What the survey pass needs of an input: its documents, each with the date summary of its text
+/// that collection-level dating uses ([`metadata::collection::date_collection`]). For plain text
+/// the summary comes from the same reading of the text that fills the metadata, so the survey
+/// reads each article's metadata once.
+pub fn survey_input(
+    file: &InputFile,
+    cfg: &IngestConfig,
+) -> Vec<Result<(Document, metadata::collection::DateSummary), RejectRow>> {
+    let raw = match read_bytes(file, cfg.max_file_bytes) {
+        Ok(r) => r,
+        Err(e) => return vec![Err(e.to_reject())],
+    };
+    let summarised = |doc: Document| {
+        let (_, summary) = metadata::from_text_with_summary(&doc.raw_text, &metadata::MetadataHints::default());
+        (doc, summary)
+    };
+    match file.format {
+        SourceFormat::Text => vec![text_document_with_summary(file, &raw, cfg).map_err(|e| e.to_reject())],
+        SourceFormat::Html => vec![html_document(file, &raw, cfg).map(summarised).map_err(|e| e.to_reject())],
+        SourceFormat::Jsonl => {
+            jsonl_documents(file, &raw, cfg).into_iter().map(|r| r.map(summarised).map_err(|e| e.to_reject())).collect()
+        }
+    }
+}
+
 /// A file's bytes (decompressed for `.gz`), the SHA-256 and size of the file as stored.
 struct RawFile {
     bytes: Vec<u8>,
@@ -110,19 +135,37 @@ fn language(cfg: &IngestConfig) -> Option<String> {
 }
 
 fn text_document(file: &InputFile, raw: &RawFile, cfg: &IngestConfig) -> Result<Document, IngestError> {
+    text_document_read(file, raw, cfg, |text| (metadata::from_text(text), ())).map(|(doc, ())| doc)
+}
+
+fn text_document_with_summary(
+    file: &InputFile,
+    raw: &RawFile,
+    cfg: &IngestConfig,
+) -> Result<(Document, metadata::collection::DateSummary), IngestError> {
+    text_document_read(file, raw, cfg, |text| metadata::from_text_with_summary(text, &metadata::MetadataHints::default()))
+}
+
+/// A plain-text document, its metadata read from the text by `read_meta` (which may yield more).
+fn text_document_read<T>(
+    file: &InputFile,
+    raw: &RawFile,
+    cfg: &IngestConfig,
+    read_meta: impl FnOnce(&str) -> (Metadata, T),
+) -> Result<(Document, T), IngestError> {
     let dec = decode_or_reject(file, &raw.bytes, None)?;
     if is_blank(&dec.text) {
         return Err(IngestError::Empty { path: file.display.clone() });
     }
     check_line_lengths(&dec.text, &file.display, cfg.max_line_bytes)?;
-    let mut meta = metadata::from_text(&dec.text);
+    let (mut meta, extra) = read_meta(&dec.text);
     if meta.language.is_none() {
         meta.language = language(cfg);
     }
     let src = source(file, raw, dec.encoding, None);
     let mut doc = Document::new(doc_id(&file.display, None), src, dec.text, meta);
     doc.warnings = dec.warnings;
-    Ok(doc)
+    Ok((doc, extra))
 }
 
 /// An HTML page's document: `raw_text` is the extracted article text (title first, paragraphs

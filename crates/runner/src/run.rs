@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use export::{DatasetSummary, JsonlWriter, RowBuffer, Staging};
-use ingest::metadata::MetadataHints;
 use ingest::metadata::collection::CollectionDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pipeline::config::{AnnotateStep, NormaliseStep, StageName};
@@ -475,13 +474,10 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
             .par_iter()
             .map(|f| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    ingest::read_input(f, &config.ingest)
+                    ingest::survey_input(f, &config.ingest)
                         .into_iter()
                         .filter_map(|r| r.ok())
-                        .map(|d| {
-                            let (_, dates) = ingest::metadata::from_text_with_summary(&d.raw_text, &MetadataHints::default());
-                            (d.doc_id.clone(), lines.as_ref().map(|l| l.summarize(&d)), dates)
-                        })
+                        .map(|(d, dates)| (d.doc_id.clone(), lines.as_ref().map(|l| l.summarize(&d)), dates))
                         .collect::<Vec<_>>()
                 }))
                 .unwrap_or_default()
