@@ -208,19 +208,9 @@ impl BlockClassifier<'_> {
                 {
                     continue;
                 }
-                // Only a covers_next_group rule reads a group: the others need a yes or no,
-                // which `is_match` answers without allocating capture slots (most blocks match
-                // no rule).
-                let caps = match &p.covers_next_group {
-                    Some(_) => match p.regex.captures(text) {
-                        Some(c) => Some(c),
-                        None => continue,
-                    },
-                    None if p.regex.is_match(text) => None,
-                    None => continue,
-                };
+                let Some(caps) = p.regex.captures(text) else { continue };
                 kinds[i] = Some((p.kind, format!("pattern:{}", p.name)));
-                if let (Some(g), Some(caps)) = (&p.covers_next_group, caps) {
+                if let Some(g) = &p.covers_next_group {
                     let count: usize = caps.name(g).and_then(|m| m.as_str().parse().ok()).unwrap_or(0).min(50);
                     for k in kinds.iter_mut().skip(i + 1).take(count).filter(|k| k.is_none()) {
                         *k = Some((p.kind, format!("pattern:{}:covered", p.name)));
@@ -317,6 +307,16 @@ impl BlockClassifier<'_> {
 /// Text compared for equality: lower case letters and digits, single spaces.
 pub fn comparable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        // ASCII: the same words and case mapping, byte by byte.
+        for w in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        return out;
+    }
     for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');

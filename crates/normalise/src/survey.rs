@@ -35,6 +35,11 @@ pub fn line_hash(line: &str) -> u64 {
             pending_space = false;
         }
         started = true;
+        if c.is_ascii() {
+            // Same bytes as the general path below, without the case-mapping tables.
+            h = (h ^ u64::from(c.to_ascii_lowercase() as u8)).wrapping_mul(PRIME);
+            continue;
+        }
         for lc in c.to_lowercase() {
             let mut buf = [0u8; 4];
             for b in lc.encode_utf8(&mut buf).bytes() {

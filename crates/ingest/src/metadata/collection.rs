@@ -214,8 +214,8 @@ impl MentionLinks {
         MentionLinks { day_counts: per_day.into_iter().collect(), sources, tense }
     }
 
-    /// Sorted source articles linking this mention to day `d`, at most `limit` of them (the
-    /// smallest), plus whether more exist.
+    /// Appends the source articles linking this mention to day `d`: the `limit` smallest of
+    /// each event day's list, so the smallest `limit` of their union are among them.
     fn sources_for(&self, d: NaiveDate, limit: usize, out: &mut Vec<usize>) {
         let (lo, hi) = offsets(self.tense);
         // An event on day e supports days e+lo ..= e+hi.
