@@ -422,9 +422,17 @@ fn lean(diff: i64, future: bool) -> i64 {
 }
 
 fn preceding_word(ctx: &Ctx) -> String {
+    let (start, before) = preceding_word_at(ctx);
+    before[start..].to_lowercase()
+}
+
+/// The text before the match (trailing space trimmed) and the byte offset in it where its last
+/// word (letters, digits, hyphens) starts. Offsets come from the text as it stands: lower-casing
+/// can change a word's length in bytes ("İ" is two bytes, "i̇" three).
+fn preceding_word_at<'t>(ctx: &Ctx<'t>) -> (usize, &'t str) {
     let before = ctx.text[..ctx.start].trim_end();
-    let s = before.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
-    before[s..].to_lowercase()
+    let start = before.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    (start, before)
 }
 
 fn bare_month(c: &Captures, ctx: &Ctx) -> Option<Res> {
@@ -481,8 +489,8 @@ fn year(c: &Captures, ctx: &Ctx) -> Option<Res> {
     let pw = preceding_word(ctx);
     let raw_pw_upper = ctx.text[..ctx.start].trim_end().chars().rev().take_while(|c| c.is_alphanumeric()).last().is_some_and(char::is_uppercase);
     if c.name("mod").is_none() && raw_pw_upper && !["in", "since", "by", "until", "from", "of", "for", "before", "after", "through", "during", "copyright", "late", "early", "mid", "summer", "spring", "winter", "autumn", "fall"].contains(&pw.as_str()) {
-        let before_pw = ctx.text[..ctx.start].trim_end();
-        let sentence_start = before_pw.len() == pw.len() || before_pw[..before_pw.len() - pw.len()].trim_end().ends_with(['.', '\n', '“', '"']);
+        let (pw_start, before_pw) = preceding_word_at(ctx);
+        let sentence_start = pw_start == 0 || before_pw[..pw_start].trim_end().ends_with(['.', '\n', '“', '"']);
         if !sentence_start {
             return None;
         }
@@ -1046,6 +1054,17 @@ mod tests {
         assert!(f.contains(&("Thursday".into(), None)), "{f:?}");
         assert!(f.contains(&("next year".into(), None)), "{f:?}");
         assert!(f.contains(&("Dec. 7, 2021".into(), Some("2021-12-07".into()))), "{f:?}");
+    }
+
+    #[test]
+    fn names_with_numbers_after_words_whose_lower_case_is_longer() {
+        // "İ" lower-cases to two code points (3 bytes for 2): the word before a year once cut the
+        // text inside a character and panicked.
+        for text in ["Officials said İSTANBUL 2030 was ready.", "İİİİ 2030", "The plan. İzmir 2030 goes ahead"] {
+            let _ = found(text, "2021-12-08");
+        }
+        assert!(found("Officials back the Agenda 2030 plan.", "2021-12-08").is_empty());
+        assert_eq!(value_of("İzmir 2030 is the plan.", "2021-12-08", "2030").as_deref(), Some("2030"));
     }
 
     #[test]
