@@ -27,8 +27,7 @@ struct OutletIndex {
 
 impl OutletIndex {
     fn key(doc_id: &str) -> u64 {
-        // FNV-1a: stable, and collisions among 2^64 values do not matter for a report's counts.
-        doc_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+        pipeline::ids::key64(doc_id)
     }
 
     fn insert(&mut self, doc_id: &str, outlet: &str) {

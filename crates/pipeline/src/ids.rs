@@ -45,6 +45,12 @@ pub fn entity_id(label: &str, canonical_name: &str) -> String {
 }
 
 /// Id of a span row inside a document: kind letter plus its code-point start and end.
+/// A 64-bit FNV-1a key of a string (a doc_id, a name) for compact in-memory indexes: stable
+/// across runs and platforms; not for output, and not where a collision would matter.
+pub fn key64(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
 pub fn span_id(doc_id: &str, kind: char, start: usize, end: usize) -> String {
     format!("{doc_id}-{kind}{start}-{end}")
 }

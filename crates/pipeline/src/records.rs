@@ -46,7 +46,7 @@ pub enum SourceFormat {
 }
 
 /// How `published` was established.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PublishedBasis {
     /// A date line or byline of the article states it ("By Ben Aris in Berlin December 8, 2021").

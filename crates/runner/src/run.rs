@@ -21,7 +21,7 @@ use ingest::metadata::collection::CollectionDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pipeline::config::{AnnotateStep, NormaliseStep, StageName};
 use pipeline::stage::CorpusStep;
-use pipeline::{Config, CorpusKnowledge, DocStep, Document, DocumentRow, MentionRow, QuoteRow, RejectRow};
+use pipeline::{Config, CorpusKnowledge, PublishedBasis, DocStep, Document, DocumentRow, MentionRow, QuoteRow, RejectRow};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -455,7 +455,36 @@ struct Survey {
     knowledge: CorpusKnowledge,
     /// For ingest: publication dates of articles whose own text cannot date them, from what the
     /// rest of the collection says (doc_id -> date).
-    collection_dates: HashMap<String, CollectionDate>,
+    collection_dates: CollectionDates,
+}
+
+/// Publication dates lent by the collection, by a 64-bit key of the doc_id: the distinct
+/// (date, basis) pairs are few, so this costs ~16 bytes per dated article, not a map of strings.
+#[derive(Default)]
+struct CollectionDates {
+    values: Vec<(String, PublishedBasis)>,
+    position: HashMap<(String, PublishedBasis), u32>,
+    by_doc: HashMap<u64, u32>,
+}
+
+impl CollectionDates {
+    fn insert(&mut self, doc_key: u64, date: CollectionDate) {
+        let value = (date.published, date.basis);
+        let at = match self.position.get(&value) {
+            Some(&i) => i,
+            None => {
+                let i = self.values.len() as u32;
+                self.position.insert(value.clone(), i);
+                self.values.push(value);
+                i
+            }
+        };
+        self.by_doc.insert(doc_key, at);
+    }
+
+    fn get(&self, doc_id: &str) -> Option<&(String, PublishedBasis)> {
+        self.by_doc.get(&pipeline::ids::key64(doc_id)).map(|&i| &self.values[i as usize])
+    }
 }
 
 /// Pass 1: reads every input once; line hashes are tallied as they come, date evidence is kept
@@ -477,7 +506,10 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
                     ingest::survey_input(f, &config.ingest)
                         .into_iter()
                         .filter_map(|r| r.ok())
-                        .map(|(d, dates)| (d.doc_id.clone(), lines.as_ref().map(|l| l.summarize(&d)), dates))
+                        .map(|(d, mut dates)| {
+                            dates.compact();
+                            (pipeline::ids::key64(&d.doc_id), lines.as_ref().map(|l| l.summarize(&d)), dates)
+                        })
                         .collect::<Vec<_>>()
                 }))
                 .unwrap_or_default()
@@ -491,12 +523,13 @@ fn survey(config: &Config, files: &[ingest::InputFile]) -> Result<Survey> {
         }
     }
     let knowledge = lines.map(|l| l.knowledge(line_tally)).unwrap_or_default();
-    let (doc_ids, summaries): (Vec<String>, Vec<_>) = date_summaries.into_iter().unzip();
-    let collection_dates = doc_ids
-        .into_iter()
-        .zip(ingest::metadata::collection::date_collection(&summaries))
-        .filter_map(|(doc_id, date)| date.map(|d| (doc_id, d)))
-        .collect();
+    let (doc_keys, summaries): (Vec<u64>, Vec<_>) = date_summaries.into_iter().unzip();
+    let mut collection_dates = CollectionDates::default();
+    for (key, date) in doc_keys.into_iter().zip(ingest::metadata::collection::date_collection(&summaries)) {
+        if let Some(date) = date {
+            collection_dates.insert(key, date);
+        }
+    }
     Ok(Survey { knowledge, collection_dates })
 }
 
@@ -521,9 +554,9 @@ fn process_file(file: &ingest::InputFile, config: &Config, steps: &Steps, survey
             Err(reject) => result.rejects.push(reject),
             Ok(mut doc) => {
                 if doc.meta.published.is_none() {
-                    if let Some(date) = survey.collection_dates.get(&doc.doc_id) {
-                        doc.meta.published = Some(date.published.clone());
-                        doc.meta.published_basis = Some(date.basis);
+                    if let Some((published, basis)) = survey.collection_dates.get(&doc.doc_id) {
+                        doc.meta.published = Some(published.clone());
+                        doc.meta.published_basis = Some(*basis);
                     }
                 }
                 result.format = Some(format!("{:?}", doc.source.format).to_lowercase());

@@ -53,6 +53,29 @@ impl DateSummary {
         DateSummary { estimate, evidence }
     }
 
+    /// Drops what only logs and audits read (the estimate's reasoning), for a caller that keeps
+    /// one summary per article of a large collection. Dating is unchanged; the notes of
+    /// [`CollectionDate`]s made from it lose the article's own reasoning.
+    pub fn compact(&mut self) {
+        self.estimate.note = String::new();
+        let ev = &mut self.evidence;
+        if self.estimate.date.is_some() {
+            // A dated article only lends its meeting events (see `events`); the rest of its
+            // evidence is never read again.
+            let weekdays = std::mem::take(&mut ev.weekdays).into_iter().zip(std::mem::take(&mut ev.weekday_ctx));
+            (ev.weekdays, ev.weekday_ctx) = weekdays.filter(|(w, c)| c.meeting && w.tense != Tense::Unknown).unzip();
+            let dated = std::mem::take(&mut ev.dated).into_iter().zip(std::mem::take(&mut ev.dated_ctx));
+            (ev.dated, ev.dated_ctx) = dated.filter(|(m, c)| c.meeting && !m.in_caption).unzip();
+        }
+        ev.dated.shrink_to_fit();
+        ev.weekdays.shrink_to_fit();
+        ev.dated_ctx.shrink_to_fit();
+        ev.weekday_ctx.shrink_to_fit();
+        for c in ev.dated_ctx.iter_mut().chain(ev.weekday_ctx.iter_mut()) {
+            c.names.shrink_to_fit();
+        }
+    }
+
     /// The publication date the article's own text gave, if any.
     pub fn published(&self) -> Option<NaiveDate> {
         self.estimate.date
@@ -88,7 +111,7 @@ impl DateSummary {
     }
 }
 
-fn shared_names(a: &[String], b: &[String]) -> usize {
+fn shared_names(a: &[u64], b: &[u64]) -> usize {
     // Both lists are sorted and deduplicated.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
@@ -132,27 +155,27 @@ pub fn date_collection(summaries: &[DateSummary]) -> Vec<Option<CollectionDate>>
 }
 
 /// Events by (weekday, name), so linking costs what the matches cost, not the collection size.
-struct EventIndex<'a> {
-    by_key: BTreeMap<(u32, &'a str), Vec<usize>>,
+struct EventIndex {
+    by_key: BTreeMap<(u32, u64), Vec<usize>>,
 }
 
-impl<'a> EventIndex<'a> {
-    fn new(events: &'a [DatedEvent<'a>]) -> Self {
-        let mut by_key: BTreeMap<(u32, &'a str), Vec<usize>> = BTreeMap::new();
+impl EventIndex {
+    fn new(events: &[DatedEvent<'_>]) -> Self {
+        let mut by_key: BTreeMap<(u32, u64), Vec<usize>> = BTreeMap::new();
         for (i, e) in events.iter().enumerate() {
             let wd = e.date.weekday().num_days_from_monday();
             for n in &e.ctx.names {
-                by_key.entry((wd, n.as_str())).or_default().push(i);
+                by_key.entry((wd, *n)).or_default().push(i);
             }
         }
         EventIndex { by_key }
     }
 
     /// Events on `weekday` sharing at least `MIN_SHARED_NAMES` names with `names`, in index order.
-    fn candidates(&self, weekday: u32, names: &[String]) -> Vec<usize> {
+    fn candidates(&self, weekday: u32, names: &[u64]) -> Vec<usize> {
         let mut hits: Vec<usize> = Vec::new();
         for n in names {
-            if let Some(list) = self.by_key.get(&(weekday, n.as_str())) {
+            if let Some(list) = self.by_key.get(&(weekday, *n)) {
                 hits.extend_from_slice(list);
             }
         }
@@ -179,7 +202,7 @@ struct MentionLinks {
 }
 
 impl MentionLinks {
-    fn new(weekday: u32, tense: Tense, names: &[String], events: &[DatedEvent], index: &EventIndex) -> Self {
+    fn new(weekday: u32, tense: Tense, names: &[u64], events: &[DatedEvent], index: &EventIndex) -> Self {
         let mut sources: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
         for e in index.candidates(weekday, names).into_iter().map(|i| &events[i]) {
             debug_assert!(shared_names(names, &e.ctx.names) >= MIN_SHARED_NAMES);
@@ -256,7 +279,7 @@ fn offsets(tense: Tense) -> (i64, i64) {
 /// mention keeps the pass linear in the collection when many articles tell the same event.
 #[derive(Default)]
 struct LinkCache<'a> {
-    by_mention: HashMap<(u32, u8, &'a [String]), MentionLinks>,
+    by_mention: HashMap<(u32, u8, &'a [u64]), MentionLinks>,
 }
 
 impl<'a> LinkCache<'a> {

@@ -360,7 +360,9 @@ const WEEKDAY_COMPOUNDS: &[&str] = &["Black", "Good", "Super", "Ash", "Easter", 
 pub struct MentionContext {
     /// Lower-cased capitalised words of the sentence, sorted, without months, weekdays and
     /// function words.
-    pub names: Vec<String>,
+    /// (As 64-bit hashes, sorted: the collection pass only asks which names two sentences share,
+    /// and a collection keeps one context per dated or weekday mention of every article.)
+    pub names: Vec<u64>,
     pub meeting: bool,
 }
 
@@ -379,7 +381,7 @@ const MEETING_WORDS: &[&str] = &[
 ];
 
 fn context_of(ws: &[(usize, &str)]) -> MentionContext {
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<u64> = Vec::new();
     let mut meeting = false;
     let (mut buf, mut owned) = ([0u8; 32], String::new());
     for &(_, w) in ws {
@@ -389,7 +391,7 @@ fn context_of(ws: &[(usize, &str)]) -> MentionContext {
             meeting = true;
         }
         if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw) {
-            names.push(lw.to_string());
+            names.push(pipeline::ids::key64(lw));
         }
     }
     names.sort();
