@@ -179,13 +179,17 @@ pub struct DedupeDocumentsConfig {
     pub shingle_words: usize,
     /// MinHash permutations per signature (must be a multiple of `bands`).
     pub num_hashes: usize,
-    /// LSH bands; rows per band = num_hashes / bands.
+    /// LSH bands; rows per band = num_hashes / bands. Two documents become candidates with
+    /// probability 1 - (1 - J^rows)^bands at Jaccard similarity J: 16 bands of 8 rows put the
+    /// curve's midpoint near 0.7, just under the threshold, so pairs far below it (documents that
+    /// merely share sentences) are rarely compared; 32 bands of 4 compared ~16 M such pairs on a
+    /// 1 GB generated corpus.
     pub bands: usize,
 }
 
 impl Default for DedupeDocumentsConfig {
     fn default() -> Self {
-        DedupeDocumentsConfig { threshold: 0.8, shingle_words: 5, num_hashes: 128, bands: 32 }
+        DedupeDocumentsConfig { threshold: 0.8, shingle_words: 5, num_hashes: 128, bands: 16 }
     }
 }
 
