@@ -234,6 +234,13 @@ impl MentionLinks {
                 per_day.insert(d, n);
             }
         }
+        // Counted: from here on only the note reads the lists, and only their smallest
+        // NOTE_SOURCES + 1 (see `sources_for`); a mention told by thousands of articles would
+        // otherwise keep every one of them for the rest of the pass.
+        for list in sources.values_mut() {
+            list.truncate(NOTE_SOURCES + 1);
+            list.shrink_to_fit();
+        }
         MentionLinks { day_counts: per_day.into_iter().collect(), sources, tense }
     }
 
