@@ -410,7 +410,7 @@ dir = "out"
         )
         .unwrap();
         assert_eq!(c.normalise.dedupe_documents.threshold, 0.7);
-        assert_eq!(c.normalise.dedupe_documents.bands, 32);
+        assert_eq!(c.normalise.dedupe_documents.bands, 16);
     }
 
     #[test]
