@@ -113,6 +113,11 @@ impl DateSummary {
 
 fn shared_names(a: &[u64], b: &[u64]) -> usize {
     // Both lists are sorted and deduplicated.
+    intersection_len(a, b)
+}
+
+/// Elements two sorted, deduplicated lists have in common.
+fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -257,19 +262,7 @@ impl MentionLinks {
 
 /// Size of the union of two sorted, deduplicated lists.
 fn union_len(a: &[usize], b: &[usize]) -> usize {
-    let (mut i, mut j, mut both) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                both += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    a.len() + b.len() - both
+    a.len() + b.len() - intersection_len(a, b)
 }
 
 /// Days around an event a weekday mention of the given tense can be published on.
