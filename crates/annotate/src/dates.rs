@@ -973,14 +973,17 @@ fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
     let order: Vec<&'static str> = RULES.iter().map(|r| r.name).collect();
     let rank = |n: &str| order.iter().position(|x| *x == n).unwrap_or(usize::MAX);
     cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then(rank(a.rule).cmp(&rank(b.rule))));
-    let mut out: Vec<Timex> = Vec::new();
+    // Kept spans never overlap, so a candidate overlaps one of them exactly when the last kept
+    // span starting before the candidate's end reaches past its start: one ordered-map lookup per
+    // candidate (a scan of every kept span made number-heavy documents quadratic).
+    let mut kept: std::collections::BTreeMap<usize, Timex> = std::collections::BTreeMap::new();
     for c in cands {
-        if out.iter().all(|o| c.end <= o.start || o.end <= c.start) {
-            out.push(c);
+        let overlaps = kept.range(..c.end).next_back().is_some_and(|(_, o)| o.end > c.start);
+        if !overlaps {
+            kept.insert(c.start, c);
         }
     }
-    out.sort_by_key(|t| (t.start, t.end));
-    out
+    kept.into_values().collect()
 }
 
 #[cfg(test)]
