@@ -307,9 +307,8 @@ impl BlockClassifier<'_> {
 /// Text compared for equality: lower case letters and digits, single spaces.
 ///
 /// Words are the runs of alphanumeric characters, lower-cased and joined by one space. One pass
-/// over the bytes: runs of ASCII letters and digits (most of any text) are copied whole and
-/// lower-cased in place; other characters are decoded and mapped with the Unicode tables (for
-/// ASCII both give the same result).
+/// over the bytes: ASCII (most of any text) is handled byte by byte, other characters are decoded
+/// and mapped with the Unicode tables (for ASCII both give the same result).
 pub fn comparable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let bytes = text.as_bytes();
@@ -317,31 +316,26 @@ pub fn comparable(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            let run = i + bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - i);
-            if !in_word && !out.is_empty() {
-                out.push(' ');
-            }
-            in_word = true;
-            let at = out.len();
-            out.push_str(&text[i..run]);
-            out[at..].make_ascii_lowercase();
-            i = run;
-        } else if b.is_ascii() {
-            in_word = false;
+        let (alnum, c) = if b.is_ascii() {
             i += 1;
+            (b.is_ascii_alphanumeric(), char::from(b))
         } else {
             let c = text[i..].chars().next().expect("i is on a char boundary");
             i += c.len_utf8();
-            if c.is_alphanumeric() {
-                if !in_word && !out.is_empty() {
-                    out.push(' ');
-                }
-                in_word = true;
-                out.extend(c.to_lowercase());
-            } else {
-                in_word = false;
-            }
+            (c.is_alphanumeric(), c)
+        };
+        if !alnum {
+            in_word = false;
+            continue;
+        }
+        if !in_word && !out.is_empty() {
+            out.push(' ');
+        }
+        in_word = true;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out
