@@ -20,7 +20,7 @@ use crate::{html, metadata};
 /// Reads `file` into documents or reject rows (a JSONL file yields one per record). Never panics
 /// and never reads more than `cfg.max_file_bytes` of a file.
 pub fn read_input(file: &InputFile, cfg: &IngestConfig) -> Vec<Result<Document, RejectRow>> {
-    let raw = match read_bytes(file, cfg.max_file_bytes) {
+    let raw = match read_bytes(file, cfg.max_file_bytes, Hash::Sha256) {
         Ok(r) => r,
         Err(e) => return vec![Err(e.to_reject())],
     };
@@ -35,12 +35,13 @@ pub fn read_input(file: &InputFile, cfg: &IngestConfig) -> Vec<Result<Document, 
 /// What the survey pass needs of an input: its documents, each with the date summary of its text
 /// that collection-level dating uses ([`metadata::collection::date_collection`]). For plain text
 /// the summary comes from the same reading of the text that fills the metadata, so the survey
-/// reads each article's metadata once.
+/// reads each article's metadata once. The survey never looks at `source.sha256`: it is left
+/// empty here, so each input is hashed once, by [`read_input`].
 pub fn survey_input(
     file: &InputFile,
     cfg: &IngestConfig,
 ) -> Vec<Result<(Document, metadata::collection::DateSummary), RejectRow>> {
-    let raw = match read_bytes(file, cfg.max_file_bytes) {
+    let raw = match read_bytes(file, cfg.max_file_bytes, Hash::Skip) {
         Ok(r) => r,
         Err(e) => return vec![Err(e.to_reject())],
     };
@@ -60,11 +61,19 @@ pub fn survey_input(
 /// A file's bytes (decompressed for `.gz`), the SHA-256 and size of the file as stored.
 struct RawFile {
     bytes: Vec<u8>,
+    /// Empty when read with [`Hash::Skip`].
     sha256: String,
     size: u64,
 }
 
-fn read_bytes(file: &InputFile, limit: u64) -> Result<RawFile, IngestError> {
+/// Whether [`read_bytes`] computes the file's SHA-256 (the manifest's; a pass over every byte).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hash {
+    Sha256,
+    Skip,
+}
+
+fn read_bytes(file: &InputFile, limit: u64, hash: Hash) -> Result<RawFile, IngestError> {
     let path = || file.display.clone();
     let io = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
@@ -83,7 +92,7 @@ fn read_bytes(file: &InputFile, limit: u64) -> Result<RawFile, IngestError> {
         // The file grew between stat and read.
         return Err(IngestError::TooLarge { path: path(), bytes: stored.len() as u64, limit });
     }
-    let sha256 = sha256_hex(&stored);
+    let sha256 = if hash == Hash::Sha256 { sha256_hex(&stored) } else { String::new() };
     let size = stored.len() as u64;
     let bytes = if file.gzip {
         let mut out = Vec::new();

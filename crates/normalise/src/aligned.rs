@@ -348,17 +348,27 @@ pub fn working_text_cow<'a>(raw_block: &'a str, raw_base: usize, edits: &[EditRo
         return Cow::Borrowed(raw_block);
     }
     own.sort_by_key(|e| (e.raw_start, e.raw_end, e.kind as u8)); // as sort_edits (stable)
-    let raw: Vec<char> = raw_block.chars().collect();
     let mut text = String::with_capacity(raw_block.len());
+    // `pos` is a code point of the document, `byte` its offset in `raw_block`: raw text between
+    // edits is copied as byte slices.
     let mut pos = raw_base;
+    let mut byte = 0;
     for e in own {
         let s = e.raw_start.max(pos);
-        text.extend(&raw[pos - raw_base..s - raw_base]);
+        let s_byte = skip_chars(raw_block, byte, s - pos);
+        text.push_str(&raw_block[byte..s_byte]);
         text.push_str(&e.after);
-        pos = e.raw_end.max(s);
+        let next = e.raw_end.max(s);
+        byte = skip_chars(raw_block, s_byte, next - s);
+        pos = next;
     }
-    text.extend(&raw[pos - raw_base..]);
+    text.push_str(&raw_block[byte..]);
     Cow::Owned(text)
+}
+
+/// The byte offset `n` code points after byte offset `from` of `s` (both on char boundaries).
+fn skip_chars(s: &str, from: usize, n: usize) -> usize {
+    s[from..].char_indices().nth(n).map_or(s.len(), |(b, _)| from + b)
 }
 
 /// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.

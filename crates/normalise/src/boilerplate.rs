@@ -305,23 +305,38 @@ impl BlockClassifier<'_> {
 }
 
 /// Text compared for equality: lower case letters and digits, single spaces.
+///
+/// Words are the runs of alphanumeric characters, lower-cased and joined by one space. One pass
+/// over the bytes: ASCII (most of any text) is handled byte by byte, other characters are decoded
+/// and mapped with the Unicode tables (for ASCII both give the same result).
 pub fn comparable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    if text.is_ascii() {
-        // ASCII: the same words and case mapping, byte by byte.
-        for w in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    let bytes = text.as_bytes();
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (alnum, c) = if b.is_ascii() {
+            i += 1;
+            (b.is_ascii_alphanumeric(), char::from(b))
+        } else {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            i += c.len_utf8();
+            (c.is_alphanumeric(), c)
+        };
+        if !alnum {
+            in_word = false;
+            continue;
         }
-        return out;
-    }
-    for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
+        if !in_word && !out.is_empty() {
             out.push(' ');
         }
-        out.extend(w.chars().flat_map(char::to_lowercase));
+        in_word = true;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }
@@ -353,6 +368,22 @@ mod tests {
     const P1: &str = "MOSCOW — The Kremlin expects a swift start to talks on the confrontation over Ukraine, officials said.";
     const P2: &str = "Putin on Wednesday called the talks “open, substantive and constructive” amid Western fears of an invasion.";
     const P3: &str = "“We can continue this dialogue. It seems to me that’s the main thing,” Putin said.";
+
+    #[test]
+    fn comparable_joins_lowercased_alphanumeric_runs() {
+        // The definition, spelled out slowly.
+        let reference = |t: &str| -> String {
+            let words: Vec<String> =
+                t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.chars().flat_map(char::to_lowercase).collect()).collect();
+            words.join(" ")
+        };
+        for t in [
+            "", "  ", "Putin's  U.S. visit, 2021!", "ÉLYSÉE — Кремль “said” 😀 İstanbul ǅemal", "x", "--a--b--", "ﬁnal ß Σ ΑΣ", "Zürich\u{301}",
+            "MOSCOW — The Kremlin expects a swift start to talks; officials said.",
+        ] {
+            assert_eq!(comparable(t), reference(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn front_matter_body_and_tail() {

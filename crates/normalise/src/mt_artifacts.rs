@@ -154,6 +154,15 @@ pub fn orphan_punct(text: &str) -> Vec<Change> {
     out
 }
 
+/// Whether a '.' is followed by white space and then a lower-case letter (`\.\s+\p{Ll}`, loosely:
+/// `char::is_lowercase` holds for every `\p{Ll}` letter and `char::is_whitespace` is `\s`).
+fn stop_before_lower_case(text: &str) -> bool {
+    text.match_indices('.').any(|(i, _)| {
+        let mut after = text[i + 1..].chars();
+        after.next().is_some_and(char::is_whitespace) && after.find(|c| !c.is_whitespace()).is_some_and(char::is_lowercase)
+    })
+}
+
 /// "has unfolded. recently worsened": a full stop between two ordinary lower-case words. The word
 /// before must be letters only (no internal stop: U.S., p.m., e.g., URLs and e-mail addresses),
 /// longer than one letter (initials) and not an abbreviation; the word after must be lower-case
@@ -164,8 +173,10 @@ pub fn inner_full_stop(text: &str) -> Vec<Change> {
     });
     static SENTENCE_START: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"[.!?]\s+[“‘]?(\p{Lu}|\p{Ll})").expect("valid regex"));
-    // Most paragraphs have no candidate at all: then the style count below is not needed.
-    if !RE.is_match(text) {
+    // Most paragraphs have no candidate at all: then the style count below is not needed. RE
+    // needs a full stop, white space and a lower-case letter in a row, which a plain scan rules
+    // out for most paragraphs before the regex runs.
+    if !stop_before_lower_case(text) || !RE.is_match(text) {
         return Vec::new();
     }
     // Text written in lower case throughout (chat, slogans) is not a translation artifact.
@@ -204,6 +215,10 @@ pub fn inner_full_stop(text: &str) -> Vec<Change> {
 pub fn orphan_fragment(text: &str) -> Vec<Change> {
     static RE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r#"[.!?][”’"]?(\s+[‘“]\p{Ll}[\p{L}’'-]*[.!?]?)\s*$"#).expect("valid regex"));
+    // RE needs an opening quote mark; most paragraphs have none.
+    if !text.contains(['‘', '“']) {
+        return Vec::new();
+    }
     match RE.captures(text) {
         Some(caps) => {
             let m = caps.get(1).expect("group 1");
@@ -325,6 +340,16 @@ mod tests {
             "“I’m done.” He left.",
         ] {
             assert!(orphan_punct(t).is_empty(), "{t:?}: {:?}", orphan_punct(t));
+        }
+    }
+
+    #[test]
+    fn the_full_stop_scan_admits_every_candidate() {
+        for t in ["has unfolded. recently", "x.\u{a0}\u{2003} émigrés", "(“Kremlin. ǆ", "end.\n\tword"] {
+            assert!(stop_before_lower_case(t), "{t:?}");
+        }
+        for t in ["Putin said. Then", "3.5 million", "www.example.com", "no stop here", "trailing.", "a. 5"] {
+            assert!(!stop_before_lower_case(t), "{t:?}");
         }
     }
 

@@ -51,7 +51,20 @@ pub(crate) fn open_double_quotes(chars: &[char]) -> Vec<bool> {
     out
 }
 
+/// Whether any rule of [`typography_changes`] can fire: each needs a ‘, a space right before
+/// sentence punctuation or a ”, or a “ as the last visible character. Most paragraphs have none
+/// of these and are settled by this scan alone.
+fn may_change(text: &str) -> bool {
+    text.contains('‘')
+        || text.trim_end().ends_with('“')
+        || text.contains(" ”")
+        || text.as_bytes().windows(2).any(|w| w[0] == b' ' && matches!(w[1], b',' | b';' | b':' | b'.' | b'!' | b'?'))
+}
+
 pub fn typography_changes(text: &str) -> Vec<Change> {
+    if !may_change(text) {
+        return Vec::new();
+    }
     let idx: Vec<(usize, char)> = text.char_indices().collect();
     let chars: Vec<char> = idx.iter().map(|x| x.1).collect();
     let byte = |i: usize| idx.get(i).map_or(text.len(), |x| x.0);
@@ -132,6 +145,14 @@ mod tests {
         let mut at = AlignedText::new(t, 0, &[]);
         at.commit(&typography_changes(t));
         at.text().to_string()
+    }
+
+    #[test]
+    fn the_prefilter_passes_every_text_with_a_change() {
+        for t in ["won‘t", "Hi , there", "said .", "“Fine ”", "“We are ready. “", "x ?", "a  ;"] {
+            assert!(may_change(t) && !typography_changes(t).is_empty(), "{t:?}");
+        }
+        assert!(!may_change("“They won’t,” he said. “Fine.”"));
     }
 
     #[test]

@@ -37,6 +37,14 @@ fn is_stray_control(c: char) -> bool {
     c.is_control() && c != '\t'
 }
 
+/// No character below U+0300 (the first combining diacritical mark) has a non-zero canonical
+/// combining class or fails the NFC quick check.
+const FIRST_COMBINING: char = '\u{300}';
+
+fn combining_class(c: char) -> u8 {
+    if c < FIRST_COMBINING { 0 } else { canonical_combining_class(c) }
+}
+
 pub fn unicode_changes(text: &str) -> Vec<Change> {
     let mut out = Vec::new();
     // ASCII without control characters (tab aside) has nothing to repair: NFC, odd spaces and
@@ -48,6 +56,12 @@ pub fn unicode_changes(text: &str) -> Vec<Change> {
     let mut i = 0;
     while i < chars.len() {
         let (b, c) = chars[i];
+        // Printable ASCII or a tab, not followed by a combining mark: nothing to repair (the
+        // common case, settled without the checks and table lookups below).
+        if (c == '\t' || (' '..='~').contains(&c)) && chars.get(i + 1).is_none_or(|x| x.1 < FIRST_COMBINING) {
+            i += 1;
+            continue;
+        }
         let next_b = chars.get(i + 1).map_or(text.len(), |x| x.0);
         if is_odd_space(c) {
             out.push(Change::repair(b, next_b, " ", "unicode.nbsp"));
@@ -75,7 +89,7 @@ pub fn unicode_changes(text: &str) -> Vec<Change> {
         }
         // A base character and the combining marks after it compose (or not) as one unit.
         let mut j = i + 1;
-        while j < chars.len() && canonical_combining_class(chars[j].1) != 0 {
+        while j < chars.len() && combining_class(chars[j].1) != 0 {
             j += 1;
         }
         let end_b = chars.get(j).map_or(text.len(), |x| x.0);
@@ -112,6 +126,14 @@ mod tests {
         assert_eq!(fix("a\u{7}b\u{0}c\u{85}d"), "abcd");
         assert_eq!(fix("x\u{202f}y\u{3000}z"), "x y z");
         assert_eq!(fix("ab\u{200d}cd"), "abcd");
+    }
+
+    #[test]
+    fn nothing_below_the_first_combining_mark_combines_or_recomposes() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
     }
 
     #[test]

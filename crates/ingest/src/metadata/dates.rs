@@ -366,19 +366,29 @@ pub struct MentionContext {
     pub meeting: bool,
 }
 
-const NAME_STOP: &[&str] = &[
-    "the", "a", "an", "in", "on", "at", "but", "and", "or", "if", "as", "for", "of", "to", "with",
-    "after", "before", "during", "while", "when", "still", "yet", "so", "this", "that", "it", "he",
-    "she", "they", "we", "i", "mr", "mrs", "ms", "dr", "president", "presidents", "prime",
-    "minister", "secretary", "gen", "last", "next", "january", "february", "march", "april", "may",
-    "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday",
-];
-const MEETING_WORDS: &[&str] = &[
-    "call", "calls", "called", "phone", "talks", "talk", "talked", "summit", "meeting", "meet",
-    "met", "videoconference", "video", "conversation", "spoke", "speak", "speaks", "negotiations",
-];
+/// Lower-cased words that are never a name in a mention's context. (A `match` on the word: the
+/// compiler turns it into a few length and byte tests instead of a scan of the list.)
+fn is_name_stop(w: &str) -> bool {
+    matches!(
+        w,
+        "the" | "a" | "an" | "in" | "on" | "at" | "but" | "and" | "or" | "if" | "as" | "for" | "of" | "to" | "with"
+            | "after" | "before" | "during" | "while" | "when" | "still" | "yet" | "so" | "this" | "that" | "it" | "he"
+            | "she" | "they" | "we" | "i" | "mr" | "mrs" | "ms" | "dr" | "president" | "presidents" | "prime"
+            | "minister" | "secretary" | "gen" | "last" | "next" | "january" | "february" | "march" | "april" | "may"
+            | "june" | "july" | "august" | "september" | "october" | "november" | "december" | "jan" | "feb" | "mar"
+            | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" | "monday" | "tuesday"
+            | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
+}
+
+/// Lower-cased words that make a mention's sentence about a meeting or a call.
+fn is_meeting_word(w: &str) -> bool {
+    matches!(
+        w,
+        "call" | "calls" | "called" | "phone" | "talks" | "talk" | "talked" | "summit" | "meeting" | "meet"
+            | "met" | "videoconference" | "video" | "conversation" | "spoke" | "speak" | "speaks" | "negotiations"
+    )
+}
 
 fn context_of(ws: &[(usize, &str)]) -> MentionContext {
     let mut names: Vec<u64> = Vec::new();
@@ -387,10 +397,10 @@ fn context_of(ws: &[(usize, &str)]) -> MentionContext {
     for &(_, w) in ws {
         let lw = lower(w, &mut buf, &mut owned);
         let lw = lw.trim_end_matches("'s").trim_end_matches("’s");
-        if MEETING_WORDS.contains(&lw) {
+        if is_meeting_word(lw) {
             meeting = true;
         }
-        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !NAME_STOP.contains(&lw) {
+        if w.chars().next().is_some_and(char::is_uppercase) && lw.chars().count() > 1 && !is_name_stop(lw) {
             names.push(pipeline::ids::key64(lw));
         }
     }
