@@ -639,10 +639,14 @@ impl DocStep for EntityTagger {
         let spans = self.tag_text(&doc.text, &starts);
         let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
         let canon = canonicalize(&surfaces);
+        // All mentions of an entity share its label and canonical name, so its id (a SHA-256)
+        // is computed once per entity rather than once per mention.
+        let mut ids: BTreeMap<(EntityLabel, &str), String> = BTreeMap::new();
         doc.mentions.clear();
         for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
             let i = doc.mentions.len();
             let (name, label) = &canon[i];
+            let id = ids.entry((*label, name.as_str())).or_insert_with(|| entity_id(label.as_str(), name)).clone();
             let (start, end) = (map.char_of(*s), map.char_of(*e));
             let sent_index = match sent_bounds.partition_point(|&(b, _)| b <= start) {
                 0 => 0,
@@ -656,7 +660,7 @@ impl DocStep for EntityTagger {
                 end,
                 text,
                 label: *label,
-                entity_id: entity_id(label.as_str(), name),
+                entity_id: id,
             });
         }
         Ok(())

@@ -217,21 +217,35 @@ pub fn viterbi(em: &[[f32; N_TAGS]], trans: &[[f32; N_TAGS]; N_TAGS], start: &[f
     // Tags that close an entity (O, L-*, U-*) may precede O, B-* and U-*; B-x and I-x precede
     // only I-x and L-x. Forbidden starts hold NEG, which no real path score comes near.
     const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+    const OPENING: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+    // The 9 x 9 closed -> opening transitions, one row per predecessor and padded to 12 lanes,
+    // so the max over predecessors runs for all nine targets at once in SIMD lanes. Each lane
+    // sees the same sums in the same order with the same strict `>` as a per-target loop, so
+    // the winner (the first best predecessor) is the same.
+    const W: usize = 12;
+    let mut open_trans = [[0f32; W]; CLOSED.len()];
+    for (row, &a) in open_trans.iter_mut().zip(CLOSED.iter()) {
+        for (x, &b) in row.iter_mut().zip(OPENING.iter()) {
+            *x = trans[a][b];
+        }
+    }
     for i in 1..n {
         let mut next = [NEG; N_TAGS];
         let e = &em[i];
-        for &b in [0usize, 1, 4, 5, 8, 9, 12, 13, 16].iter() {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            for &a in CLOSED.iter() {
-                let s = cur[a] + trans[a][b];
-                if s > best {
-                    best = s;
-                    arg = a as u8;
-                }
+        let mut best = [NEG; W];
+        let mut arg = [0u32; W];
+        for (row, &a) in open_trans.iter().zip(CLOSED.iter()) {
+            let c = cur[a];
+            for j in 0..W {
+                let s = c + row[j];
+                let gt = s > best[j];
+                best[j] = if gt { s } else { best[j] };
+                arg[j] = if gt { a as u32 } else { arg[j] };
             }
-            next[b] = best + e[b];
-            back[i][b] = arg;
+        }
+        for (j, &b) in OPENING.iter().enumerate() {
+            next[b] = best[j] + e[b];
+            back[i][b] = arg[j] as u8;
         }
         for l in 0..4 {
             let (bt, it) = (1 + 4 * l, 2 + 4 * l);
