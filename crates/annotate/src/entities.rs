@@ -515,10 +515,11 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
             }
         }
     }
+    // Cluster keys are built with `concat` rather than `format!`: one exact-size copy each.
     for (key, members) in &full {
         let (first, last) = &rep[key];
         for &i in members {
-            cluster_of[i] = format!("PER|{first}|{last}");
+            cluster_of[i] = ["PER|", first.as_str(), "|", last.as_str()].concat();
         }
     }
     for i in 0..n {
@@ -544,9 +545,9 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
         if *label == EntityLabel::PER && cleaned[i].len() == 1 {
             let folded = fold_name(&key);
             let cands: Vec<&(String, String)> = reps.iter().filter(|(_, last)| *last == folded).collect();
-            cluster_of[i] = if cands.len() == 1 { format!("PER|{}|{}", cands[0].0, cands[0].1) } else { format!("PER1|{key}") };
+            cluster_of[i] = if cands.len() == 1 { ["PER|", cands[0].0.as_str(), "|", cands[0].1.as_str()].concat() } else { ["PER1|", key.as_str()].concat() };
         } else {
-            cluster_of[i] = format!("{}|{key}", label.as_str());
+            cluster_of[i] = [label.as_str(), "|", key.as_str()].concat();
         }
     }
     // Acronyms: a one-word non-person name joins the one multi-word name it abbreviates.
