@@ -138,9 +138,10 @@ impl Linear {
         v
     }
 
-    /// Row index of a key, probing from its home slot `p` (`slot_of(k) & mask`).
+    /// Row index of a key.
     #[inline]
-    fn find_from(&self, k: u32, mut p: usize) -> Option<usize> {
+    fn find(&self, k: u32) -> Option<usize> {
+        let mut p = slot_of(k) & self.mask;
         loop {
             let s = self.slots[p];
             if s as u32 == k {
@@ -155,7 +156,7 @@ impl Linear {
 
     #[cfg(test)]
     fn get(&self, k: u32) -> Option<&Row> {
-        self.find_from(k, slot_of(k) & self.mask).map(|i| &self.rows[i])
+        self.find(k).map(|i| &self.rows[i])
     }
 
     /// Emission scores of a token's features.
@@ -167,27 +168,19 @@ impl Linear {
         // add them up, so the cache misses of a batch overlap instead of queueing.
         const BATCH: usize = 64;
         for batch in feats.chunks(BATCH) {
-            // Each feature's home slot, computed once: prefetched here, probed from below.
-            let mut found = [0u32; BATCH];
-            for (home, &f) in found.iter_mut().zip(batch) {
-                let p = slot_of(key32(f)) & self.mask;
-                prefetch(&self.slots[p]);
-                *home = p as u32;
+            for &f in batch {
+                prefetch(&self.slots[slot_of(key32(f)) & self.mask]);
             }
-            // The rows of the features the model has replace the home slots in `found`, in
-            // place: entry n is written after entry i >= n has been read.
+            let mut hits = [0u32; BATCH];
             let mut n = 0;
-            for (i, &f) in batch.iter().enumerate() {
-                if let Some(r) = self.find_from(key32(f), found[i] as usize) {
-                    // A 36-byte row may straddle two cache lines: ask for both.
-                    let row = &self.rows[r];
-                    prefetch(row);
-                    prefetch(&row[LANES - 1]);
-                    found[n] = r as u32;
+            for &f in batch {
+                if let Some(r) = self.find(key32(f)) {
+                    prefetch(&self.rows[r]);
+                    hits[n] = r as u32;
                     n += 1;
                 }
             }
-            for &r in &found[..n] {
+            for &r in &hits[..n] {
                 let w = &self.rows[r as usize];
                 for t in 0..LANES {
                     acc[t] += w[t] as i32;
