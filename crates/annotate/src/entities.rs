@@ -483,8 +483,8 @@ fn looks_like_acronym(w: &str) -> bool {
 /// Persons: full names group by first and last word; a bare surname joins the one full name with
 /// that surname, and stays alone when there is none or more than one. Other names group by their
 /// lower-cased words, and an acronym joins the one multi-word name it abbreviates.
-pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLabel)> {
-    let cleaned: Vec<Vec<String>> = mentions.iter().map(|(s, l)| clean_words(s, *l)).collect();
+pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String, EntityLabel)> {
+    let cleaned: Vec<Vec<String>> = mentions.iter().map(|(s, l)| clean_words(s.as_ref(), *l)).collect();
     let n = mentions.len();
     // Cluster id per mention, by key.
     let mut cluster_of: Vec<String> = vec![String::new(); n];
@@ -515,10 +515,11 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
             }
         }
     }
+    // Cluster keys are built with `concat` rather than `format!`: one exact-size copy each.
     for (key, members) in &full {
         let (first, last) = &rep[key];
         for &i in members {
-            cluster_of[i] = format!("PER|{first}|{last}");
+            cluster_of[i] = ["PER|", first.as_str(), "|", last.as_str()].concat();
         }
     }
     for i in 0..n {
@@ -526,16 +527,27 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
             continue;
         }
         let (_, label) = &mentions[i];
-        let key = match (cleaned[i].len(), cleaned[i].first().and_then(|w| undotted_acronym(w))) {
-            (1, Some(plain)) => plain.to_lowercase(),
-            _ => cleaned[i].iter().map(lower).collect::<Vec<_>>().join(" "),
+        let plain = if cleaned[i].len() == 1 { undotted_acronym(&cleaned[i][0]) } else { None };
+        let key = match plain {
+            Some(plain) => plain.to_lowercase(),
+            // The lower-cased words joined by spaces, built in one string.
+            _ => {
+                let mut key = String::new();
+                for (j, w) in cleaned[i].iter().enumerate() {
+                    if j > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(&lowercase(w));
+                }
+                key
+            }
         };
         if *label == EntityLabel::PER && cleaned[i].len() == 1 {
             let folded = fold_name(&key);
             let cands: Vec<&(String, String)> = reps.iter().filter(|(_, last)| *last == folded).collect();
-            cluster_of[i] = if cands.len() == 1 { format!("PER|{}|{}", cands[0].0, cands[0].1) } else { format!("PER1|{key}") };
+            cluster_of[i] = if cands.len() == 1 { ["PER|", cands[0].0.as_str(), "|", cands[0].1.as_str()].concat() } else { ["PER1|", key.as_str()].concat() };
         } else {
-            cluster_of[i] = format!("{}|{key}", label.as_str());
+            cluster_of[i] = [label.as_str(), "|", key.as_str()].concat();
         }
     }
     // Acronyms: a one-word non-person name joins the one multi-word name it abbreviates.
@@ -549,8 +561,11 @@ pub fn canonicalize(mentions: &[(String, EntityLabel)]) -> Vec<(String, EntityLa
     }
     let mut acronym_clusters: BTreeSet<String> = BTreeSet::new();
     for i in 0..n {
-        let word = cleaned[i].first().map(|w| undotted_acronym(w).unwrap_or_else(|| w.clone())).unwrap_or_default();
-        if mentions[i].1 != EntityLabel::PER && cleaned[i].len() == 1 && looks_like_acronym(&word) {
+        if mentions[i].1 == EntityLabel::PER || cleaned[i].len() != 1 {
+            continue;
+        }
+        let word = undotted_acronym(&cleaned[i][0]).map_or(Cow::Borrowed(cleaned[i][0].as_str()), Cow::Owned);
+        if looks_like_acronym(&word) {
             let a = word.to_lowercase();
             if let Some(set) = expansions.get(&a)
                 && set.len() == 1
@@ -639,10 +654,14 @@ impl DocStep for EntityTagger {
         let spans = self.tag_text(&doc.text, &starts);
         let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
         let canon = canonicalize(&surfaces);
+        // All mentions of an entity share its label and canonical name, so its id (a SHA-256)
+        // is computed once per entity rather than once per mention.
+        let mut ids: BTreeMap<(EntityLabel, &str), String> = BTreeMap::new();
         doc.mentions.clear();
         for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
             let i = doc.mentions.len();
             let (name, label) = &canon[i];
+            let id = ids.entry((*label, name.as_str())).or_insert_with(|| entity_id(label.as_str(), name)).clone();
             let (start, end) = (map.char_of(*s), map.char_of(*e));
             let sent_index = match sent_bounds.partition_point(|&(b, _)| b <= start) {
                 0 => 0,
@@ -656,7 +675,7 @@ impl DocStep for EntityTagger {
                 end,
                 text,
                 label: *label,
-                entity_id: entity_id(label.as_str(), name),
+                entity_id: id,
             });
         }
         Ok(())
@@ -682,10 +701,9 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     if start < ws || end > we || start > end {
         return out;
     }
-    let before: Vec<Token> = tokenize(&text[ws..start]).into_iter().map(|t| Token { start: t.start + ws, end: t.end + ws }).collect();
-    // The appositive after the name is read up to its 11th token (`after[10]`, see below).
-    let after: Vec<Token> =
-        tokenize_prefix(&text[end..we], 11).into_iter().map(|t| Token { start: t.start + end, end: t.end + end }).collect();
+    let tokens_of = |from: usize, to: usize, min: usize| -> Vec<Token> {
+        tokenize_prefix(&text[from..to], min).into_iter().map(|t| Token { start: t.start + from, end: t.end + from }).collect()
+    };
     let w = |t: &Token| lowercase(&model_form(t.text(text))).into_owned();
     let is_head = |t: &Token| {
         let f = model_form(t.text(text));
@@ -698,12 +716,34 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     };
     // Same line only: a role never crosses a paragraph.
     let same_line = |a: usize, b: usize| !text[a.min(b)..a.max(b)].contains('\n');
+    // Whether the window before the name ends in a role head (optionally then a comma).
+    let head_last = |before: &[Token]| {
+        let mut k = before.len();
+        if k > 0 && before[k - 1].text(text) == "," {
+            k -= 1;
+        }
+        k > 0 && is_head(&before[k - 1]) && same_line(before[k - 1].end, start)
+    };
+    // Most names have no role head before them, and the window's last two tokens say so. Those
+    // come from its last two whitespace-separated chunks alone (tokenize splits chunks
+    // independently), so the whole window is tokenized only when they are not enough.
+    let tail = last_chunks_start(text, ws, start, 2);
+    let mut before = tokens_of(tail, start, usize::MAX);
+    if tail > ws && (before.len() < 2 || head_last(&before)) {
+        before = tokens_of(ws, start, usize::MAX);
+    }
+    // The appositive after the name is read up to its 11th token (`after[10]`, see below), and
+    // only when the first token is a comma: that token is read first.
+    let mut after = tokens_of(end, we, 1);
+    if after.first().is_some_and(|t| t.text(text) == ",") {
+        after = tokens_of(end, we, 11);
+    }
     // Before: "[Owner's] [Capitalised modifiers] role words NAME" or "... role words, NAME".
     let mut k = before.len();
     if k > 0 && before[k - 1].text(text) == "," {
         k -= 1;
     }
-    if k > 0 && is_head(&before[k - 1]) && same_line(before[k - 1].end, start) {
+    if head_last(&before) {
         let last = k - 1;
         let mut first = last;
         while first > 0 && is_mod(&before[first - 1]) {
@@ -759,6 +799,22 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// Start of the last `n` chunks of `text[lo..hi]` between ASCII whitespace, or `lo`: always `lo`
+/// or a position right after a whitespace byte, where [`tokenize`] starts a chunk too.
+fn last_chunks_start(text: &str, lo: usize, hi: usize, n: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = hi;
+    for _ in 0..n {
+        while i > lo && b[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        while i > lo && !b[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+    }
+    i
 }
 
 fn is_title_honorific(w: &str) -> bool {
@@ -838,7 +894,7 @@ impl CorpusStep for EntityLinker {
     }
 
     fn summarize(&self, doc: &Document) -> DocNames {
-        let surfaces: Vec<(String, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.clone(), m.label)).collect();
+        let surfaces: Vec<(&str, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
         let canon = canonicalize(&surfaces);
         let map = CharMap::new(&doc.text);
         let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();

@@ -201,55 +201,73 @@ impl Linear {
 }
 
 
+/// Tags that close an entity (O, L-*, U-*): the only tags that may precede O, B-* and U-*.
+const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// O, B-* and U-*: the tags that may follow a closing tag.
+const OPENING: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+/// Score of forbidden starts; no real path score comes near it.
+const NEG: f32 = -1e30;
+
+/// Best well-formed BILOU tag sequence for the emission scores.
+///
+/// The forward pass keeps only path scores, as maxima; the backtrace then re-derives the one
+/// predecessor of each chosen tag from the previous token's scores with the comparisons of the
+/// classic recurrence (first strict maximum in `CLOSED` order; `>=` between B-x and I-x), so it
+/// picks exactly the predecessor a back-pointer table would have held, without filling one
+/// for every tag of every token.
 pub fn viterbi(em: &[[f32; N_TAGS]], trans: &[[f32; N_TAGS]; N_TAGS], start: &[f32; N_TAGS], end: &[f32; N_TAGS]) -> Vec<usize> {
     let n = em.len();
     if n == 0 {
         return Vec::new();
     }
-    const NEG: f32 = -1e30;
-    let mut back = vec![[0u8; N_TAGS]; n];
-    let mut cur = [NEG; N_TAGS];
+    // scores[i][t]: best score of a well-formed path over tokens 0..=i ending in tag t.
+    let mut scores = vec![[NEG; N_TAGS]; n];
     for t in 0..N_TAGS {
         if allowed_start(t) {
-            cur[t] = em[0][t] + start[t];
+            scores[0][t] = em[0][t] + start[t];
         }
     }
-    // Tags that close an entity (O, L-*, U-*) may precede O, B-* and U-*; B-x and I-x precede
-    // only I-x and L-x. Forbidden starts hold NEG, which no real path score comes near.
-    const CLOSED: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
-    for i in 1..n {
-        let mut next = [NEG; N_TAGS];
-        let e = &em[i];
-        for &b in [0usize, 1, 4, 5, 8, 9, 12, 13, 16].iter() {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            for &a in CLOSED.iter() {
-                let s = cur[a] + trans[a][b];
-                if s > best {
-                    best = s;
-                    arg = a as u8;
-                }
-            }
-            next[b] = best + e[b];
-            back[i][b] = arg;
+    // The 9 x 9 closed -> opening transitions, one row per predecessor and padded to 12 lanes,
+    // so the maximum over predecessors runs for the nine targets at once in SIMD lanes. Each
+    // lane sees the same sums in the same order as a per-target loop, so the same maximum.
+    const W: usize = 12;
+    let mut open_trans = [[0f32; W]; CLOSED.len()];
+    for (row, &a) in open_trans.iter_mut().zip(CLOSED.iter()) {
+        for (x, &b) in row.iter_mut().zip(OPENING.iter()) {
+            *x = trans[a][b];
         }
+    }
+    for i in 1..n {
+        let cur = scores[i - 1];
+        let e = &em[i];
+        let mut best = [NEG; W];
+        for (row, &a) in open_trans.iter().zip(CLOSED.iter()) {
+            let c = cur[a];
+            for j in 0..W {
+                let s = c + row[j];
+                best[j] = if s > best[j] { s } else { best[j] };
+            }
+        }
+        let next = &mut scores[i];
+        for (j, &b) in OPENING.iter().enumerate() {
+            next[b] = best[j] + e[b];
+        }
+        // I-x and L-x follow only B-x or I-x.
         for l in 0..4 {
             let (bt, it) = (1 + 4 * l, 2 + 4 * l);
             for b in [it, it + 1] {
                 let sb = cur[bt] + trans[bt][b];
                 let si = cur[it] + trans[it][b];
-                let (best, arg) = if sb >= si { (sb, bt) } else { (si, it) };
-                next[b] = best + e[b];
-                back[i][b] = arg as u8;
+                next[b] = (if sb >= si { sb } else { si }) + e[b];
             }
         }
-        cur = next;
     }
+    let last = &scores[n - 1];
     let mut best = NEG;
     let mut arg = 0;
     for t in 0..N_TAGS {
         if allowed_end(t) {
-            let s = cur[t] + end[t];
+            let s = last[t] + end[t];
             if s > best {
                 best = s;
                 arg = t;
@@ -259,9 +277,31 @@ pub fn viterbi(em: &[[f32; N_TAGS]], trans: &[[f32; N_TAGS]; N_TAGS], start: &[f
     let mut tags = vec![0; n];
     tags[n - 1] = arg;
     for i in (1..n).rev() {
-        tags[i - 1] = back[i][tags[i]] as usize;
+        tags[i - 1] = predecessor(&scores[i - 1], trans, tags[i]);
     }
     tags
+}
+
+/// The tag before `b` on the best path to `b`, given the previous token's path scores: the first
+/// closing tag with the strictly highest score (O when none beats NEG), or for I-x and L-x,
+/// B-x unless I-x scores strictly higher.
+fn predecessor(cur: &[f32; N_TAGS], trans: &[[f32; N_TAGS]; N_TAGS], b: usize) -> usize {
+    if b != 0 && matches!((b - 1) % 4, 1 | 2) {
+        let (bt, it) = (b - (b - 1) % 4, b - (b - 1) % 4 + 1);
+        let sb = cur[bt] + trans[bt][b];
+        let si = cur[it] + trans[it][b];
+        return if sb >= si { bt } else { it };
+    }
+    let mut best = NEG;
+    let mut arg = 0;
+    for &a in CLOSED.iter() {
+        let s = cur[a] + trans[a][b];
+        if s > best {
+            best = s;
+            arg = a;
+        }
+    }
+    arg
 }
 
 #[cfg(test)]
