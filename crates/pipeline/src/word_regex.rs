@@ -75,6 +75,17 @@ impl WordRegex {
         }
     }
 
+    /// Whether [`search`](Self::search) runs the ASCII form for `text`. Its matches then hold no
+    /// non-ASCII letter (the text has none, or they are masked and the pattern consumes none),
+    /// so ASCII case-insensitive tests of a match's words see them as the regex did.
+    pub fn searches_ascii(&self, text: &WordText<'_>) -> bool {
+        match text.mode {
+            Mode::AsciiWords => true,
+            Mode::Masked => self.maskable,
+            Mode::Unicode => false,
+        }
+    }
+
     pub fn find_iter<'r, 'h>(&'r self, text: &'h WordText<'_>) -> Matches<'r, 'h> {
         let (re, hay) = self.search(text);
         re.find_iter(hay)
