@@ -25,6 +25,7 @@ pub mod eval;
 
 pub use eval::{DateEvalError, eval_timeml};
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
@@ -1039,10 +1040,16 @@ fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
     // Longest first; among equal lengths, the earlier rule (more specific) wins.
     let order: Vec<&'static str> = RULES.iter().map(|r| r.name).collect();
     let rank = |n: &str| order.iter().position(|x| *x == n).unwrap_or(usize::MAX);
-    cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then(rank(a.rule).cmp(&rank(b.rule))));
+    cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then_with(|| rank(a.rule).cmp(&rank(b.rule))));
+    // Kept spans never overlap (and no rule matches the empty string), so the kept span starting
+    // last before `c.end` is the only one that can reach past `c.start`: a lookup instead of a
+    // scan of all kept spans, which made the step quadratic on number-heavy text.
+    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
     let mut out: Vec<Timex> = Vec::new();
     for c in cands {
-        if out.iter().all(|o| c.end <= o.start || o.end <= c.start) {
+        debug_assert!(c.start < c.end);
+        if kept.range(..c.end).next_back().is_none_or(|(_, &end)| end <= c.start) {
+            kept.insert(c.start, c.end);
             out.push(c);
         }
     }
