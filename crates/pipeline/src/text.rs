@@ -16,10 +16,22 @@ impl CharMap {
         let byte_of_char = if text.is_ascii() {
             Vec::new()
         } else {
-            // A code point starts at every byte that is not a UTF-8 continuation byte (0b10xx_xxxx,
-            // i.e. below -64 as i8): a plain byte loop, much cheaper than decoding chars.
+            // Runs of ASCII are one code point per byte: their offsets go in as whole ranges, and
+            // only the other characters are looked at one by one (their lead byte's leading ones
+            // give their length).
+            let bytes = text.as_bytes();
             let mut v: Vec<u32> = Vec::with_capacity(text.chars().count() + 1);
-            v.extend(text.bytes().enumerate().filter(|&(_, b)| (b as i8) >= -0x40).map(|(i, _)| i as u32));
+            let mut i = 0;
+            while i < bytes.len() {
+                let run_end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| i + p);
+                v.extend(i as u32..run_end as u32);
+                if run_end < bytes.len() {
+                    v.push(run_end as u32);
+                    i = run_end + bytes[run_end].leading_ones() as usize;
+                } else {
+                    i = run_end;
+                }
+            }
             v.push(text.len() as u32);
             v
         };
