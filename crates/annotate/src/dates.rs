@@ -25,11 +25,13 @@ pub mod eval;
 
 pub use eval::{DateEvalError, eval_timeml};
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use pipeline::text::CharMap;
 use pipeline::{CorpusKnowledge, DateRow, DocStep, Document, Granularity, StepError};
+use aho_corasick::AhoCorasick;
 use regex::Captures;
 
 use pipeline::word_regex::{WordRegex, WordText};
@@ -109,6 +111,10 @@ struct Rule {
     name: &'static str,
     re: WordRegex,
     resolve: fn(&Captures, &Ctx) -> Option<Res>,
+    /// Words every match of `re` contains, ASCII case aside: one of each group. A text missing
+    /// every word of a group has no match, so its scan is skipped ([`Keywords`]); most rules
+    /// match in few texts, and each scan is a pass over the whole text. Empty: always scanned.
+    needs: &'static [&'static [&'static str]],
 }
 
 /// What a rule makes of its match; `None` from a rule means "not a temporal expression here".
@@ -135,42 +141,56 @@ struct Ctx<'a> {
     end: usize,
 }
 
+/// First three letters of every month name and abbreviation.
+const MONTHS3: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+/// A word in every alternative of [`UNIT`].
+const UNITS: &[&str] = &["second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "centur", "quarter"];
+const SEASONS: &[&str] = &["spring", "summer", "fall", "autumn", "winter"];
+
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     let month = format!("{MONTH_FULL}|{MONTH_ABBR}");
     vec![
         Rule {
             name: "month_day_year",
             re: wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
+            needs: &[MONTHS3],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "day_month_year",
             re: wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
+            needs: &[MONTHS3],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_day",
             re: wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
+            needs: &[MONTHS3],
             resolve: month_day,
         },
         Rule {
             name: "day_month",
             re: wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
+            needs: &[MONTHS3],
             resolve: month_day,
         },
         Rule {
             name: "iso_date",
             re: wre(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
+            needs: &[],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "us_numeric_date",
             re: wre(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+            needs: &[],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_year",
             re: wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
+            needs: &[MONTHS3],
             resolve: |c, _| {
                 let m = month_number(&c["mon"])?;
                 abs(format!("{}-{m:02}", &c["year"]), Granularity::Month)
@@ -179,6 +199,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "month_relative_year",
             re: wre(&format!(r"\b(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<det>last|this|next) year\b")),
+            needs: &[MONTHS3, &["year"]],
             resolve: |c, ctx| {
                 let m = month_number(&c["mon"])?;
                 let step = match &c["det"] {
@@ -193,11 +214,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "month",
             re: wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|the (?:end|beginning|middle|start) of)\s*)?(?P<mon>{MONTH_FULL})\b")),
+            needs: &[MONTHS3],
             resolve: bare_month,
         },
         Rule {
             name: "decade",
             re: wre(r"\b(?:[Tt]he\s+)?(?:(?:early|late|mid-|mid)\s*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s\b|['’](?P<d2>\d)0s\b)"),
+            needs: &[&["0s"]],
             resolve: |c, ctx| {
                 if let (Some(cen), Some(d)) = (c.name("c"), c.name("d")) {
                     return abs(format!("{}{}", cen.as_str(), d.as_str()), Granularity::Decade);
@@ -212,21 +235,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "year",
             re: wre(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
+            needs: &[],
             resolve: year,
         },
         Rule {
             name: "weekday",
             re: wre(&format!(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
+            needs: &[WEEKDAYS],
             resolve: weekday,
         },
         Rule {
             name: "relative_day",
             re: wre(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
+            needs: &[&["today", "yesterday", "tomorrow", "night", "morning", "afternoon", "evening"]],
             resolve: relative_day,
         },
         Rule {
             name: "reference",
             re: wre(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
+            needs: &[&["now", "currently", "recently", "past", "future", "these", "present"]],
             resolve: |c, _| {
                 let w = c[0].to_lowercase();
                 let v = match w.as_str() {
@@ -240,21 +267,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "relative_unit",
             re: wre(r"(?i)\b(?:(?P<pre>earlier|later|early|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?P<det>this|last|next|past|previous|coming|the past|the last|the next|the coming|the previous|this past|this coming)\s+(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b"),
+            needs: &[&["this", "last", "next", "past", "previous", "coming"], &["week", "month", "year", "quarter", "decade", "century", "spring", "summer", "fall", "autumn", "winter"]],
             resolve: relative_unit,
         },
         Rule {
             name: "span_duration",
             re: wre(&format!(r"(?i)\b(?:the\s+)?(?:past|last|next|coming|previous|first|final)\s+(?P<n>{NUMW})\s+(?P<u>{UNIT})(?:\s+or\s+so)?\b")),
+            needs: &[&["past", "last", "next", "coming", "previous", "first", "final"], UNITS],
             resolve: duration,
         },
         Rule {
             name: "ago",
             re: wre(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
+            needs: &[&["ago", "earlier", "now", "hence"], UNITS],
             resolve: ago,
         },
         Rule {
             name: "the_duration",
             re: wre(&format!(r"(?i)\bthe\s+(?:first\s+|latest\s+|full\s+|entire\s+)?(?P<n>{NUMW})\s+(?P<u>{UNIT})\b")),
+            needs: &[UNITS],
             resolve: |c, ctx| {
                 // "the two days of talks" is a duration; "the one day" and "the a ..." are not.
                 if matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "some" | "many" | "few") {
@@ -266,11 +297,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "duration",
             re: wre(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
+            needs: &[UNITS],
             resolve: duration,
         },
         Rule {
             name: "vague_duration",
             re: wre(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
+            needs: &[UNITS],
             resolve: |c, ctx| {
                 let w = c[0].to_lowercase();
                 if !w.contains(' ') && !is_bare_vague_duration(ctx) {
@@ -287,6 +320,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "weekend",
             re: wre(r"(?i)\bthe\s+weekend\b"),
+            needs: &[&["weekend"]],
             resolve: |_, ctx| {
                 let Some(a) = ctx.anchor else {
                     return rel(None, Granularity::Week);
@@ -300,6 +334,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "ordinal_century",
             re: wre(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
+            needs: &[&["century"]],
             resolve: |c, _| {
                 let n: u32 = c["n"].parse().ok()?;
                 abs(format!("{:02}", n.checked_sub(1)?), Granularity::Century)
@@ -308,21 +343,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "quarter",
             re: wre(r"(?i)\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latest|current|final|fiscal)[\s-]+)?(?:fiscal\s+)?quarter\b(?:\s+of\s+(?P<year>\d{4}))?"),
+            needs: &[&["quarter"]],
             resolve: quarter,
         },
         Rule {
             name: "season",
             re: wre(r"(?i)\b(?:(?P<det>this|last|next|the|early|late|this past|this coming|in)\s+)?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>\d{4})\b)?"),
+            needs: &[SEASONS],
             resolve: season,
         },
         Rule {
             name: "clock_time",
             re: wre(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
+            needs: &[&["a.m", "p.m", "am", "pm", ":", "noon", "midnight"]],
             resolve: clock_time,
         },
         Rule {
             name: "set",
             re: wre(r"(?i)\b(?:(?:every|each|per)\s+(?P<u>day|week|month|year|hour|season|night|morning)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b"),
+            needs: &[&["every", "each", "per", "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly"]],
             resolve: |c, _| {
                 let v = match c.name("u").or(c.name("adv"))?.as_str().to_lowercase().as_str() {
                     "day" | "daily" | "night" | "nightly" | "morning" => "P1D",
@@ -338,6 +377,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "weekly",
             re: wre(&format!(r"\b(?:[Ee]very|[Ee]ach)\s+(?P<wd>{WEEKDAY})\b")),
+            needs: &[&["every", "each"], WEEKDAYS],
             resolve: |c, _| {
                 let wd: Weekday = c["wd"].parse().ok()?;
                 Some(Res { value: Some(format!("XXXX-WXX-{}", wd.number_from_monday())), granularity: Granularity::Set, relative: false })
@@ -346,6 +386,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "holiday",
             re: wre(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
+            needs: &[&["christmas", "new year", "thanksgiving"]],
             resolve: holiday,
         },
     ]
@@ -956,10 +997,37 @@ fn holiday(c: &Captures, ctx: &Ctx) -> Option<Res> {
 
 // ---------------------------------------------------------------------------------------------
 
+/// The words of every rule's [`Rule::needs`], to find in one pass which of them a text holds.
+struct Keywords {
+    /// All the words, ASCII case-insensitively.
+    ac: AhoCorasick,
+    /// For each rule (in [`RULES`] order), its groups as pattern ids of `ac`.
+    needs: Vec<Vec<Vec<usize>>>,
+}
+
+static KEYWORDS: LazyLock<Keywords> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = Vec::new();
+    let mut id = |w: &'static str| words.iter().position(|x| *x == w).unwrap_or_else(|| {
+        words.push(w);
+        words.len() - 1
+    });
+    let needs = RULES.iter().map(|r| r.needs.iter().map(|g| g.iter().map(|w| id(w)).collect()).collect()).collect();
+    let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&words).expect("plain words");
+    Keywords { ac, needs }
+});
+
 fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
     let words = WordText::new(text);
-    for rule in RULES.iter() {
+    let mut present = vec![false; KEYWORDS.ac.patterns_len()];
+    for m in KEYWORDS.ac.find_overlapping_iter(text) {
+        present[m.pattern().as_usize()] = true;
+    }
+    for (rule, needs) in RULES.iter().zip(&KEYWORDS.needs) {
+        // Skipping is exact only where the match's letters are ASCII (see `searches_ascii`).
+        if rule.re.searches_ascii(&words) && needs.iter().any(|group| !group.iter().any(|&w| present[w])) {
+            continue;
+        }
         for c in rule.re.captures_iter(&words) {
             let m = c.get(0).expect("match");
             let ctx = Ctx { text, words: &words, anchor, start: m.start(), end: m.end() };
@@ -972,18 +1040,21 @@ fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
     // Longest first; among equal lengths, the earlier rule (more specific) wins.
     let order: Vec<&'static str> = RULES.iter().map(|r| r.name).collect();
     let rank = |n: &str| order.iter().position(|x| *x == n).unwrap_or(usize::MAX);
-    cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then(rank(a.rule).cmp(&rank(b.rule))));
-    // Kept spans never overlap, so a candidate overlaps one of them exactly when the last kept
-    // span starting before the candidate's end reaches past its start: one ordered-map lookup per
-    // candidate (a scan of every kept span made number-heavy documents quadratic).
-    let mut kept: std::collections::BTreeMap<usize, Timex> = std::collections::BTreeMap::new();
+    cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then_with(|| rank(a.rule).cmp(&rank(b.rule))));
+    // Kept spans never overlap (and no rule matches the empty string), so the kept span starting
+    // last before `c.end` is the only one that can reach past `c.start`: a lookup instead of a
+    // scan of all kept spans, which made the step quadratic on number-heavy text.
+    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out: Vec<Timex> = Vec::new();
     for c in cands {
-        let overlaps = kept.range(..c.end).next_back().is_some_and(|(_, o)| o.end > c.start);
-        if !overlaps {
-            kept.insert(c.start, c);
+        debug_assert!(c.start < c.end);
+        if kept.range(..c.end).next_back().is_none_or(|(_, &end)| end <= c.start) {
+            kept.insert(c.start, c.end);
+            out.push(c);
         }
     }
-    kept.into_values().collect()
+    out.sort_by_key(|t| (t.start, t.end));
+    out
 }
 
 #[cfg(test)]
@@ -1075,6 +1146,43 @@ mod tests {
         // Keeps texts with non-ASCII letters off the slow Unicode-boundary engines.
         for r in RULES.iter() {
             assert!(r.re.masks(), "{}", r.name);
+        }
+    }
+
+    /// Every match holds a word of each of its rule's `needs` groups, as skipping assumes.
+    fn assert_needs_hold(text: &str) {
+        let words = WordText::new(text);
+        for rule in RULES.iter() {
+            for m in rule.re.find_iter(&words) {
+                let lower = m.as_str().to_ascii_lowercase();
+                for group in rule.needs {
+                    assert!(group.iter().any(|w| lower.contains(w)), "{}: {:?} holds none of {group:?}", rule.name, m.as_str());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rule_needs_are_in_every_match() {
+        for r in RULES.iter() {
+            assert!(r.needs.iter().flat_map(|g| g.iter()).all(|w| w.is_ascii() && *w == w.to_ascii_lowercase()), "{}", r.name);
+        }
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                assert_needs_hold(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        let samples = [
+            "Last week, two years ago, the past 3 months, the 1990s, the ’90s, this morning, tonight, the day before yesterday",
+            "every Thursday, each week, weekly, per year, the weekend, the 21st century, the third quarter of 2021, this past summer",
+            "3:35 p.m. EST, 10 a.m. Monday, noon, midnight, at 14:30, 5pm, 9 AM Nov. 9, now, these days, at present, the near future",
+            "Christmas Eve, New Year’s Day, Thanksgiving, March of next year, 7 December 2021, Dec. 7, 2021, 2021-12-07, 12/7/2021",
+            "a few weeks, several decades, recent years, the two-hour summit, 2 1/2 years, five-and-a-half hours, a couple of days",
+            "TWO YEARS AGO, LAST WEEKEND, THE PAST FORTNIGHT, early next year, mid-March, the end of June, fiscal 2021, quarters",
+        ];
+        for t in samples {
+            assert_needs_hold(t);
         }
     }
 

@@ -16,7 +16,22 @@ impl CharMap {
         let byte_of_char = if text.is_ascii() {
             Vec::new()
         } else {
-            let mut v: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
+            // Runs of ASCII are one code point per byte: their offsets go in as whole ranges, and
+            // only the other characters are looked at one by one (their lead byte's leading ones
+            // give their length).
+            let bytes = text.as_bytes();
+            let mut v: Vec<u32> = Vec::with_capacity(text.chars().count() + 1);
+            let mut i = 0;
+            while i < bytes.len() {
+                let run_end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| i + p);
+                v.extend(i as u32..run_end as u32);
+                if run_end < bytes.len() {
+                    v.push(run_end as u32);
+                    i = run_end + bytes[run_end].leading_ones() as usize;
+                } else {
+                    i = run_end;
+                }
+            }
             v.push(text.len() as u32);
             v
         };
@@ -57,7 +72,26 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> &str {
 
 /// Number of whitespace-separated words.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    // One pass over the chars: a word counts at its first alphanumeric character, and the next
+    // whitespace starts a new word (same as `split_whitespace` + `any(is_alphanumeric)`).
+    let mut words = 0;
+    let mut counted = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                words += usize::from(!counted);
+                counted = true;
+            } else if c.is_whitespace() {
+                counted = false;
+            }
+        } else if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            words += 1;
+            counted = true;
+        }
+    }
+    words
 }
 
 #[cfg(test)]
@@ -88,5 +122,9 @@ mod tests {
     #[test]
     fn words_ignore_punctuation_tokens() {
         assert_eq!(count_words("MOSCOW — The Kremlin, 100,000 troops."), 5);
+        for t in ["", " ", "a", "—", " a\u{a0}b\u{2003}Кремль\x0bx\x1cy — “z” 😀 ½ é\r\n\t.", "٢٠٢١ ,, x,"] {
+            let want = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+            assert_eq!(count_words(t), want, "{t:?}");
+        }
     }
 }

@@ -75,6 +75,17 @@ impl WordRegex {
         }
     }
 
+    /// Whether [`search`](Self::search) runs the ASCII form for `text`. Its matches then hold no
+    /// non-ASCII letter (the text has none, or they are masked and the pattern consumes none),
+    /// so ASCII case-insensitive tests of a match's words see them as the regex did.
+    pub fn searches_ascii(&self, text: &WordText<'_>) -> bool {
+        match text.mode {
+            Mode::AsciiWords => true,
+            Mode::Masked => self.maskable,
+            Mode::Unicode => false,
+        }
+    }
+
     pub fn find_iter<'r, 'h>(&'r self, text: &'h WordText<'_>) -> Matches<'r, 'h> {
         let (re, hay) = self.search(text);
         re.find_iter(hay)
@@ -109,8 +120,18 @@ pub struct WordScan {
 
 impl WordScan {
     pub fn of(text: &str) -> Self {
-        WordScan { ascii_words: text.is_ascii() || !NON_ASCII_WORD.is_match(text) }
+        WordScan { ascii_words: text.is_ascii() || only_common_non_word(text) || !NON_ASCII_WORD.is_match(text) }
     }
+}
+
+/// Non-ASCII characters of news text that are not word characters: quotes, dashes, spaces.
+const COMMON_NON_WORD: &[char] = &['‘', '’', '“', '”', '—', '–', '\u{a0}', '…', '€', '£', '•', '·', '«', '»'];
+
+/// Whether every non-ASCII character of `text` is in [`COMMON_NON_WORD`]: then it has no
+/// non-ASCII word character, found without the regex scan (a Unicode class, many instructions
+/// per byte) that most English news would otherwise need only for its curly quotes and dashes.
+fn only_common_non_word(text: &str) -> bool {
+    text.chars().filter(|c| !c.is_ascii()).all(|c| COMMON_NON_WORD.contains(&c))
 }
 
 static NON_ASCII_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\w&&[^\x00-\x7F]]").expect("valid class"));
@@ -142,7 +163,7 @@ impl<'t> WordText<'t> {
         // Non-ASCII characters a maskable pattern can still consume: see the module docs.
         static CONSUMABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[[\d&&[^\x00-\x7F]]\x{17F}\x{212A}]").expect("valid class"));
         let plain = WordText { text, masked: Cow::Borrowed(text), mode: Mode::AsciiWords };
-        if text.is_ascii() {
+        if text.is_ascii() || only_common_non_word(text) {
             return plain;
         }
         let mut masked = String::new();
@@ -284,6 +305,15 @@ mod tests {
         for p in [r"(?i)\b(?:now|may)\b", r"\b\d{1,2}(?:st|nd)?[\s-]+\$[ECMP][SD]T['’]\b", r"\s?½|€|—\b", r"[0-5]\d|[- ]x", r"(?-i:x)(?P<day>\d)"] {
             assert!(consumes_no_masked_char(p), "{p}");
         }
+    }
+
+    #[test]
+    fn common_non_word_characters_are_not_word_characters() {
+        for c in COMMON_NON_WORD {
+            assert!(!c.is_ascii() && !NON_ASCII_WORD.is_match(&c.to_string()), "{c:?}");
+        }
+        assert!(only_common_non_word("Putin’s “talks” — now\u{a0}…"));
+        assert!(!only_common_non_word("“café”"));
     }
 
     #[test]
