@@ -186,6 +186,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     };
     summary.inputs = files.len() + discover_rejects.len();
     tracing::info!(files = files.len(), "inputs found");
+    let files = InputList::new(files);
 
     let exporting = config.runs(StageName::Export);
     let staging = if exporting { Some(Staging::create(&config.export.dir)?) } else { None };
@@ -450,6 +451,52 @@ fn build_steps(config: &Config) -> Result<Steps> {
     Ok(Steps { normalise, annotate, near_duplicates, entity_linker })
 }
 
+/// The run's input files, kept compactly: a corpus of one article per file has a million
+/// inputs at 10 GB, and an [`ingest::InputFile`] costs ~180 bytes (two heap strings). Here a file
+/// costs its display path's bytes and 12 bytes; its disk path is kept apart only when it is not
+/// the display path. Both passes take the files a chunk at a time.
+struct InputList {
+    /// Display paths, one after another.
+    display: String,
+    /// Per file: end of its display path in `display`, format, gzip.
+    files: Vec<(u32, pipeline::SourceFormat, bool)>,
+    /// Disk paths that differ from the display path, by file number.
+    paths: HashMap<usize, PathBuf>,
+}
+
+impl InputList {
+    fn new(files: Vec<ingest::InputFile>) -> InputList {
+        let mut list = InputList { display: String::new(), files: Vec::with_capacity(files.len()), paths: HashMap::new() };
+        for (i, f) in files.into_iter().enumerate() {
+            list.display.push_str(&f.display);
+            let end = u32::try_from(list.display.len()).expect("input paths under 4 GB in all");
+            list.files.push((end, f.format, f.gzip));
+            if f.path.as_os_str() != f.display.as_str() {
+                list.paths.insert(i, f.path);
+            }
+        }
+        list.display.shrink_to_fit();
+        list
+    }
+
+    fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    fn get(&self, i: usize) -> ingest::InputFile {
+        let start = if i == 0 { 0 } else { self.files[i - 1].0 as usize };
+        let (end, format, gzip) = self.files[i];
+        let display = self.display[start..end as usize].to_string();
+        let path = self.paths.get(&i).cloned().unwrap_or_else(|| PathBuf::from(&display));
+        ingest::InputFile { path, display, format, gzip }
+    }
+
+    /// The files in input order, `n` at a time.
+    fn chunks(&self, n: usize) -> impl Iterator<Item = Vec<ingest::InputFile>> + '_ {
+        (0..self.len()).step_by(n).map(move |at| (at..(at + n).min(self.len())).map(|i| self.get(i)).collect())
+    }
+}
+
 /// What the survey pass learns about the corpus before any document is processed.
 #[derive(Default)]
 struct Survey {
@@ -493,7 +540,7 @@ impl CollectionDates {
 /// for the collection-level dating at the end: in memory what dated articles lend (their events
 /// and years), in a spill file under `spill` the evidence of undated articles, which are then
 /// dated one at a time.
-fn survey(config: &Config, files: &[ingest::InputFile], spill: &Path) -> Result<Survey> {
+fn survey(config: &Config, files: &InputList, spill: &Path) -> Result<Survey> {
     use ingest::metadata::collection::{CollectionEvents, DateSummary};
     let _span = tracing::info_span!("survey").entered();
     let lines = if config.runs(StageName::Normalise) && config.normalise.steps.contains(&NormaliseStep::Boilerplate) {
