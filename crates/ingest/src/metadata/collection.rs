@@ -11,9 +11,13 @@
 //! event) before it is taken. Failing that, when every dated article of the collection is from one
 //! year, that year is lent to the undated article and the single-article inference is re-run.
 //!
-//! Works on compact per-article summaries (`DateSummary`), never on the texts.
+//! Works on compact per-article summaries (`DateSummary`), never on the texts, and streams:
+//! [`CollectionEvents`] takes the summaries one at a time and keeps only what dated articles lend
+//! (their meeting events, their years); [`CollectionDater`] then dates undated articles one at a
+//! time, so a caller can keep their summaries out of memory meanwhile (see
+//! [`DateSummary::encode_undated`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use pipeline::PublishedBasis;
@@ -41,11 +45,13 @@ pub struct CollectionDate {
     pub note: String,
 }
 
-/// An event one dated article pins to a day.
-struct DatedEvent<'a> {
+/// An event one dated article pins to a day. The names of the sentence telling it are only in
+/// the [`EventIndex`]: linking reads them nowhere else.
+#[derive(Clone, Copy)]
+struct DatedEvent {
     date: NaiveDate,
-    ctx: &'a MentionContext,
-    source: usize,
+    /// The dated article's number in the collection.
+    source: u32,
 }
 
 impl DateSummary {
@@ -76,13 +82,36 @@ impl DateSummary {
         }
     }
 
+    /// Appends this summary of an article its own text left undated to `out`, as a compact
+    /// binary record that [`DateSummary::decode_undated`] reads back, for a caller that keeps
+    /// the undated articles of a large collection on disk until [`CollectionDater`] dates them.
+    /// Only what dating an undated article reads is kept: its evidence, not the estimate. The
+    /// record does not carry its length: the caller frames it.
+    pub fn encode_undated(&self, out: &mut Vec<u8>) {
+        debug_assert!(self.published().is_none(), "only undated articles are spilled");
+        record::put_evidence(out, &self.evidence);
+    }
+
+    /// The summary `bytes` (one whole record from [`DateSummary::encode_undated`]) holds; None
+    /// when they are not exactly such a record.
+    pub fn decode_undated(bytes: &[u8]) -> Option<DateSummary> {
+        let mut r = record::Reader(bytes);
+        let evidence = r.evidence()?;
+        if !r.0.is_empty() {
+            return None;
+        }
+        let estimate = PublicationEstimate { date: None, basis: PublishedBasis::Unknown, tied: 0, weekday: None, note: String::new() };
+        Some(DateSummary { estimate, evidence })
+    }
+
     /// The publication date the article's own text gave, if any.
     pub fn published(&self) -> Option<NaiveDate> {
         self.estimate.date
     }
 
-    /// Meeting events this article dates, seen from its publication day.
-    fn events(&self, source: usize) -> Vec<DatedEvent<'_>> {
+    /// Meeting events this article dates, seen from its publication day, with the sentence
+    /// context telling each.
+    fn events(&self) -> Vec<(NaiveDate, &MentionContext)> {
         let Some(p) = self.estimate.date else { return Vec::new() };
         let ev = &self.evidence;
         let mut out = Vec::new();
@@ -97,23 +126,143 @@ impl DateSummary {
                 Tense::Future => p + Duration::days((wn - pn).rem_euclid(7)),
                 Tense::Unknown => continue,
             };
-            out.push(DatedEvent { date, ctx, source });
+            out.push((date, ctx));
         }
         for (m, ctx) in ev.dated.iter().zip(&ev.dated_ctx) {
             if m.in_caption || !ctx.meeting {
                 continue;
             }
             if let Some(date) = dates::resolve(p, m) {
-                out.push(DatedEvent { date, ctx, source });
+                out.push((date, ctx));
             }
         }
         out
     }
 }
 
-fn shared_names(a: &[u64], b: &[u64]) -> usize {
-    // Both lists are sorted and deduplicated.
-    intersection_len(a, b)
+/// The binary record of an undated article's summary ([`DateSummary::encode_undated`]).
+mod record {
+    use chrono::Weekday;
+
+    use super::super::dates::{DateEvidence, DatedMention, MentionContext, Tense, WeekdayMention};
+
+    fn put_len(out: &mut Vec<u8>, n: usize) {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+
+    fn put_year(out: &mut Vec<u8>, y: Option<i32>) {
+        match y {
+            Some(y) => {
+                out.push(1);
+                out.extend_from_slice(&y.to_le_bytes());
+            }
+            None => out.push(0),
+        }
+    }
+
+    fn tense_byte(t: Tense) -> u8 {
+        match t {
+            Tense::Past => 0,
+            Tense::Future => 1,
+            Tense::Unknown => 2,
+        }
+    }
+
+    fn put_contexts(out: &mut Vec<u8>, ctxs: &[MentionContext]) {
+        put_len(out, ctxs.len());
+        for c in ctxs {
+            out.push(c.meeting as u8);
+            put_len(out, c.names.len());
+            for n in &c.names {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+    }
+
+    pub(super) fn put_evidence(out: &mut Vec<u8>, ev: &DateEvidence) {
+        put_year(out, ev.publication_year);
+        put_len(out, ev.dated.len());
+        for m in &ev.dated {
+            out.extend_from_slice(&[m.month as u8, m.day as u8, tense_byte(m.tense), m.in_caption as u8]);
+            put_year(out, m.year);
+        }
+        put_len(out, ev.weekdays.len());
+        for w in &ev.weekdays {
+            out.extend_from_slice(&[w.weekday.num_days_from_monday() as u8, tense_byte(w.tense)]);
+        }
+        put_contexts(out, &ev.dated_ctx);
+        put_contexts(out, &ev.weekday_ctx);
+    }
+
+    /// Reads what `put_evidence` wrote; None when the bytes are not such a record.
+    pub(super) struct Reader<'a>(pub(super) &'a [u8]);
+
+    impl Reader<'_> {
+        fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+            let (head, rest) = self.0.split_first_chunk::<N>()?;
+            self.0 = rest;
+            Some(*head)
+        }
+
+        fn byte(&mut self) -> Option<u8> {
+            self.take::<1>().map(|[b]| b)
+        }
+
+        fn len(&mut self) -> Option<usize> {
+            let n = u32::from_le_bytes(self.take()?) as usize;
+            // Every element takes at least one byte: a longer count is a damaged record, not
+            // a reason to reserve gigabytes.
+            (n <= self.0.len()).then_some(n)
+        }
+
+        fn year(&mut self) -> Option<Option<i32>> {
+            Some(match self.byte()? {
+                0 => None,
+                _ => Some(i32::from_le_bytes(self.take()?)),
+            })
+        }
+
+        fn tense(b: u8) -> Option<Tense> {
+            Some(match b {
+                0 => Tense::Past,
+                1 => Tense::Future,
+                2 => Tense::Unknown,
+                _ => return None,
+            })
+        }
+
+        fn contexts(&mut self) -> Option<Vec<MentionContext>> {
+            let n = self.len()?;
+            let mut out = Vec::with_capacity(n);
+            for _ in 0..n {
+                let meeting = self.byte()? != 0;
+                let k = self.len()?;
+                let names = (0..k).map(|_| self.take().map(u64::from_le_bytes)).collect::<Option<Vec<u64>>>()?;
+                out.push(MentionContext { names, meeting });
+            }
+            Some(out)
+        }
+
+        pub(super) fn evidence(&mut self) -> Option<DateEvidence> {
+            let publication_year = self.year()?;
+            let n = self.len()?;
+            let mut dated = Vec::with_capacity(n);
+            for _ in 0..n {
+                let [month, day, tense, in_caption] = self.take()?;
+                let year = self.year()?;
+                dated.push(DatedMention { month: month.into(), day: day.into(), year, tense: Self::tense(tense)?, in_caption: in_caption != 0 });
+            }
+            let n = self.len()?;
+            let mut weekdays = Vec::with_capacity(n);
+            for _ in 0..n {
+                let [wd, tense] = self.take()?;
+                weekdays.push(WeekdayMention { weekday: Weekday::try_from(wd).ok()?, tense: Self::tense(tense)? });
+            }
+            let dated_ctx = self.contexts()?;
+            let weekday_ctx = self.contexts()?;
+            Some(DateEvidence { dated, weekdays, publication_year, dated_ctx, weekday_ctx })
+        }
+    }
 }
 
 /// Elements two sorted, deduplicated lists have in common.
@@ -140,51 +289,94 @@ fn iso(d: NaiveDate) -> String {
 /// Dates what the collection can for each article its own text left undated (None for the
 /// others and for those the collection cannot date either). Output is in input order.
 pub fn date_collection(summaries: &[DateSummary]) -> Vec<Option<CollectionDate>> {
-    let events: Vec<DatedEvent> = summaries.iter().enumerate().flat_map(|(i, s)| s.events(i)).collect();
-    let mut years: Vec<i32> = summaries.iter().filter_map(|s| s.published()).map(|d| d.year()).collect();
-    years.sort();
-    years.dedup();
-    let single_year = if years.len() == 1 { Some(years[0]) } else { None };
+    let mut events = CollectionEvents::default();
+    for s in summaries {
+        events.add(s);
+    }
+    let mut dater = events.finish();
+    summaries.iter().map(|s| dater.date(s)).collect()
+}
 
-    let index = EventIndex::new(&events);
-    let mut links = LinkCache::default();
-    summaries
-        .iter()
-        .map(|s| {
-            if s.published().is_some() {
-                return None;
-            }
-            by_shared_event(s, &events, &index, &mut links).or_else(|| by_collection_year(s, single_year))
-        })
-        .collect()
+/// First half of collection dating: the articles in input order, of which only what dated
+/// articles lend is kept (their meeting events, indexed, and their years).
+#[derive(Default)]
+pub struct CollectionEvents {
+    events: Vec<DatedEvent>,
+    index: EventIndex,
+    years: BTreeSet<i32>,
+    articles: usize,
+}
+
+impl CollectionEvents {
+    /// Adds the collection's next article. An undated article adds nothing but its place in the
+    /// input order (the source numbers of notes); it is dated later by [`CollectionDater::date`].
+    pub fn add(&mut self, s: &DateSummary) {
+        let source = u32::try_from(self.articles).expect("fewer than 2^32 articles");
+        self.articles += 1;
+        if let Some(d) = s.published() {
+            self.years.insert(d.year());
+        }
+        for (date, ctx) in s.events() {
+            let i = u32::try_from(self.events.len()).expect("fewer than 2^32 events");
+            self.index.add(i, date, &ctx.names);
+            self.events.push(DatedEvent { date, source });
+        }
+    }
+
+    /// Every article added: undated ones can now be dated.
+    pub fn finish(mut self) -> CollectionDater {
+        self.events.shrink_to_fit();
+        let single_year = if self.years.len() == 1 { self.years.first().copied() } else { None };
+        CollectionDater { events: self.events, index: self.index, single_year, links: LinkCache::default() }
+    }
+}
+
+/// Second half of collection dating: dates undated articles, in any order, one at a time.
+pub struct CollectionDater {
+    events: Vec<DatedEvent>,
+    index: EventIndex,
+    /// The one year every dated article is from, if they share one.
+    single_year: Option<i32>,
+    links: LinkCache,
+}
+
+impl CollectionDater {
+    /// What the collection says of an article its own text left undated (None for a dated one).
+    pub fn date(&mut self, s: &DateSummary) -> Option<CollectionDate> {
+        if s.published().is_some() {
+            return None;
+        }
+        by_shared_event(s, &self.events, &self.index, &mut self.links).or_else(|| by_collection_year(s, self.single_year))
+    }
 }
 
 /// Events by (weekday, name), so linking costs what the matches cost, not the collection size.
+/// (Event numbers are u32: the index holds one per name of every dated event of the collection.)
+#[derive(Default)]
 struct EventIndex {
-    by_key: BTreeMap<(u32, u64), Vec<usize>>,
+    by_key: BTreeMap<(u32, u64), Vec<u32>>,
 }
 
 impl EventIndex {
-    fn new(events: &[DatedEvent<'_>]) -> Self {
-        let mut by_key: BTreeMap<(u32, u64), Vec<usize>> = BTreeMap::new();
-        for (i, e) in events.iter().enumerate() {
-            let wd = e.date.weekday().num_days_from_monday();
-            for n in &e.ctx.names {
-                by_key.entry((wd, *n)).or_default().push(i);
-            }
+    /// Indexes event number `i` on `date`, told in a sentence with `names` (sorted, distinct);
+    /// events are added in number order.
+    fn add(&mut self, i: u32, date: NaiveDate, names: &[u64]) {
+        let wd = date.weekday().num_days_from_monday();
+        for n in names {
+            self.by_key.entry((wd, *n)).or_default().push(i);
         }
-        EventIndex { by_key }
     }
 
     /// Events on `weekday` sharing at least `MIN_SHARED_NAMES` names with `names`, in index order.
-    fn candidates(&self, weekday: u32, names: &[u64]) -> Vec<usize> {
-        let mut hits: Vec<usize> = Vec::new();
+    fn candidates(&self, weekday: u32, names: &[u64]) -> Vec<u32> {
+        let mut hits: Vec<u32> = Vec::new();
         for n in names {
             if let Some(list) = self.by_key.get(&(weekday, *n)) {
                 hits.extend_from_slice(list);
             }
         }
-        // An event appears once per name it shares.
+        // An event appears once per name it shares (its names are distinct), so a run of
+        // `MIN_SHARED_NAMES` is that many shared names.
         hits.sort_unstable();
         let mut out = Vec::new();
         for run in hits.chunk_by(|a, b| a == b) {
@@ -209,9 +401,8 @@ struct MentionLinks {
 impl MentionLinks {
     fn new(weekday: u32, tense: Tense, names: &[u64], events: &[DatedEvent], index: &EventIndex) -> Self {
         let mut sources: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
-        for e in index.candidates(weekday, names).into_iter().map(|i| &events[i]) {
-            debug_assert!(shared_names(names, &e.ctx.names) >= MIN_SHARED_NAMES);
-            sources.entry(e.date).or_default().push(e.source);
+        for e in index.candidates(weekday, names).into_iter().map(|i| events[i as usize]) {
+            sources.entry(e.date).or_default().push(e.source as usize);
         }
         for list in sources.values_mut() {
             list.sort_unstable();
@@ -277,22 +468,34 @@ fn offsets(tense: Tense) -> (i64, i64) {
 /// Links per distinct (weekday, tense, names) mention. Undated articles date no events, so what
 /// a mention links to does not depend on which article makes it: computing it once per distinct
 /// mention keeps the pass linear in the collection when many articles tell the same event.
+/// Keyed by the names first (owned: the summaries are dated one at a time and dropped), then by
+/// (weekday, tense), of which a name list has few.
 #[derive(Default)]
-struct LinkCache<'a> {
-    by_mention: HashMap<(u32, u8, &'a [u64]), MentionLinks>,
+struct LinkCache {
+    by_names: HashMap<Box<[u64]>, Vec<((u32, u8), MentionLinks)>>,
 }
 
-impl<'a> LinkCache<'a> {
-    fn get(&mut self, w: &WeekdayMention, ctx: &'a MentionContext, events: &[DatedEvent], index: &EventIndex) -> &MentionLinks {
+impl LinkCache {
+    fn get(&mut self, w: &WeekdayMention, ctx: &MentionContext, events: &[DatedEvent], index: &EventIndex) -> &MentionLinks {
         let weekday = w.weekday.num_days_from_monday();
         let tense_key = match w.tense {
             Tense::Past => 0,
             Tense::Future => 1,
             Tense::Unknown => 2,
         };
-        self.by_mention
-            .entry((weekday, tense_key, ctx.names.as_slice()))
-            .or_insert_with(|| MentionLinks::new(weekday, w.tense, &ctx.names, events, index))
+        let names = ctx.names.as_slice();
+        if !self.by_names.contains_key(names) {
+            self.by_names.insert(names.into(), Vec::new());
+        }
+        let per = self.by_names.get_mut(names).expect("inserted above");
+        let at = match per.iter().position(|(k, _)| *k == (weekday, tense_key)) {
+            Some(at) => at,
+            None => {
+                per.push(((weekday, tense_key), MentionLinks::new(weekday, w.tense, names, events, index)));
+                per.len() - 1
+            }
+        };
+        &per[at].1
     }
 }
 
@@ -301,12 +504,7 @@ const NOTE_SOURCES: usize = 20;
 
 /// Ties the article's weekday mentions to events other articles date; the publication day
 /// most mentions agree on wins, then the one its weekday mentions fit best.
-fn by_shared_event<'a>(
-    s: &'a DateSummary,
-    events: &[DatedEvent],
-    index: &EventIndex,
-    links: &mut LinkCache<'a>,
-) -> Option<CollectionDate> {
+fn by_shared_event(s: &DateSummary, events: &[DatedEvent], index: &EventIndex, links: &mut LinkCache) -> Option<CollectionDate> {
     let ev = &s.evidence;
     // Only dated articles date events (`DateSummary::events`), so none of the linked events
     // is this article's own.
@@ -412,6 +610,33 @@ mod tests {
         let out = date_collection(&s);
         // 2019 is lent as the year, but a Monday in 2019 is not one day: still undated.
         assert!(out[0].is_none(), "{:?}", out[0]);
+    }
+
+    #[test]
+    fn undated_summaries_spilled_and_read_back_are_dated_the_same() {
+        let s = summaries(&[WAPO_000, NYT_001, AP_002, WAPO_003, BNE_004]);
+        let mut events = CollectionEvents::default();
+        let mut spilled = Vec::new();
+        for x in &s {
+            events.add(x);
+            if x.published().is_none() {
+                let mut rec = Vec::new();
+                x.encode_undated(&mut rec);
+                let back = DateSummary::decode_undated(&rec).expect("a whole record");
+                assert_eq!(back.evidence.dated, x.evidence.dated);
+                assert_eq!(back.evidence.weekdays, x.evidence.weekdays);
+                assert_eq!(back.evidence.publication_year, x.evidence.publication_year);
+                assert_eq!(back.evidence.dated_ctx, x.evidence.dated_ctx);
+                assert_eq!(back.evidence.weekday_ctx, x.evidence.weekday_ctx);
+                assert!(DateSummary::decode_undated(&rec[..rec.len() - 1]).is_none(), "cut short");
+                spilled.push(rec);
+            }
+        }
+        assert!(!spilled.is_empty());
+        let mut dater = events.finish();
+        let streamed: Vec<_> = spilled.iter().map(|r| dater.date(&DateSummary::decode_undated(r).unwrap())).collect();
+        let whole: Vec<_> = date_collection(&s).into_iter().zip(&s).filter(|(_, x)| x.published().is_none()).map(|(d, _)| d).collect();
+        assert_eq!(streamed, whole);
     }
 
     #[test]
