@@ -168,18 +168,7 @@ impl TokenInfo {
             }
             last = k;
         }
-        let mut prefix = [0u64; 4];
-        let mut suffix = [0u64; 4];
-        let mut h = FNV_OFFSET;
-        for (i, &c) in b.iter().take(4).enumerate() {
-            h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
-            prefix[i] = mix(h);
-        }
-        let mut h = FNV_OFFSET;
-        for (i, &c) in b.iter().rev().take(4).enumerate() {
-            h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
-            suffix[i] = mix(h);
-        }
+        let (prefix, suffix) = ascii_affixes(b);
         TokenInfo {
             exact: mix(exact),
             norm: mix(norm),
@@ -197,17 +186,7 @@ impl TokenInfo {
         let mut prefix = [0u64; 4];
         let mut suffix = [0u64; 4];
         if w.is_ascii() {
-            let b = w.as_bytes();
-            let mut h = FNV_OFFSET;
-            for (i, &c) in b.iter().take(4).enumerate() {
-                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
-                prefix[i] = mix(h);
-            }
-            let mut h = FNV_OFFSET;
-            for (i, &c) in b.iter().rev().take(4).enumerate() {
-                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
-                suffix[i] = mix(h);
-            }
+            (prefix, suffix) = ascii_affixes(w.as_bytes());
         } else {
             let mut h = FNV_OFFSET;
             for (i, c) in w.chars().take(4).enumerate() {
@@ -559,6 +538,20 @@ pub fn doc_votes(infos: &[Vec<TokenInfo>], tags: &[Vec<usize>]) -> Vec<Vec<DocVo
                 .collect()
         })
         .collect()
+}
+
+/// Hashes of an ASCII word's lower-cased prefixes and suffixes of 1 to 4 bytes.
+fn ascii_affixes(b: &[u8]) -> ([u64; 4], [u64; 4]) {
+    fn hashes<'a>(bytes: impl Iterator<Item = &'a u8>) -> [u64; 4] {
+        let mut out = [0u64; 4];
+        let mut h = FNV_OFFSET;
+        for (i, &c) in bytes.take(4).enumerate() {
+            h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+            out[i] = mix(h);
+        }
+        out
+    }
+    (hashes(b.iter()), hashes(b.iter().rev()))
 }
 
 #[cfg(test)]
