@@ -716,20 +716,20 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     };
     // Same line only: a role never crosses a paragraph.
     let same_line = |a: usize, b: usize| !text[a.min(b)..a.max(b)].contains('\n');
-    // Whether the window before the name ends in a role head (optionally then a comma).
+    // The role head the window before the name ends in (optionally then a comma), if any.
     let head_last = |before: &[Token]| {
         let mut k = before.len();
         if k > 0 && before[k - 1].text(text) == "," {
             k -= 1;
         }
-        k > 0 && is_head(&before[k - 1]) && same_line(before[k - 1].end, start)
+        (k > 0 && is_head(&before[k - 1]) && same_line(before[k - 1].end, start)).then(|| k - 1)
     };
     // Most names have no role head before them, and the window's last two tokens say so. Those
     // come from its last two whitespace-separated chunks alone (tokenize splits chunks
     // independently), so the whole window is tokenized only when they are not enough.
     let tail = last_chunks_start(text, ws, start, 2);
     let mut before = tokens_of(tail, start, usize::MAX);
-    if tail > ws && (before.len() < 2 || head_last(&before)) {
+    if tail > ws && (before.len() < 2 || head_last(&before).is_some()) {
         before = tokens_of(ws, start, usize::MAX);
     }
     // The appositive after the name is read up to its 11th token (`after[10]`, see below), and
@@ -739,12 +739,7 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
         after = tokens_of(end, we, 11);
     }
     // Before: "[Owner's] [Capitalised modifiers] role words NAME" or "... role words, NAME".
-    let mut k = before.len();
-    if k > 0 && before[k - 1].text(text) == "," {
-        k -= 1;
-    }
-    if head_last(&before) {
-        let last = k - 1;
+    if let Some(last) = head_last(&before) {
         let mut first = last;
         while first > 0 && is_mod(&before[first - 1]) {
             first -= 1;
