@@ -609,10 +609,8 @@ impl UndatedSpill {
     fn push(&mut self, doc_key: u64, summary: &ingest::metadata::collection::DateSummary) -> Result<()> {
         self.record.clear();
         summary.encode_undated(&mut self.record);
-        self.file.write_all(&doc_key.to_le_bytes())?;
-        self.file.write_all(&(self.record.len() as u32).to_le_bytes())?;
-        self.file.write_all(&self.record)?;
-        Ok(())
+        let frame = [&doc_key.to_le_bytes()[..], &(self.record.len() as u32).to_le_bytes(), &self.record];
+        frame.iter().try_for_each(|part| self.file.write_all(part)).with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     /// Closes the spill and calls `each` on every summary, in the order they were pushed.
