@@ -139,15 +139,15 @@ impl Document {
                 }
             }};
         }
-        let text = self.text.clone();
-        let raw_text = self.raw_text.clone();
-        retain!(self.sentences, "sentence", &clean, &text, start, end, text);
-        retain!(self.mentions, "mention", &clean, &text, start, end, text);
-        retain!(self.quotes, "quote", &clean, &text, start, end, text);
-        retain!(self.dates, "date", &clean, &text, start, end, text);
-        retain!(self.quantities, "quantity", &clean, &text, start, end, text);
-        retain!(self.blocks, "block", &raw, &raw_text, raw_start, raw_end, text);
-        retain!(self.edits, "edit", &raw, &raw_text, raw_start, raw_end, before);
+        // Borrowed field by field (the rows change, the texts do not), so no copy is needed.
+        let (text, raw_text) = (&self.text, &self.raw_text);
+        retain!(self.sentences, "sentence", &clean, text, start, end, text);
+        retain!(self.mentions, "mention", &clean, text, start, end, text);
+        retain!(self.quotes, "quote", &clean, text, start, end, text);
+        retain!(self.dates, "date", &clean, text, start, end, text);
+        retain!(self.quantities, "quantity", &clean, text, start, end, text);
+        retain!(self.blocks, "block", &raw, raw_text, raw_start, raw_end, text);
+        retain!(self.edits, "edit", &raw, raw_text, raw_start, raw_end, before);
         problems
     }
 
@@ -197,15 +197,18 @@ pub fn paragraphs_of(text: &str) -> Vec<(usize, usize)> {
     let mut char_pos = 0usize;
     let mut para: Option<(usize, usize)> = None;
     for line in text.split_inclusive('\n') {
-        let n = line.chars().count();
+        // Lengths in code points; in an ASCII line (most of them) that is bytes.
+        let ascii = line.is_ascii();
+        let count = |s: &str| if ascii { s.len() } else { s.chars().count() };
+        let n = count(line);
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if let Some(p) = para.take() {
                 out.push(p);
             }
         } else {
-            let lead = line.chars().take_while(|c| c.is_whitespace()).count();
-            let content = trimmed.chars().count();
+            let lead = count(&line[..line.len() - line.trim_start().len()]);
+            let content = count(trimmed);
             let s = char_pos + lead;
             let e = s + content;
             para = Some(match para {
