@@ -102,27 +102,41 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> &str {
 /// Number of whitespace-separated words.
 pub fn count_words(text: &str) -> usize {
     // One pass: a word counts at its first alphanumeric character, and the next whitespace
-    // starts a new word (same as `split_whitespace` + `any(is_alphanumeric)`). ASCII bytes are
-    // classified as they are; only other characters are decoded.
+    // starts a new word (same as `split_whitespace` + `any(is_alphanumeric)`). Runs of ASCII are
+    // read byte by byte through a class table, without branches; only other characters are
+    // decoded.
+    const ALNUM: u8 = 1;
+    const SPACE: u8 = 2;
+    static CLASS: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphanumeric() {
+                t[b] = ALNUM;
+            } else if matches!(c, b'\t'..=b'\r' | b' ') {
+                // The ASCII characters of `char::is_whitespace` (which, unlike
+                // `u8::is_ascii_whitespace`, include the vertical tab).
+                t[b] = SPACE;
+            }
+            b += 1;
+        }
+        t
+    };
     let bytes = text.as_bytes();
     let mut words = 0;
     let mut counted = false;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                words += usize::from(!counted);
-                counted = true;
-            } else if matches!(b, b'\t'..=b'\r' | b' ') {
-                // The ASCII characters of `char::is_whitespace` (which, unlike
-                // `u8::is_ascii_whitespace`, include the vertical tab).
-                counted = false;
-            }
-            i += 1;
-            continue;
+        let run = ascii_prefix_len(&bytes[i..]);
+        for &b in &bytes[i..i + run] {
+            let class = CLASS[b as usize];
+            let (alnum, space) = (class & ALNUM != 0, class & SPACE != 0);
+            words += usize::from(alnum & !counted);
+            counted = (counted | alnum) & !space;
         }
-        let c = text[i..].chars().next().expect("a char starts at every non-continuation byte");
+        i += run;
+        let Some(c) = text[i..].chars().next() else { break };
         if c.is_whitespace() {
             counted = false;
         } else if !counted && c.is_alphanumeric() {
