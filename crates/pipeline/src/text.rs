@@ -99,49 +99,62 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> &str {
     &text[map.byte_of(start)..map.byte_of(end.max(start))]
 }
 
+/// Dashes, curly quotes, bullets and the ellipsis (U+2010 to U+2027): neither whitespace nor
+/// alphanumeric (a test checks each).
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2010}'..='\u{2027}';
+
 /// Number of whitespace-separated words.
 pub fn count_words(text: &str) -> usize {
-    // One pass: a word counts at its first alphanumeric character, and the next whitespace
-    // starts a new word (same as `split_whitespace` + `any(is_alphanumeric)`). Runs of ASCII are
-    // read byte by byte through a class table, without branches; only other characters are
-    // decoded.
+    // A word counts at its first alphanumeric character, and the next whitespace starts a new
+    // word (same as `split_whitespace` + `any(is_alphanumeric)`). So the scan looks for only one
+    // kind of ASCII byte at a time: alphanumeric outside a word, whitespace inside one; every
+    // other ASCII byte is stepped over, and non-ASCII characters are decoded and judged.
     const ALNUM: u8 = 1;
     const SPACE: u8 = 2;
-    static CLASS: [u8; 128] = {
-        let mut t = [0u8; 128];
+    const NON_ASCII: u8 = 4;
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
         let mut b = 0;
-        while b < 128 {
+        while b < 256 {
             let c = b as u8;
-            if c.is_ascii_alphanumeric() {
-                t[b] = ALNUM;
+            t[b] = if !c.is_ascii() {
+                NON_ASCII
+            } else if c.is_ascii_alphanumeric() {
+                ALNUM
             } else if matches!(c, b'\t'..=b'\r' | b' ') {
                 // The ASCII characters of `char::is_whitespace` (which, unlike
                 // `u8::is_ascii_whitespace`, include the vertical tab).
-                t[b] = SPACE;
-            }
+                SPACE
+            } else {
+                0
+            };
             b += 1;
         }
         t
     };
     let bytes = text.as_bytes();
     let mut words = 0;
-    let mut counted = false;
+    let mut in_word = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let run = ascii_prefix_len(&bytes[i..]);
-        for &b in &bytes[i..i + run] {
-            let class = CLASS[b as usize];
-            let (alnum, space) = (class & ALNUM != 0, class & SPACE != 0);
-            words += usize::from(alnum & !counted);
-            counted = (counted | alnum) & !space;
+    loop {
+        let wanted = NON_ASCII | if in_word { SPACE } else { ALNUM };
+        let Some(p) = bytes[i..].iter().position(|&b| CLASS[b as usize] & wanted != 0) else { break };
+        i += p;
+        if bytes[i].is_ascii() {
+            // Alphanumeric outside a word opens one; whitespace inside one closes it.
+            words += usize::from(!in_word);
+            in_word = !in_word;
+            i += 1;
+            continue;
         }
-        i += run;
-        let Some(c) = text[i..].chars().next() else { break };
-        if c.is_whitespace() {
-            counted = false;
-        } else if !counted && c.is_alphanumeric() {
+        let c = text[i..].chars().next().expect("a char starts at every non-continuation byte");
+        if GENERAL_PUNCTUATION.contains(&c) {
+            // The commonest non-ASCII characters of news text, judged without Unicode tables.
+        } else if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word && c.is_alphanumeric() {
             words += 1;
-            counted = true;
+            in_word = true;
         }
         i += c.len_utf8();
     }
@@ -202,6 +215,9 @@ mod tests {
         for t in ["", " ", "a", "—", " a\u{a0}b\u{2003}Кремль\x0bx\x1cy — “z” 😀 ½ é\r\n\t.", "٢٠٢١ ,, x,"] {
             let want = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
             assert_eq!(count_words(t), want, "{t:?}");
+        }
+        for c in GENERAL_PUNCTUATION {
+            assert!(!c.is_whitespace() && !c.is_alphanumeric(), "{c:?}");
         }
         // Every ASCII character, alone and between words.
         for b in 0u8..128 {
