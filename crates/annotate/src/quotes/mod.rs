@@ -530,27 +530,33 @@ struct Known {
 /// Strips titles and roles off a name: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov",
 /// "Mr. Putin" -> "Putin".
 pub fn strip_titles(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
     // Every mention passes through here: the three lists (150 words) are looked up hashed.
     static LISTS: std::sync::OnceLock<(HashSet<&str>, HashSet<&str>)> = std::sync::OnceLock::new();
     let (lower_titles, abbrevs) = LISTS.get_or_init(|| {
         (TITLE_WORDS.iter().chain(LEADING_ADJECTIVES).copied().collect(), TITLE_ABBREVS.iter().copied().collect())
     });
     let is_title = |w: &str| lower_titles.contains(lower_cow(w.trim_end_matches('.')).as_ref()) || abbrevs.contains(w);
+    // The name starts after the last title that is not its last word (bytes into `name`).
     let mut cut = 0;
-    for (i, w) in words.iter().enumerate() {
-        if is_title(w) && i + 1 < words.len() {
-            cut = i + 1;
+    let mut words = name.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        if let Some(next) = words.peek()
+            && is_title(w)
+        {
+            cut = next.as_ptr() as usize - name.as_ptr() as usize;
         }
     }
-    let kept = &words[cut..];
-    let mut s = kept.join(" ");
+    // Its words joined by single spaces: as written, unless written with other whitespace.
+    let kept = name[cut..].trim();
+    let single_spaced = !kept.contains("  ") && !kept.contains(|c: char| c.is_whitespace() && c != ' ');
+    let joined: std::borrow::Cow<str> = if single_spaced { kept.into() } else { kept.split_whitespace().collect::<Vec<_>>().join(" ").into() };
+    let mut s: &str = &joined;
     for suffix in ["’s", "'s"] {
         if let Some(x) = s.strip_suffix(suffix) {
-            s = x.to_string();
+            s = x;
         }
     }
-    s
+    s.to_string()
 }
 
 fn is_org_name(name: &str) -> bool {
@@ -582,9 +588,13 @@ impl People {
         let mut canonical: BTreeMap<String, String> = BTreeMap::new();
         for m in &doc.mentions {
             let name = strip_titles(&m.text);
-            let e = canonical.entry(m.entity_id.clone()).or_default();
-            if name.chars().count() > e.chars().count() {
-                *e = name;
+            // Looked up before inserting: most mentions repeat an entity, whose id need not be copied.
+            match canonical.get_mut(&m.entity_id) {
+                Some(e) if name.chars().count() > e.chars().count() => *e = name,
+                Some(_) => {}
+                None => {
+                    canonical.insert(m.entity_id.clone(), name);
+                }
             }
         }
         let mut mentions = Vec::new();
