@@ -200,23 +200,27 @@ pub fn paragraphs_of(text: &str) -> Vec<(usize, usize)> {
         // Lengths in code points; in an ASCII line (most of them) that is bytes.
         let ascii = line.is_ascii();
         let count = |s: &str| if ascii { s.len() } else { s.chars().count() };
-        let n = count(line);
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if let Some(p) = para.take() {
                 out.push(p);
             }
+            char_pos += count(line);
         } else {
-            let lead = count(&line[..line.len() - line.trim_start().len()]);
+            // The line is its leading whitespace, its content and its trailing whitespace: each
+            // part is counted once.
+            let lead_bytes = line.len() - line.trim_start().len();
+            let lead = count(&line[..lead_bytes]);
             let content = count(trimmed);
+            let trail = count(&line[lead_bytes + trimmed.len()..]);
             let s = char_pos + lead;
             let e = s + content;
             para = Some(match para {
                 Some((ps, _)) => (ps, e),
                 None => (s, e),
             });
+            char_pos = e + trail;
         }
-        char_pos += n;
     }
     if let Some(p) = para {
         out.push(p);
@@ -242,6 +246,29 @@ mod tests {
         assert_eq!(s(p[0]), "Title");
         assert_eq!(s(p[1]), "First para\nstill first.");
         assert_eq!(s(p[2]), "“Second” — para.");
+    }
+
+    #[test]
+    fn paragraph_offsets_are_code_points() {
+        // Counted char by char, the obvious way.
+        fn reference(text: &str) -> Vec<(usize, usize)> {
+            let (mut out, mut pos, mut para) = (Vec::new(), 0, None);
+            for line in text.split_inclusive('\n') {
+                if line.trim().is_empty() {
+                    out.extend(para.take());
+                } else {
+                    let s = pos + line.chars().take_while(|c| c.is_whitespace()).count();
+                    let e = s + line.trim().chars().count();
+                    para = Some((para.map_or(s, |(ps, _)| ps), e));
+                }
+                pos += line.chars().count();
+            }
+            out.extend(para);
+            out
+        }
+        for t in ["", "\n", "a", " \u{a0}“Кремль” said\u{2003} \n\n\t😀 b\r\n c\n \n", "x\n\n\n  y  \nz", "é\n\u{a0}\n é"] {
+            assert_eq!(paragraphs_of(t), reference(t), "{t:?}");
+        }
     }
 
     #[test]
