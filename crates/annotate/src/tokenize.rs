@@ -87,6 +87,12 @@ pub fn tokenize_prefix(text: &str, min_tokens: usize) -> Vec<Token> {
 
 /// Splits one whitespace-free chunk `text[s..e]`.
 fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Token>) {
+    // Most chunks are plain words of ASCII letters and digits: no rule below splits those (no
+    // URL, punctuation, period, apostrophe, dash or quote), so they are one token as they are.
+    if s < e && text.as_bytes()[s..e].iter().all(u8::is_ascii_alphanumeric) {
+        out.push(Token { start: s, end: e });
+        return;
+    }
     if looks_like_url(&text[s..e]) {
         // Keep the address whole, minus trailing sentence punctuation.
         let mut tail = Vec::new();
