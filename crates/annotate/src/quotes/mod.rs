@@ -621,10 +621,12 @@ impl People {
             let (m, next) = (&mentions[i], mentions.get(i + 1));
             let Some(n) = next.filter(|n| n.s > m.e) else { return false };
             let gap = text[m.e..n.s].trim();
+            // All lower case first: that fails at the first space of a long gap, where a count
+            // of its words would read all of it.
             m.kind == SpeakerKind::PER
                 && !gap.is_empty()
-                && gap.split_whitespace().count() == 1
                 && gap.chars().all(|c| c.is_lowercase())
+                && gap.split_whitespace().count() == 1
                 && (is_speaker_noun(gap) || TITLE_WORDS.contains(&gap))
         };
         let keep: Vec<bool> = (0..mentions.len()).map(|i| !modifier(i)).collect();
