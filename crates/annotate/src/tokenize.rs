@@ -264,10 +264,16 @@ fn looks_like_url(w: &str) -> bool {
 }
 
 /// The token as the tagger was trained to see it: curly quotes and dashes in their CoNLL forms.
+///
+/// Called for every token: the ASCII case (most tokens) is inlined into the caller, the mapping
+/// is not.
+#[inline]
 pub fn model_form(tok: &str) -> std::borrow::Cow<'_, str> {
-    if tok.is_ascii() {
-        return std::borrow::Cow::Borrowed(tok);
-    }
+    if tok.is_ascii() { std::borrow::Cow::Borrowed(tok) } else { std::borrow::Cow::Owned(mapped_form(tok)) }
+}
+
+/// [`model_form`] of a token with non-ASCII characters.
+fn mapped_form(tok: &str) -> String {
     let mut s = String::with_capacity(tok.len());
     for c in tok.chars() {
         match c {
@@ -279,7 +285,7 @@ pub fn model_form(tok: &str) -> std::borrow::Cow<'_, str> {
             _ => s.push(c),
         }
     }
-    std::borrow::Cow::Owned(s)
+    s
 }
 
 #[cfg(test)]
