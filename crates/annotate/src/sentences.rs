@@ -31,15 +31,16 @@ impl DocStep for SentenceSplitter {
         let map = CharMap::new(&doc.text);
         let n_chars = map.len_chars();
         let mut rows = Vec::new();
+        let mut ranges = Vec::new();
         for (pi, &(ps, pe)) in doc.paragraphs.iter().enumerate() {
             let (ps, pe) = (ps.min(n_chars), pe.min(n_chars));
             if ps >= pe {
                 continue;
             }
             let (bs, be) = (map.byte_of(ps), map.byte_of(pe));
-            let mut ranges = Vec::new();
+            ranges.clear();
             split_block(&doc.text[bs..be], bs, &mut ranges);
-            for (s, e) in ranges {
+            for &(s, e) in &ranges {
                 let (cs, ce) = (map.char_of(s), map.char_of(e));
                 rows.push(SentenceRow {
                     doc_id: doc.doc_id.clone(),
@@ -125,66 +126,92 @@ fn is_closer(c: char) -> bool {
     matches!(c, '”' | '’' | '"' | '\'' | ')' | ']' | '»' | '›' | '}')
 }
 
+/// The character at byte `i` of `s` (a char boundary before the end).
+fn char_at(s: &str, i: usize) -> char {
+    s[i..].chars().next().expect("a char starts here")
+}
+
+/// Byte offset of the character after the one at byte `i`.
+fn next_char(s: &str, i: usize) -> usize {
+    i + char_at(s, i).len_utf8()
+}
+
+/// The character that ends at byte `i`, if any.
+fn char_before(s: &str, i: usize) -> Option<char> {
+    s[..i].chars().next_back()
+}
+
+/// Whether byte `b` can start a character that matters to [`split_block`]: a line break, an ASCII
+/// terminator, or 0xE2, the lead byte of every non-ASCII terminator ('…', '‼', '⁇', '⁈', '⁉').
+/// Other bytes (continuation bytes included) are stepped over without decoding.
+fn may_matter(b: u8) -> bool {
+    matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2)
+}
+
 /// Splits one paragraph `block` (which starts at byte `base` of the whole text) into sentences.
+/// All positions are byte offsets into `block`, on char boundaries.
 pub(crate) fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)>) {
-    let chars: Vec<(usize, char)> = block.char_indices().collect();
-    let n = chars.len();
-    let byte = |i: usize| if i < n { chars[i].0 } else { block.len() };
-    let mut start = 0usize; // byte offset in block
+    let bytes = block.as_bytes();
+    let n = block.len();
+    let mut start = 0usize;
     let mut i = 0usize;
     while i < n {
-        let c = chars[i].1;
+        if !may_matter(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let c = char_at(block, i);
         if c == '\n' {
             // A line break inside a paragraph ends a sentence unless the next line carries on in
             // lower case (wrapped text).
             let mut k = i + 1;
-            while k < n && chars[k].1.is_whitespace() {
-                k += 1;
+            while k < n && char_at(block, k).is_whitespace() {
+                k = next_char(block, k);
             }
             let mut last = i;
-            while last > 0 && chars[last - 1].1.is_whitespace() {
-                last -= 1;
+            while let Some(p) = char_before(block, last).filter(|p| p.is_whitespace()) {
+                last -= p.len_utf8();
             }
-            let keeps_title = last > 0 && chars[last - 1].1 == '.' && !should_split_before_break(&chars, last - 1, last);
-            if k < n && !chars[k].1.is_lowercase() && !keeps_title {
-                push_trimmed(block, base, start, byte(i), out);
-                start = byte(k);
+            let keeps_title = char_before(block, last) == Some('.') && !should_split_before_break(block, last - 1, last);
+            if k < n && !char_at(block, k).is_lowercase() && !keeps_title {
+                push_trimmed(block, base, start, i, out);
+                start = k;
             }
-            i = k.max(i + 1);
+            i = k;
             continue;
         }
         if !is_terminator(c) {
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
         // The run of terminators and closing marks: "?!", ".”", "…”)", ".’”".
-        let mut j = i + 1;
-        while j < n && (is_terminator(chars[j].1) || is_closer(chars[j].1)) {
-            j += 1;
+        let mut j = i + c.len_utf8();
+        while j < n && (is_terminator(char_at(block, j)) || is_closer(char_at(block, j))) {
+            j = next_char(block, j);
         }
-        if j < n && !chars[j].1.is_whitespace() {
+        if j < n && !char_at(block, j).is_whitespace() {
             // "3.5", "U.S.-Russia", "a.m.," : not an end.
             i = j;
             continue;
         }
         let mut k = j;
-        while k < n && chars[k].1.is_whitespace() && chars[k].1 != '\n' {
-            k += 1;
+        while k < n && char_at(block, k).is_whitespace() && char_at(block, k) != '\n' {
+            k = next_char(block, k);
         }
         if k >= n {
             break;
         }
-        if chars[k].1 == '\n' {
-            if should_split_before_break(&chars, i, j) {
-                push_trimmed(block, base, start, byte(j), out);
-                start = byte(k);
+        if char_at(block, k) == '\n' {
+            if should_split_before_break(block, i, j) {
+                push_trimmed(block, base, start, j, out);
+                start = k;
             }
             i = k;
             continue;
         }
-        if should_split(block, &chars, i, j, k) {
-            push_trimmed(block, base, start, byte(j), out);
-            start = byte(k);
+        if should_split(block, i, j, k) {
+            push_trimmed(block, base, start, j, out);
+            start = k;
         }
         i = k;
     }
@@ -193,44 +220,43 @@ pub(crate) fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)
 
 /// At a line break after a terminator the line-break rule decides; this only keeps titles and
 /// initials ("Mr.\nPutin") together.
-fn should_split_before_break(chars: &[(usize, char)], i: usize, j: usize) -> bool {
-    let run: String = chars[i..j].iter().map(|&(_, c)| c).collect();
-    if run != "." {
+fn should_split_before_break(block: &str, i: usize, j: usize) -> bool {
+    if &block[i..j] != "." {
         return true;
     }
-    let w = word_before(chars, i);
-    !(TITLES.contains(&w.as_str()) || is_initial(&w))
+    let w = word_before(block, i);
+    !(TITLES.contains(&w) || is_initial(w))
 }
 
-/// Decides whether the terminator run `chars[i..j]`, followed by whitespace and the character at
-/// `k`, ends a sentence.
-fn should_split(block: &str, chars: &[(usize, char)], i: usize, j: usize, k: usize) -> bool {
-    let next = chars[k].1;
+/// Decides whether the terminator run `block[i..j]`, followed by whitespace and the character at
+/// byte `k`, ends a sentence.
+fn should_split(block: &str, i: usize, j: usize, k: usize) -> bool {
+    let next = char_at(block, k);
     if next.is_lowercase() || matches!(next, ',' | ';' | ':' | ')' | ']' | '—' | '–' | '―' | '-' | '%') {
         return false;
     }
-    let next_word = word_at(block, chars, k);
-    let run: Vec<char> = chars[i..j].iter().map(|&(_, c)| c).collect();
-    let has_closer = run.iter().any(|&c| is_closer(c));
-    let stop = run.iter().filter(|&&c| is_terminator(c)).collect::<String>();
-    if stop == "." {
-        let w = word_before(chars, i);
+    let run = &block[i..j];
+    let has_closer = run.chars().any(is_closer);
+    let mut stops = run.chars().filter(|&c| is_terminator(c));
+    let single_full_stop = stops.next() == Some('.') && stops.next().is_none();
+    if single_full_stop {
+        let w = word_before(block, i);
         if !has_closer {
-            if TITLES.contains(&w.as_str()) || is_initial(&w) {
+            if TITLES.contains(&w) || is_initial(w) {
                 return false;
             }
-            if BEFORE_NUMBER.contains(&w.as_str()) {
+            if BEFORE_NUMBER.contains(&w) {
                 return !next.is_ascii_digit();
             }
-            if w.contains('.') || AMBIGUOUS.contains(&w.as_str()) {
-                return SENTENCE_OPENERS.contains(&next_word.as_str());
+            if w.contains('.') || AMBIGUOUS.contains(&w) {
+                return SENTENCE_OPENERS.contains(&word_at(block, k));
             }
         }
         return true;
     }
-    if has_closer && (stop.contains('?') || stop.contains('!')) {
+    if has_closer && run.contains(['?', '!']) {
         // "“Stop!” Putin shouted." : the speech verb shows the sentence goes on.
-        let rest = &block[chars[k].0..];
+        let rest = &block[k..];
         let goes_on = rest
             .split_whitespace()
             .take(4)
@@ -247,26 +273,23 @@ fn is_initial(w: &str) -> bool {
     matches!((cs.next(), cs.next()), (Some(c), None) if c.is_uppercase())
 }
 
-/// The word that ends just before index `i`, including inner dots ("U.S", "p.m", "Mr").
-fn word_before(chars: &[(usize, char)], i: usize) -> String {
-    let mut s = i;
-    while s > 0 {
-        let c = chars[s - 1].1;
-        if c.is_alphanumeric() || c == '.' || c == '’' || c == '\'' {
-            s -= 1;
-        } else {
-            break;
-        }
-    }
-    chars[s..i].iter().map(|&(_, c)| c).collect::<String>().trim_start_matches('.').to_string()
+/// The word that ends just before byte `i`, including inner dots ("U.S", "p.m", "Mr").
+fn word_before(block: &str, i: usize) -> &str {
+    let s = block[..i]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '.' || c == '’' || c == '\'')
+        .last()
+        .map_or(i, |(b, _)| b);
+    block[s..i].trim_start_matches('.')
 }
 
-/// The word that starts at index `k`, with a trailing full stop kept ("Mr.").
-fn word_at(block: &str, chars: &[(usize, char)], k: usize) -> String {
-    let rest = &block[chars[k].0..];
+/// The word that starts at byte `k`, with a trailing full stop kept ("Mr.").
+fn word_at(block: &str, k: usize) -> &str {
+    let rest = &block[k..];
     let w = rest.split(|c: char| c.is_whitespace() || c == ',').next().unwrap_or("");
     let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
-    if w.ends_with('.') && w.len() <= 4 { w.to_string() } else { w.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string() }
+    if w.ends_with('.') && w.len() <= 4 { w } else { w.trim_end_matches(|c: char| !c.is_alphanumeric()) }
 }
 
 fn push_trimmed(block: &str, base: usize, s: usize, e: usize, out: &mut Vec<(usize, usize)>) {

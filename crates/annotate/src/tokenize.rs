@@ -55,8 +55,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn tokenize_prefix(text: &str, min_tokens: usize) -> Vec<Token> {
     let mut out = Vec::with_capacity((text.len() / 5).min(min_tokens.saturating_add(4)));
     let mut chunk_start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is judged by its byte (the ASCII whitespace of `char::is_whitespace`, vertical
+        // tab included); only other characters are decoded.
+        let (separates, len) = match bytes[i] {
+            b if b.is_ascii() => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+            _ => {
+                let c = text[i..].chars().next().expect("a char starts at every non-continuation byte");
+                (c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}', c.len_utf8())
+            }
+        };
+        if separates {
             if let Some(s) = chunk_start.take() {
                 split_chunk(text, s, i, &mut out);
                 if out.len() >= min_tokens {
@@ -66,6 +77,7 @@ pub fn tokenize_prefix(text: &str, min_tokens: usize) -> Vec<Token> {
         } else if chunk_start.is_none() {
             chunk_start = Some(i);
         }
+        i += len;
     }
     if let Some(s) = chunk_start {
         split_chunk(text, s, text.len(), &mut out);
@@ -75,6 +87,12 @@ pub fn tokenize_prefix(text: &str, min_tokens: usize) -> Vec<Token> {
 
 /// Splits one whitespace-free chunk `text[s..e]`.
 fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<Token>) {
+    // Most chunks are plain words of ASCII letters and digits: no rule below splits those (no
+    // URL, punctuation, period, apostrophe, dash or quote), so they are one token as they are.
+    if s < e && text.as_bytes()[s..e].iter().all(u8::is_ascii_alphanumeric) {
+        out.push(Token { start: s, end: e });
+        return;
+    }
     if looks_like_url(&text[s..e]) {
         // Keep the address whole, minus trailing sentence punctuation.
         let mut tail = Vec::new();
@@ -219,8 +237,16 @@ fn keeps_period(w: &str) -> bool {
     if stem.contains('.') && stem.split('.').all(|p| !p.is_empty() && p.chars().count() <= 2 && p.chars().all(char::is_alphabetic)) {
         return true;
     }
-    let lower = stem.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str()) && stem.chars().next().is_some_and(char::is_uppercase)
+    // Only a capitalised word can be one (checked first: most words before a full stop are not).
+    if !stem.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    if stem.is_ascii() {
+        ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(stem))
+    } else {
+        // Lowercasing can make a non-ASCII letter ASCII (KELVIN SIGN -> "k").
+        ABBREVIATIONS.contains(&stem.to_lowercase().as_str())
+    }
 }
 
 /// "'90s", "'21": an apostrophe that elides a year's century.
@@ -233,14 +259,21 @@ fn is_year_elision(s: &str) -> bool {
 
 fn looks_like_url(w: &str) -> bool {
     let l = w.trim_start_matches(|c: char| is_edge_punct(c));
-    l.starts_with("http://") || l.starts_with("https://") || l.starts_with("www.") || (l.contains('@') && l.contains('.') && !l.starts_with('@'))
+    // A byte loop for '@': the chunks are short, too short for `contains`' memchr to pay off.
+    l.starts_with("http://") || l.starts_with("https://") || l.starts_with("www.") || (l.bytes().any(|b| b == b'@') && l.contains('.') && !l.starts_with('@'))
 }
 
 /// The token as the tagger was trained to see it: curly quotes and dashes in their CoNLL forms.
+///
+/// Called for every token: the ASCII case (most tokens) is inlined into the caller, the mapping
+/// is not.
+#[inline]
 pub fn model_form(tok: &str) -> std::borrow::Cow<'_, str> {
-    if tok.is_ascii() {
-        return std::borrow::Cow::Borrowed(tok);
-    }
+    if tok.is_ascii() { std::borrow::Cow::Borrowed(tok) } else { std::borrow::Cow::Owned(mapped_form(tok)) }
+}
+
+/// [`model_form`] of a token with non-ASCII characters.
+fn mapped_form(tok: &str) -> String {
     let mut s = String::with_capacity(tok.len());
     for c in tok.chars() {
         match c {
@@ -252,7 +285,7 @@ pub fn model_form(tok: &str) -> std::borrow::Cow<'_, str> {
             _ => s.push(c),
         }
     }
-    std::borrow::Cow::Owned(s)
+    s
 }
 
 #[cfg(test)]

@@ -139,15 +139,15 @@ impl Document {
                 }
             }};
         }
-        let text = self.text.clone();
-        let raw_text = self.raw_text.clone();
-        retain!(self.sentences, "sentence", &clean, &text, start, end, text);
-        retain!(self.mentions, "mention", &clean, &text, start, end, text);
-        retain!(self.quotes, "quote", &clean, &text, start, end, text);
-        retain!(self.dates, "date", &clean, &text, start, end, text);
-        retain!(self.quantities, "quantity", &clean, &text, start, end, text);
-        retain!(self.blocks, "block", &raw, &raw_text, raw_start, raw_end, text);
-        retain!(self.edits, "edit", &raw, &raw_text, raw_start, raw_end, before);
+        // Borrowed field by field (the rows change, the texts do not), so no copy is needed.
+        let (text, raw_text) = (&self.text, &self.raw_text);
+        retain!(self.sentences, "sentence", &clean, text, start, end, text);
+        retain!(self.mentions, "mention", &clean, text, start, end, text);
+        retain!(self.quotes, "quote", &clean, text, start, end, text);
+        retain!(self.dates, "date", &clean, text, start, end, text);
+        retain!(self.quantities, "quantity", &clean, text, start, end, text);
+        retain!(self.blocks, "block", &raw, raw_text, raw_start, raw_end, text);
+        retain!(self.edits, "edit", &raw, raw_text, raw_start, raw_end, before);
         problems
     }
 
@@ -197,23 +197,30 @@ pub fn paragraphs_of(text: &str) -> Vec<(usize, usize)> {
     let mut char_pos = 0usize;
     let mut para: Option<(usize, usize)> = None;
     for line in text.split_inclusive('\n') {
-        let n = line.chars().count();
+        // Lengths in code points; in an ASCII line (most of them) that is bytes.
+        let ascii = line.is_ascii();
+        let count = |s: &str| if ascii { s.len() } else { s.chars().count() };
         let trimmed = line.trim();
         if trimmed.is_empty() {
             if let Some(p) = para.take() {
                 out.push(p);
             }
+            char_pos += count(line);
         } else {
-            let lead = line.chars().take_while(|c| c.is_whitespace()).count();
-            let content = trimmed.chars().count();
+            // The line is its leading whitespace, its content and its trailing whitespace: each
+            // part is counted once.
+            let lead_bytes = line.len() - line.trim_start().len();
+            let lead = count(&line[..lead_bytes]);
+            let content = count(trimmed);
+            let trail = count(&line[lead_bytes + trimmed.len()..]);
             let s = char_pos + lead;
             let e = s + content;
             para = Some(match para {
                 Some((ps, _)) => (ps, e),
                 None => (s, e),
             });
+            char_pos = e + trail;
         }
-        char_pos += n;
     }
     if let Some(p) = para {
         out.push(p);
@@ -239,6 +246,29 @@ mod tests {
         assert_eq!(s(p[0]), "Title");
         assert_eq!(s(p[1]), "First para\nstill first.");
         assert_eq!(s(p[2]), "“Second” — para.");
+    }
+
+    #[test]
+    fn paragraph_offsets_are_code_points() {
+        // Counted char by char, the obvious way.
+        fn reference(text: &str) -> Vec<(usize, usize)> {
+            let (mut out, mut pos, mut para) = (Vec::new(), 0, None);
+            for line in text.split_inclusive('\n') {
+                if line.trim().is_empty() {
+                    out.extend(para.take());
+                } else {
+                    let s = pos + line.chars().take_while(|c| c.is_whitespace()).count();
+                    let e = s + line.trim().chars().count();
+                    para = Some((para.map_or(s, |(ps, _)| ps), e));
+                }
+                pos += line.chars().count();
+            }
+            out.extend(para);
+            out
+        }
+        for t in ["", "\n", "a", " \u{a0}“Кремль” said\u{2003} \n\n\t😀 b\r\n c\n \n", "x\n\n\n  y  \nz", "é\n\u{a0}\n é"] {
+            assert_eq!(paragraphs_of(t), reference(t), "{t:?}");
+        }
     }
 
     #[test]

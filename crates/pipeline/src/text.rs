@@ -3,65 +3,94 @@
 
 /// Converts byte offsets of one text to code-point offsets and back.
 ///
-/// For pure-ASCII text (most English news) both directions are the identity and nothing is stored.
+/// Only the non-ASCII code points are stored (news text is mostly ASCII: a few curly quotes and
+/// dashes per paragraph); between two of them every byte is one code point, so offsets there
+/// follow by counting. For pure-ASCII text both directions are the identity and nothing is stored.
 #[derive(Debug, Clone)]
 pub struct CharMap {
-    /// Byte offset of every code point, plus the text length at the end; empty when ASCII.
-    byte_of_char: Vec<u32>,
+    /// Every non-ASCII code point of the text, in order.
+    wide: Vec<Wide>,
     len_bytes: usize,
+    len_chars: usize,
+}
+
+/// One non-ASCII code point: where it starts in bytes and in code points, and its length.
+#[derive(Debug, Clone, Copy)]
+struct Wide {
+    byte: u32,
+    ch: u32,
+    len: u32,
+}
+
+impl Wide {
+    fn end_byte(&self) -> usize {
+        (self.byte + self.len) as usize
+    }
 }
 
 impl CharMap {
     pub fn new(text: &str) -> Self {
-        let byte_of_char = if text.is_ascii() {
-            Vec::new()
-        } else {
-            // Runs of ASCII are one code point per byte: their offsets go in as whole ranges, and
-            // only the other characters are looked at one by one (their lead byte's leading ones
-            // give their length).
-            let bytes = text.as_bytes();
-            let mut v: Vec<u32> = Vec::with_capacity(text.chars().count() + 1);
-            let mut i = 0;
-            while i < bytes.len() {
-                let run_end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |p| i + p);
-                v.extend(i as u32..run_end as u32);
-                if run_end < bytes.len() {
-                    v.push(run_end as u32);
-                    i = run_end + bytes[run_end].leading_ones() as usize;
-                } else {
-                    i = run_end;
-                }
+        let bytes = text.as_bytes();
+        let mut wide = Vec::new();
+        let (mut i, mut ch) = (0usize, 0usize);
+        loop {
+            let run = ascii_prefix_len(&bytes[i..]);
+            i += run;
+            ch += run;
+            if i >= bytes.len() {
+                break;
             }
-            v.push(text.len() as u32);
-            v
-        };
-        CharMap { byte_of_char, len_bytes: text.len() }
+            // A lead byte's leading ones give the code point's length.
+            let len = bytes[i].leading_ones();
+            wide.push(Wide { byte: i as u32, ch: ch as u32, len });
+            i += len as usize;
+            ch += 1;
+        }
+        CharMap { wide, len_bytes: text.len(), len_chars: ch }
     }
 
     /// Code-point offset of a byte offset that lies on a char boundary (or the end of the text).
+    /// A byte inside a code point rounds down to that code point; past the end gives the end.
     pub fn char_of(&self, byte: usize) -> usize {
-        if self.byte_of_char.is_empty() {
-            return byte.min(self.len_bytes);
-        }
-        match self.byte_of_char.binary_search(&(byte as u32)) {
-            Ok(i) => i,
-            // Not a boundary: round down to the code point that contains it.
-            Err(i) => i.saturating_sub(1),
+        let byte = byte.min(self.len_bytes);
+        // The last non-ASCII code point that starts at or before `byte`; ASCII after it.
+        match self.wide.partition_point(|w| w.byte as usize <= byte).checked_sub(1).map(|i| self.wide[i]) {
+            None => byte,
+            Some(w) if byte < w.end_byte() => w.ch as usize,
+            Some(w) => w.ch as usize + 1 + (byte - w.end_byte()),
         }
     }
 
     /// Byte offset of a code-point offset (clamped to the end of the text).
     pub fn byte_of(&self, ch: usize) -> usize {
-        if self.byte_of_char.is_empty() {
-            return ch.min(self.len_bytes);
+        let ch = ch.min(self.len_chars);
+        // The last non-ASCII code point before `ch`; ASCII from its end up to `ch`.
+        match self.wide.partition_point(|w| (w.ch as usize) < ch).checked_sub(1).map(|i| self.wide[i]) {
+            None => ch,
+            Some(w) => w.end_byte() + (ch - w.ch as usize - 1),
         }
-        self.byte_of_char[ch.min(self.byte_of_char.len() - 1)] as usize
     }
 
     /// Number of code points in the text.
     pub fn len_chars(&self) -> usize {
-        if self.byte_of_char.is_empty() { self.len_bytes } else { self.byte_of_char.len() - 1 }
+        self.len_chars
     }
+}
+
+/// Length of the ASCII prefix of `bytes`, read eight bytes at a time (a byte is ASCII when its
+/// top bit is clear).
+pub fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    const TOP_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut i = 0;
+    for chunk in &mut chunks {
+        let top = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) & TOP_BITS;
+        if top != 0 {
+            return i + (top.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + chunks.remainder().iter().take_while(|b| b.is_ascii()).count()
 }
 
 /// The code points `start..end` of `text`, as Python's `text[start:end]` gives them.
@@ -70,26 +99,64 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> &str {
     &text[map.byte_of(start)..map.byte_of(end.max(start))]
 }
 
+/// Dashes, curly quotes, bullets and the ellipsis (U+2010 to U+2027): neither whitespace nor
+/// alphanumeric (a test checks each).
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2010}'..='\u{2027}';
+
 /// Number of whitespace-separated words.
 pub fn count_words(text: &str) -> usize {
-    // One pass over the chars: a word counts at its first alphanumeric character, and the next
-    // whitespace starts a new word (same as `split_whitespace` + `any(is_alphanumeric)`).
-    let mut words = 0;
-    let mut counted = false;
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                words += usize::from(!counted);
-                counted = true;
-            } else if c.is_whitespace() {
-                counted = false;
-            }
-        } else if c.is_whitespace() {
-            counted = false;
-        } else if !counted && c.is_alphanumeric() {
-            words += 1;
-            counted = true;
+    // A word counts at its first alphanumeric character, and the next whitespace starts a new
+    // word (same as `split_whitespace` + `any(is_alphanumeric)`). So the scan looks for only one
+    // kind of ASCII byte at a time: alphanumeric outside a word, whitespace inside one; every
+    // other ASCII byte is stepped over, and non-ASCII characters are decoded and judged.
+    const ALNUM: u8 = 1;
+    const SPACE: u8 = 2;
+    const NON_ASCII: u8 = 4;
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = if !c.is_ascii() {
+                NON_ASCII
+            } else if c.is_ascii_alphanumeric() {
+                ALNUM
+            } else if matches!(c, b'\t'..=b'\r' | b' ') {
+                // The ASCII characters of `char::is_whitespace` (which, unlike
+                // `u8::is_ascii_whitespace`, include the vertical tab).
+                SPACE
+            } else {
+                0
+            };
+            b += 1;
         }
+        t
+    };
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    loop {
+        let wanted = NON_ASCII | if in_word { SPACE } else { ALNUM };
+        let Some(p) = bytes[i..].iter().position(|&b| CLASS[b as usize] & wanted != 0) else { break };
+        i += p;
+        if bytes[i].is_ascii() {
+            // Alphanumeric outside a word opens one; whitespace inside one closes it.
+            words += usize::from(!in_word);
+            in_word = !in_word;
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a char starts at every non-continuation byte");
+        if GENERAL_PUNCTUATION.contains(&c) {
+            // The commonest non-ASCII characters of news text, judged without Unicode tables.
+        } else if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word && c.is_alphanumeric() {
+            words += 1;
+            in_word = true;
+        }
+        i += c.len_utf8();
     }
     words
 }
@@ -120,11 +187,45 @@ mod tests {
     }
 
     #[test]
+    fn sparse_map_matches_a_dense_one() {
+        for t in ["", "a", "é", "éa", "aé", "😀😀", "“We can” — Кремль 😀 é.", "x\u{a0}y\u{200b}z abcdefghijklmnop’qrstuvwxyz", "Кремль"] {
+            let m = CharMap::new(t);
+            let mut dense: Vec<usize> = t.char_indices().map(|(b, _)| b).collect();
+            dense.push(t.len());
+            assert_eq!(m.len_chars(), dense.len() - 1, "{t:?}");
+            for b in 0..t.len() + 3 {
+                let want = match dense.binary_search(&b) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                assert_eq!(m.char_of(b), want, "{t:?} byte {b}");
+            }
+            for c in 0..dense.len() + 3 {
+                assert_eq!(m.byte_of(c), dense[c.min(dense.len() - 1)], "{t:?} char {c}");
+            }
+        }
+        for t in ["", "abc", "abcdefgh", "abcdefghé", "abcdefgé", "é"] {
+            assert_eq!(ascii_prefix_len(t.as_bytes()), t.bytes().take_while(u8::is_ascii).count());
+        }
+    }
+
+    #[test]
     fn words_ignore_punctuation_tokens() {
         assert_eq!(count_words("MOSCOW — The Kremlin, 100,000 troops."), 5);
         for t in ["", " ", "a", "—", " a\u{a0}b\u{2003}Кремль\x0bx\x1cy — “z” 😀 ½ é\r\n\t.", "٢٠٢١ ,, x,"] {
             let want = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
             assert_eq!(count_words(t), want, "{t:?}");
+        }
+        for c in GENERAL_PUNCTUATION {
+            assert!(!c.is_whitespace() && !c.is_alphanumeric(), "{c:?}");
+        }
+        // Every ASCII character, alone and between words.
+        for b in 0u8..128 {
+            let c = b as char;
+            for t in [c.to_string(), format!("a{c}b"), format!("{c}a{c}")] {
+                let want = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+                assert_eq!(count_words(&t), want, "{t:?}");
+            }
         }
     }
 }

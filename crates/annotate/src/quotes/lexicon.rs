@@ -1,8 +1,29 @@
 //! Word lists for quote attribution: speech cues, speaker nouns, titles. They are general English
 //! news vocabulary, not names from any corpus.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// A long word list, looked up by hash: the longest lists (up to 200 words) are consulted for
+/// most tokens near every quote, where a linear scan compared each word with every entry.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordSet {
+    const fn new(words: &'static [&'static str]) -> Self {
+        WordSet { words, set: OnceLock::new() }
+    }
+
+    /// Whether `w` is in the list (called like the slice method it replaces).
+    pub fn contains(&self, w: &&str) -> bool {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(*w)
+    }
+}
+
 /// Verbs (and verb forms) that introduce or close reported speech.
-pub const CUE_VERBS: &[&str] = &[
+pub static CUE_VERBS: WordSet = WordSet::new(&[
     "said", "says", "say", "saying", "told", "tells", "telling", "added", "adds", "adding", "asked",
     "asks", "asking", "wrote", "writes", "writing", "tweeted", "tweets", "tweeting", "posted", "stated",
     "states", "declared", "declares", "insisted", "insists", "insisting", "argued", "argues", "arguing",
@@ -22,14 +43,14 @@ pub const CUE_VERBS: &[&str] = &[
     "asserts", "alleged", "alleges", "wondered", "read", "reads", "concluded", "offered", "shot",
     "chanted", "sang", "sings", "stressing", "admires", "scolded", "lauded", "likened", "ruled", "screamed", "explained", "indicated", "announced", "characterized",
     "characterised", "promising", "vowing", "urging", "declaring", "stating", "adding", "pointing",
-];
+]);
 
 /// Cue verbs that also have a plain transitive sense ("continues its run", "read the
 /// report"): before a quote they report speech only when no object stands between them and it.
 pub const INTRANSITIVE_CUES: &[&str] = &["continued", "continues", "read", "reads", "shot", "concluded"];
 
 /// Nouns that can head the description of a speaker ("a senior administration official").
-pub const SPEAKER_NOUNS: &[&str] = &[
+pub static SPEAKER_NOUNS: WordSet = WordSet::new(&[
     "official", "source", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide",
     "adviser", "advisor", "diplomat", "analyst", "expert", "person", "people", "lawmaker",
     "legislator", "senator", "minister", "president", "leader", "statement", "readout", "report",
@@ -51,13 +72,13 @@ pub const SPEAKER_NOUNS: &[&str] = &[
     "post", "paper", "network", "outlet", "article", "story", "editorial", "column", "blog", "book",
     "memoir", "interview", "broadcast", "show", "program", "programme", "transcript", "filing",
     "complaint", "lawsuit", "ruling", "order", "decree", "resolution", "proposal", "draft",
-];
+]);
 
 /// Personal pronouns that can be the subject of a speech verb.
 pub const PRONOUNS: &[&str] = &["he", "she", "they", "it", "i", "we"];
 
 /// Words that may stand between a subject and its speech verb ("Putin on Wednesday also said").
-pub const SKIP_LEFT: &[&str] = &[
+pub static SKIP_LEFT: WordSet = WordSet::new(&[
     "also", "later", "then", "again", "once", "recently", "previously", "repeatedly", "reportedly",
     "directly", "publicly", "privately", "initially", "has", "had", "have", "was", "were", "is", "are",
     "would", "will", "did", "does", "do", "ever", "never", "still", "even", "just", "already", "first",
@@ -67,13 +88,13 @@ pub const SKIP_LEFT: &[&str] = &[
     "saturday", "sunday", "frequently", "openly", "explicitly", "famously", "memorably", "once",
     "subsequently", "immediately", "personally", "herself", "himself", "themselves", "not", "only",
     "may", "might", "could", "can", "should", "must", "always", "sometimes",
-];
+]);
 
 /// Prepositions of a time phrase between a subject and its verb ("Biden in June said").
 pub const TIME_PREPS: &[&str] = &["in", "on", "since", "during", "until", "by"];
 
 /// Function words that start sentences with a capital but are never part of a name.
-pub const CAP_FUNCTION_WORDS: &[&str] = &[
+pub static CAP_FUNCTION_WORDS: WordSet = WordSet::new(&[
     "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "His", "Her", "Its", "Their", "Our",
     "This", "That", "These", "Those", "There", "But", "And", "Or", "So", "Yet", "In", "On", "At", "For",
     "As", "After", "Before", "When", "While", "If", "Since", "Still", "However", "Meanwhile", "Some",
@@ -87,7 +108,7 @@ pub const CAP_FUNCTION_WORDS: &[&str] = &[
     "Adding", "Actually", "Finally", "Sadly", "Ironically", "Notably", "Unfortunately", "Fortunately",
     "Separately", "Similarly", "Likewise", "Moreover", "Furthermore", "Nevertheless", "Nonetheless",
     "Additionally", "Again", "Perhaps", "Maybe", "Please", "Thank", "Thanks", "Hey",
-];
+]);
 
 /// Lowercase particles inside names ("Charles de Gaulle", "Ursula von der Leyen").
 pub const NAME_PARTICLES: &[&str] = &["de", "von", "van", "der", "den", "bin", "al", "la", "le", "du", "del", "da", "di", "dos", "ibn"];

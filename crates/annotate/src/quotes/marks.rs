@@ -62,8 +62,7 @@ pub fn find_quotes(text: &str, paragraphs: &[(usize, usize)]) -> Vec<QuoteSpan> 
     let mut open_straight = false;
     for (pi, &(ps, pe)) in paragraphs.iter().enumerate() {
         let para = &text[ps..pe];
-        let chars: Vec<(usize, char)> = para.char_indices().map(|(b, c)| (ps + b, c)).collect();
-        let first_mark = chars.iter().find(|(_, c)| !c.is_whitespace()).and_then(|&(_, c)| mark_kind(c));
+        let first_mark = para.trim_start().chars().next().and_then(mark_kind);
         let mut open: Option<(usize, usize, usize)> = None;
         if let Some(c) = carried.take() {
             if matches!(first_mark, Some(Mark::Open) | Some(Mark::Either)) {
@@ -77,14 +76,26 @@ pub fn find_quotes(text: &str, paragraphs: &[(usize, usize)]) -> Vec<QuoteSpan> 
         }
         let mut skip_first = open.is_some();
         let mut nested = 0usize;
-        for (idx, &(b, c)) in chars.iter().enumerate() {
+        let bytes = para.as_bytes();
+        let mut idx = 0;
+        while idx < bytes.len() {
+            // Every mark is '"' or starts with the lead byte 0xC2 ('«', '»') or 0xE2 (the
+            // others): any other byte, continuation bytes included, is stepped over undecoded.
+            if !matches!(bytes[idx], b'"' | 0xC2 | 0xE2) {
+                idx += 1;
+                continue;
+            }
+            let c = para[idx..].chars().next().expect("a char starts at a lead byte");
+            let (at, after_idx) = (idx, idx + c.len_utf8());
+            idx = after_idx;
             let Some(kind) = mark_kind(c) else { continue };
             if skip_first {
                 skip_first = false;
                 continue;
             }
-            let prev = if idx > 0 { Some(chars[idx - 1].1) } else { None };
-            let next = chars.get(idx + 1).map(|&(_, c)| c);
+            let b = ps + at;
+            let prev = para[..at].chars().next_back();
+            let next = para[after_idx..].chars().next();
             let opens = match kind {
                 Mark::Open => true,
                 // A closing mark typed for an opening one (”Fear. I am ...” at a paragraph start).

@@ -93,39 +93,34 @@ struct Tok {
 /// ("didn’t", "follow-up", "U.S") and the full stop of an initial or title ("V.", "Mr.").
 fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
     let seg = &text[from..to];
-    let chars: Vec<(usize, char)> = seg.char_indices().collect();
-    let n = chars.len();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < n {
-        let c = chars[i].1;
+    let mut out = Vec::with_capacity(seg.len() / 4);
+    let mut chars = seg.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
         if c.is_whitespace() {
-            i += 1;
             continue;
         }
         if !c.is_alphanumeric() {
-            let s = from + chars[i].0;
-            out.push(Tok { s, e: s + c.len_utf8(), word: false });
-            i += 1;
+            out.push(Tok { s: from + start, e: from + start + c.len_utf8(), word: false });
             continue;
         }
-        let start = i;
-        while i < n {
-            let c = chars[i].1;
-            let joins = matches!(c, '\'' | '’' | '-' | '.' | '&') && i + 1 < n && chars[i + 1].1.is_alphanumeric();
-            if c.is_alphanumeric() || joins {
-                i += 1;
-            } else {
+        let mut end = start + c.len_utf8();
+        while let Some(&(b, c)) = chars.peek() {
+            let after = b + c.len_utf8();
+            let joins = matches!(c, '\'' | '’' | '-' | '.' | '&') && seg[after..].chars().next().is_some_and(char::is_alphanumeric);
+            if !(c.is_alphanumeric() || joins) {
                 break;
             }
+            chars.next();
+            end = after;
         }
-        let mut end = if i < n { chars[i].0 } else { seg.len() };
-        let w = &seg[chars[start].0..end];
-        if i < n && chars[i].1 == '.' && (is_initial(w) || w.contains('.') || is_title_abbrev(w)) {
-            end += 1;
-            i += 1;
+        let w = &seg[start..end];
+        if let Some(&(b, '.')) = chars.peek()
+            && (is_initial(w) || w.contains('.') || is_title_abbrev(w))
+        {
+            chars.next();
+            end = b + 1;
         }
-        out.push(Tok { s: from + chars[start].0, e: from + end, word: true });
+        out.push(Tok { s: from + start, e: from + end, word: true });
     }
     out
 }
@@ -158,8 +153,10 @@ fn is_possessive(w: &str) -> bool {
     w.ends_with("’s") || w.ends_with("'s") || w.ends_with("s’") || w.ends_with("s'")
 }
 
-fn lower(w: &str) -> String {
-    w.to_lowercase()
+/// `w.to_lowercase()`: borrowed when that changes nothing (most words near a quote), as every
+/// token near every quote is lowered, often several times.
+fn lower(w: &str) -> std::borrow::Cow<'_, str> {
+    lower_cow(w)
 }
 
 /// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
@@ -236,11 +233,11 @@ impl<'a> Ctx<'a> {
             return false;
         }
         let l = lower(w);
-        if CUE_VERBS.contains(&l.as_str()) || AUXILIARIES.contains(&l.as_str()) {
+        if CUE_VERBS.contains(&l.as_ref()) || AUXILIARIES.contains(&l.as_ref()) {
             return true;
         }
         let inflected = l.ends_with("ed") || (l.ends_with('s') && !l.ends_with("ss") && !l.ends_with("us") && !l.ends_with("is"));
-        let after_det = v > 0 && DETERMINERS.contains(&lower(self.w(&toks[v - 1])).as_str());
+        let after_det = v > 0 && DETERMINERS.contains(&lower(self.w(&toks[v - 1])).as_ref());
         inflected && !after_det && is_plain_word(&l) && !is_speaker_noun(&l)
     }
 
@@ -254,7 +251,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let hw = self.w(head);
-        if PRONOUNS.contains(&lower(hw).as_str()) {
+        if PRONOUNS.contains(&lower(hw).as_ref()) {
             return Some(Np { s: head.s, e: head.e, kind: NpKind::Pronoun });
         }
         if self.is_name_tok(head) && !NAME_PARTICLES.contains(&hw) {
@@ -278,19 +275,19 @@ impl<'a> Ctx<'a> {
             if !t.word {
                 break;
             }
-            if DETERMINERS.contains(&l.as_str()) || is_possessive(w) {
+            if DETERMINERS.contains(&l.as_ref()) || is_possessive(w) {
                 k -= 1;
                 determined = true;
                 break;
             }
-            if NP_STOP.contains(&l.as_str()) || CUE_VERBS.contains(&l.as_str()) {
+            if NP_STOP.contains(&l.as_ref()) || CUE_VERBS.contains(&l.as_ref()) {
                 break;
             }
             k -= 1;
         }
         // Any noun heads a speaker phrase that a determiner opens ("the gambling tycoon said");
         // without one, only a speaker noun does ("officials said").
-        let after_preposition = k > lo && NP_STOP.contains(&lower(self.w(&toks[k - 1])).as_str());
+        let after_preposition = k > lo && NP_STOP.contains(&lower(self.w(&toks[k - 1])).as_ref());
         if !(speaker_head || (determined && j - k <= 5 && !after_preposition)) {
             return None;
         }
@@ -303,7 +300,7 @@ impl<'a> Ctx<'a> {
         let l = lower(w);
         t.word
             && (NOT_NAMES.contains(&w)
-                || matches!(l.as_str(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
+                || matches!(l.as_ref(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
                 || (w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20"))))
     }
 
@@ -311,11 +308,11 @@ impl<'a> Ctx<'a> {
     fn subject_left(&self, toks: &[Tok], lo: usize, vi: usize) -> Option<Np> {
         let mut j = vi;
         loop {
-            while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+            while j > lo && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_ref()) {
                 j -= 1;
             }
             // "Biden in June said", "Smith in 2019 said": a time phrase between subject and verb.
-            if j >= lo + 2 && self.is_time_word(&toks[j - 1]) && TIME_PREPS.contains(&lower(self.w(&toks[j - 2])).as_str()) {
+            if j >= lo + 2 && self.is_time_word(&toks[j - 1]) && TIME_PREPS.contains(&lower(self.w(&toks[j - 2])).as_ref()) {
                 j -= 2;
                 continue;
             }
@@ -372,7 +369,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut j = toks.len();
-        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_str()) {
+        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(self.w(&toks[j - 1])).as_ref()) {
             j -= 1;
         }
         let close = j.checked_sub(1)?;
@@ -400,7 +397,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let w0 = self.w(&toks[i]);
-        if PRONOUNS.contains(&lower(w0).as_str()) {
+        if PRONOUNS.contains(&lower(w0).as_ref()) {
             return Some(Np { s: toks[i].s, e: toks[i].e, kind: NpKind::Pronoun });
         }
         let mut k = i;
@@ -415,7 +412,7 @@ impl<'a> Ctx<'a> {
             if !t.word {
                 break;
             }
-            if k > i && (NP_STOP.contains(&l.as_str()) || CUE_VERBS.contains(&l.as_str())) {
+            if k > i && (NP_STOP.contains(&l.as_ref()) || CUE_VERBS.contains(&l.as_ref())) {
                 break;
             }
             if self.is_name_tok(t) || is_title_abbrev(w) {
@@ -425,7 +422,7 @@ impl<'a> Ctx<'a> {
                 last_name_run = Some((run_start.unwrap_or(k), k + 1));
             } else {
                 run_start = None;
-                if last_name_run.is_some() && !(is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str())) {
+                if last_name_run.is_some() && !(is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_ref())) {
                     break;
                 }
             }
@@ -456,11 +453,11 @@ impl<'a> Ctx<'a> {
         }
         // "the gambling tycoon told": a determined phrase right before a cue.
         let l0 = lower(w0);
-        if (DETERMINERS.contains(&l0.as_str()) || is_possessive(w0))
+        if (DETERMINERS.contains(&l0.as_ref()) || is_possessive(w0))
             && k - i >= 2
             && k - i <= 5
             && is_plain_word(&hl)
-            && toks.get(k).is_some_and(|t| CUE_VERBS.contains(&lower(self.w(t)).as_str()))
+            && toks.get(k).is_some_and(|t| CUE_VERBS.contains(&lower(self.w(t)).as_ref()))
         {
             return Some(Np { s: toks[i].s, e: head.e, kind: NpKind::Descriptor });
         }
@@ -491,7 +488,7 @@ impl<'a> Ctx<'a> {
             if t.word {
                 let w = self.w(t);
                 let l = lower(w);
-                if PRONOUNS.contains(&l.as_str()) && l != "it" {
+                if PRONOUNS.contains(&l.as_ref()) && l != "it" {
                     return Some(Np { s: t.s, e: t.e, kind: NpKind::Pronoun });
                 }
                 if self.is_name_tok(t) && !NAME_PARTICLES.contains(&w) {
@@ -501,7 +498,7 @@ impl<'a> Ctx<'a> {
                     }
                     // A name run followed by a comma and words is an introductory phrase
                     // ("In Kyiv, ..."), unless a verb-ish word follows directly.
-                    if i > lo && NP_STOP.contains(&lower(self.w(&toks[i - 1])).as_str()) {
+                    if i > lo && NP_STOP.contains(&lower(self.w(&toks[i - 1])).as_ref()) {
                         i = k;
                         continue;
                     }
@@ -533,27 +530,33 @@ struct Known {
 /// Strips titles and roles off a name: "Russian Foreign Minister Sergei Lavrov" -> "Sergei Lavrov",
 /// "Mr. Putin" -> "Putin".
 pub fn strip_titles(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
     // Every mention passes through here: the three lists (150 words) are looked up hashed.
     static LISTS: std::sync::OnceLock<(HashSet<&str>, HashSet<&str>)> = std::sync::OnceLock::new();
     let (lower_titles, abbrevs) = LISTS.get_or_init(|| {
         (TITLE_WORDS.iter().chain(LEADING_ADJECTIVES).copied().collect(), TITLE_ABBREVS.iter().copied().collect())
     });
     let is_title = |w: &str| lower_titles.contains(lower_cow(w.trim_end_matches('.')).as_ref()) || abbrevs.contains(w);
+    // The name starts after the last title that is not its last word (bytes into `name`).
     let mut cut = 0;
-    for (i, w) in words.iter().enumerate() {
-        if is_title(w) && i + 1 < words.len() {
-            cut = i + 1;
+    let mut words = name.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        if let Some(next) = words.peek()
+            && is_title(w)
+        {
+            cut = next.as_ptr() as usize - name.as_ptr() as usize;
         }
     }
-    let kept = &words[cut..];
-    let mut s = kept.join(" ");
+    // Its words joined by single spaces: as written, unless written with other whitespace.
+    let kept = name[cut..].trim();
+    let single_spaced = !kept.contains("  ") && !kept.contains(|c: char| c.is_whitespace() && c != ' ');
+    let joined: std::borrow::Cow<str> = if single_spaced { kept.into() } else { kept.split_whitespace().collect::<Vec<_>>().join(" ").into() };
+    let mut s: &str = &joined;
     for suffix in ["’s", "'s"] {
         if let Some(x) = s.strip_suffix(suffix) {
-            s = x.to_string();
+            s = x;
         }
     }
-    s
+    s.to_string()
 }
 
 fn is_org_name(name: &str) -> bool {
@@ -585,9 +588,13 @@ impl People {
         let mut canonical: BTreeMap<String, String> = BTreeMap::new();
         for m in &doc.mentions {
             let name = strip_titles(&m.text);
-            let e = canonical.entry(m.entity_id.clone()).or_default();
-            if name.chars().count() > e.chars().count() {
-                *e = name;
+            // Looked up before inserting: most mentions repeat an entity, whose id need not be copied.
+            match canonical.get_mut(&m.entity_id) {
+                Some(e) if name.chars().count() > e.chars().count() => *e = name,
+                Some(_) => {}
+                None => {
+                    canonical.insert(m.entity_id.clone(), name);
+                }
             }
         }
         let mut mentions = Vec::new();
@@ -614,10 +621,12 @@ impl People {
             let (m, next) = (&mentions[i], mentions.get(i + 1));
             let Some(n) = next.filter(|n| n.s > m.e) else { return false };
             let gap = text[m.e..n.s].trim();
+            // All lower case first: that fails at the first space of a long gap, where a count
+            // of its words would read all of it.
             m.kind == SpeakerKind::PER
                 && !gap.is_empty()
-                && gap.split_whitespace().count() == 1
                 && gap.chars().all(|c| c.is_lowercase())
+                && gap.split_whitespace().count() == 1
                 && (is_speaker_noun(gap) || TITLE_WORDS.contains(&gap))
         };
         let keep: Vec<bool> = (0..mentions.len()).map(|i| !modifier(i)).collect();
@@ -655,15 +664,15 @@ impl People {
                 let raw = &text[s..e];
                 let stripped = strip_titles(raw);
                 let titled = stripped.split_whitespace().count() < raw.split_whitespace().count()
-                    || (i > 0 && toks[i - 1].word && TITLE_WORDS.contains(&lower(ctx.w(&toks[i - 1])).as_str()));
-                let after_place_prep = i > 0 && PLACE_PREPS.contains(&lower(ctx.w(&toks[i - 1])).as_str());
+                    || (i > 0 && toks[i - 1].word && TITLE_WORDS.contains(&lower(ctx.w(&toks[i - 1])).as_ref()));
+                let after_place_prep = i > 0 && PLACE_PREPS.contains(&lower(ctx.w(&toks[i - 1])).as_ref());
                 let multi = stripped.split_whitespace().count() >= 2;
                 let person = !is_org_name(&stripped) && (titled || (multi && !after_place_prep));
                 // "Putin aide Yuri Ushakov", "Biden administration": a name that modifies a role
                 // noun is not itself a mention of someone acting in the sentence.
                 let modifier = toks.get(k).is_some_and(|t| {
                     let l = lower(ctx.w(t));
-                    t.word && !is_cap(ctx.w(t)) && (is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str()))
+                    t.word && !is_cap(ctx.w(t)) && (is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_ref()))
                 });
                 if !modifier {
                     runs.push((s, e, person));
@@ -871,9 +880,10 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
         let after = (after.0, floor_boundary(text, after.1.min(after.0 + WINDOW_BYTES)));
         let before_toks = tokenize(text, before.0, before.1);
         let open_ended = text[q.start..q.end].ends_with([',', '?', '!', '—', '–', '-', '…']);
-        let mut found = attribution_after(&ctx, &tokenize(text, after.0, after.1), open_ended);
+        let after_toks = tokenize(text, after.0, after.1);
+        let mut found = attribution_after(&ctx, &after_toks, open_ended);
         if found.is_none() {
-            found = attribution_final_clause(&ctx, &tokenize(text, after.0, after.1));
+            found = attribution_final_clause(&ctx, &after_toks);
         }
         let is_title = found.is_none() && looks_like_title(&ctx, &text[q.start..q.end], &before_toks);
         if found.is_none() && !is_title {
@@ -908,7 +918,7 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
                 // that opens its own sentence continues the previous quote's speaker, as does a
                 // second fragment in the same sentence.
                 let same_sentence = prev.as_ref().is_some_and(|(ce, _, _)| *ce >= open_sent.0);
-                let so_called = before_toks.iter().rev().take(2).any(|t| SCARE_MARKERS.contains(&lower(ctx.w(t)).as_str()));
+                let so_called = before_toks.iter().rev().take(2).any(|t| SCARE_MARKERS.contains(&lower(ctx.w(t)).as_ref()));
                 let subject = if !same_sentence && !is_title && !so_called && n_words >= MIN_WORDS_SUBJECT_ONLY {
                     ctx.clause_subject(&before_toks, 0, before_toks.len())
                 } else {
@@ -1019,7 +1029,7 @@ fn cue_at(ctx: &Ctx, toks: &[Tok], i: usize) -> Option<usize> {
     if l == "put" && toks.get(i + 1).is_some_and(|t| lower(ctx.w(t)) == "it") {
         return Some(2);
     }
-    if CUE_VERBS.contains(&l.as_str()) { Some(1) } else { None }
+    if CUE_VERBS.contains(&l.as_ref()) { Some(1) } else { None }
 }
 
 type Found = (Np, (usize, usize), &'static str);
@@ -1057,7 +1067,7 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok], open_ended: bool) -> Option<Found>
         let i = i - 1;
         let Some(n) = cue_at(ctx, toks, i) else { continue };
         let cue = (toks[i].s, toks[i + n - 1].e);
-        let only_skips = toks[..i].iter().all(|t| (!t.word && ctx.w(t) == ",") || (t.word && SKIP_LEFT.contains(&lower(ctx.w(t)).as_str())));
+        let only_skips = toks[..i].iter().all(|t| (!t.word && ctx.w(t) == ",") || (t.word && SKIP_LEFT.contains(&lower(ctx.w(t)).as_ref())));
         if lower(w) == "according" {
             return if only_skips { ctx.np_right(toks, i + n, toks.len()).map(|np| (np, cue, "after_according_to")) } else { None };
         }
@@ -1076,7 +1086,7 @@ fn attribution_after(ctx: &Ctx, toks: &[Tok], open_ended: bool) -> Option<Found>
     if open_ended && opens_np(ctx, first) {
         let np = ctx.np_right(toks, 0, toks.len())?;
         let mut k = toks.iter().position(|t| t.s >= np.e)?;
-        while k < toks.len() && toks[k].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k])).as_str()) {
+        while k < toks.len() && toks[k].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k])).as_ref()) {
             k += 1;
         }
         let v = toks.get(k)?;
@@ -1104,7 +1114,7 @@ fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
                     *j += 1;
                 }
                 *j += 1;
-            } else if toks[*j].word && SKIP_LEFT.contains(&lower(w).as_str()) {
+            } else if toks[*j].word && SKIP_LEFT.contains(&lower(w).as_ref()) {
                 *j += 1;
             } else {
                 break;
@@ -1120,7 +1130,7 @@ fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
         let w = ctx.w(t);
         let l = lower(w);
         if t.word {
-            !PRONOUNS.contains(&l.as_str()) && !matches!(l.as_str(), "and" | "but" | "or" | "that" | "which" | "who" | "when" | "while") && !CUE_VERBS.contains(&l.as_str())
+            !PRONOUNS.contains(&l.as_ref()) && !matches!(l.as_ref(), "and" | "but" | "or" | "that" | "which" | "who" | "when" | "while") && !CUE_VERBS.contains(&l.as_ref())
         } else {
             !matches!(w, "," | "." | ";" | ":" | "!" | "?" | "“" | "”" | "\"")
         }
@@ -1133,7 +1143,7 @@ fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
     }
     // An appositive: the last comma before the verb closes it.
     let mut k = verb;
-    while k > j && toks[k - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k - 1])).as_str()) {
+    while k > j && toks[k - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[k - 1])).as_ref()) {
         k -= 1;
     }
     if k > j + 1 && ctx.w(&toks[k - 1]) == "," {
@@ -1143,16 +1153,16 @@ fn reaches_verb(ctx: &Ctx, toks: &[Tok], np: Np, verb: usize) -> bool {
     // Carnegie Center said"): a role word opens it, and it holds only words, no verb.
     let inner = j + 1..verb;
     let mut first = j + 1;
-    while first < verb && DETERMINERS.contains(&lower(ctx.w(&toks[first])).as_str()) {
+    while first < verb && DETERMINERS.contains(&lower(ctx.w(&toks[first])).as_ref()) {
         first += 1;
     }
     first < verb
         && inner.len() <= 10
         && {
             let l = lower(ctx.w(&toks[first]));
-            is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_str())
+            is_speaker_noun(&l) || TITLE_WORDS.contains(&l.as_ref())
         }
-        && inner.clone().all(|v| toks[v].word && !PRONOUNS.contains(&lower(ctx.w(&toks[v])).as_str()) && !ctx.is_verb_like(toks, v))
+        && inner.clone().all(|v| toks[v].word && !PRONOUNS.contains(&lower(ctx.w(&toks[v])).as_ref()) && !ctx.is_verb_like(toks, v))
 }
 
 /// Whether a token can open a speaker phrase (a name, a title, a pronoun, a determiner, a
@@ -1163,12 +1173,12 @@ fn opens_np(ctx: &Ctx, t0: &Tok) -> bool {
     t0.word
         && (ctx.is_name_tok(t0)
             || is_title_abbrev(w0)
-            || PRONOUNS.contains(&l0.as_str())
-            || DETERMINERS.contains(&l0.as_str())
+            || PRONOUNS.contains(&l0.as_ref())
+            || DETERMINERS.contains(&l0.as_ref())
             || is_possessive(w0)
             || is_speaker_noun(&l0)
             || w0.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || (!NP_STOP.contains(&l0.as_str()) && !CLAUSE_OPENERS.contains(&l0.as_str())))
+            || (!NP_STOP.contains(&l0.as_ref()) && !CLAUSE_OPENERS.contains(&l0.as_ref())))
 }
 
 /// A closing attribution clause of the quote's sentence ("… a “complete rupture” of relations, a
@@ -1199,10 +1209,10 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         // "if the West continues its “aggressive” run": a verb with a direct object (a
         // determiner or possessive after it, no "that") is not reporting speech here, unlike
         // "Smith continued: “…”" or "the FBI concluded this month that …".
-        if INTRANSITIVE_CUES.contains(&l.as_str()) {
+        if INTRANSITIVE_CUES.contains(&l.as_ref()) {
             let rest = &toks[i + n..];
             let that = rest.iter().any(|t| lower(ctx.w(t)) == "that");
-            let object = rest.first().is_some_and(|t| t.word && (DETERMINERS.contains(&lower(ctx.w(t)).as_str()) || is_possessive(ctx.w(t))));
+            let object = rest.first().is_some_and(|t| t.word && (DETERMINERS.contains(&lower(ctx.w(t)).as_ref()) || is_possessive(ctx.w(t))));
             if object && !that {
                 continue;
             }
@@ -1222,7 +1232,7 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         if let Some(np) = ctx.subject_left(toks, 0, i).or_else(|| ctx.appositive_subject(toks[i].s)) {
             let head = lower(ctx.text[np.s..np.e].rsplit(' ').next().unwrap_or_default());
             // "a class called “Perception”": a naming verb after a thing is not speech.
-            if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_str()) && !is_speaker_noun(&head) {
+            if np.kind == NpKind::Descriptor && NAMING_CUES.contains(&l.as_ref()) && !is_speaker_noun(&head) {
                 continue;
             }
             // "what her team calls “…”" inside "Clinton’s aides cast it as …": the outer cue.
@@ -1236,10 +1246,10 @@ fn attribution_before(ctx: &Ctx, toks: &[Tok]) -> Option<Found> {
         }
         // "… and vowed to punish “…”": the verb shares the clause's subject.
         let mut j = i;
-        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[j - 1])).as_str()) {
+        while j > 0 && toks[j - 1].word && SKIP_LEFT.contains(&lower(ctx.w(&toks[j - 1])).as_ref()) {
             j -= 1;
         }
-        if j > 0 && (l.ends_with("ing") || matches!(lower(ctx.w(&toks[j - 1])).as_str(), "and" | "but" | "then"))
+        if j > 0 && (l.ends_with("ing") || matches!(lower(ctx.w(&toks[j - 1])).as_ref(), "and" | "but" | "then"))
             && let Some(np) = ctx.clause_subject(toks, 0, j - 1)
         {
             return Some((np, cue, "before_clause_subject"));
@@ -1304,7 +1314,7 @@ fn looks_like_title(ctx: &Ctx, quote: &str, before: &[Tok]) -> bool {
         return false;
     }
     let title_case = words.iter().all(|w| is_cap(w) || TITLE_SMALL_WORDS.contains(w) || w.chars().all(|c| c.is_ascii_digit()));
-    let naming = before.iter().rev().take(3).any(|t| NAMING_CUES.contains(&lower(ctx.w(t)).as_str()));
+    let naming = before.iter().rev().take(3).any(|t| NAMING_CUES.contains(&lower(ctx.w(t)).as_ref()));
     title_case && words.iter().any(|w| is_cap(w)) && !naming
 }
 
