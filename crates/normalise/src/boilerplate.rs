@@ -12,6 +12,7 @@
 
 use std::sync::{Arc, LazyLock};
 
+use pipeline::bounded_regex::BoundedRegex;
 use regex::Regex;
 
 use pipeline::config::BoilerplateConfig;
@@ -123,14 +124,15 @@ pub fn could_recur_as_boilerplate(line: &str) -> bool {
 }
 
 /// "WASHINGTON — ...", "WILMINGTON, Del. (AP) – ...", "MOSCOW, Dec. 7 (Reuters) - ...".
-static DATELINE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,40}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S")
+/// (A `BoundedRegex`, like the next: `{2,40}` of a Unicode class is slow to compile as written.)
+static DATELINE_LEAD: LazyLock<BoundedRegex> = LazyLock::new(|| {
+    BoundedRegex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,40}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S")
         .expect("valid regex")
 });
 
 /// A dateline on a line of its own: "MOSCOW" or "KYIV, Ukraine —".
-static DATELINE_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,30}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$").expect("valid regex")
+static DATELINE_ALONE: LazyLock<BoundedRegex> = LazyLock::new(|| {
+    BoundedRegex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,30}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$").expect("valid regex")
 });
 
 /// A person's name alone: "Christi C. Elwood".

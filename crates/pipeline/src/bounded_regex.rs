@@ -1,0 +1,208 @@
+//! Regexes with bounded repeats of big Unicode classes, cheap to compile and to search.
+//!
+//! The regex crate compiles `[\p{L} .-]{1,60}` as sixty copies of the class's UTF-8 automaton,
+//! forward and in reverse: one such rule took ~200 M instructions (tens of milliseconds) to
+//! compile, and its lazy DFAs build a state per count. [`BoundedRegex`] compiles the pattern with
+//! those upper bounds dropped (`{1,}`), which is one or two copies, and finds the very same
+//! matches:
+//!
+//! - Without the bounds the regex can only match more, so no relaxed match means no match.
+//! - Leftmost-first matching is the first success of a backtracking search, and dropping a bound
+//!   adds paths without reordering the others (a greedy repeat tries more iterations first either
+//!   way). So when the relaxed search's winner repeats each relaxed class at most as often as its
+//!   bound allowed, it is also the bounded pattern's winner, with the same groups.
+//! - Each iteration of a class consumes one character, so a repeat inside a capture group (or the
+//!   whole match, group 0) iterates at most as often as the group's span has characters: a span
+//!   no longer than the bound proves the bound held. A group inside a loop only captures its last
+//!   iteration, so the nearest group outside every loop is the one checked.
+//!
+//! Only when a winner's span exceeds a bound (a 40-character caption credit, say: rare) is the
+//! pattern compiled as written, once, and asked instead.
+
+use std::sync::OnceLock;
+
+use regex::{Captures, Regex};
+use regex_syntax::hir::{Hir, HirKind};
+
+/// Bounded repeats below this many iterations are left as they are (`\d{1,2}`): they compile
+/// cheaply, and a span check on them would rarely pass.
+const MIN_RELAXED_BOUND: u32 = 8;
+
+/// A regex whose bounded repeats of multi-byte classes are searched unbounded (see the module
+/// docs); same matches and groups as `Regex::new(pattern)`.
+#[derive(Debug)]
+pub struct BoundedRegex {
+    pattern: String,
+    relaxed: Regex,
+    /// (capture group index, bound): a span of the group no longer than the bound proves the
+    /// repeats it encloses kept their bounds.
+    bounds: Vec<(usize, usize)>,
+    exact: OnceLock<Regex>,
+}
+
+impl Clone for BoundedRegex {
+    fn clone(&self) -> Self {
+        BoundedRegex { pattern: self.pattern.clone(), relaxed: self.relaxed.clone(), bounds: self.bounds.clone(), exact: self.exact.clone() }
+    }
+}
+
+impl BoundedRegex {
+    pub fn new(pattern: &str) -> Result<Self, regex::Error> {
+        let hir = match regex_syntax::parse(pattern) {
+            Ok(hir) => hir,
+            // The regex crate's own error, worded as users of `Regex::new` know it.
+            Err(e) => return Err(Regex::new(pattern).err().unwrap_or_else(|| regex::Error::Syntax(e.to_string()))),
+        };
+        let mut bounds = Vec::new();
+        let relaxed_hir = relax(hir, 0, false, &mut bounds);
+        if bounds.is_empty() {
+            // Nothing to relax: the pattern as written is the only regex.
+            let exact = Regex::new(pattern)?;
+            return Ok(BoundedRegex { pattern: pattern.to_string(), relaxed: exact.clone(), bounds, exact: OnceLock::from(exact) });
+        }
+        // The printed HIR is a pattern for the same language, groups and priorities included.
+        let relaxed = Regex::new(&relaxed_hir.to_string())?;
+        Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, exact: OnceLock::new() })
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    pub fn capture_names(&self) -> regex::CaptureNames<'_> {
+        self.relaxed.capture_names()
+    }
+
+    /// The regex as written, compiled on first need.
+    fn exact(&self) -> &Regex {
+        self.exact.get_or_init(|| Regex::new(&self.pattern).expect("its relaxed form compiled"))
+    }
+
+    /// Whether `span` has at most `bound` characters (no more than its bytes).
+    fn within(span: &str, bound: usize) -> bool {
+        span.len() <= bound || span.chars().count() <= bound
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        let Some(m) = self.relaxed.find(text) else { return false };
+        // Every group lies within the whole match: a short match settles it without groups.
+        if self.bounds.iter().all(|&(_, b)| Self::within(m.as_str(), b)) {
+            return true;
+        }
+        self.captures(text).is_some()
+    }
+
+    pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
+        let caps = self.relaxed.captures(text)?;
+        // A group that took no part holds no iteration of the repeats inside it.
+        if self.bounds.iter().all(|&(g, b)| caps.get(g).is_none_or(|m| Self::within(m.as_str(), b))) {
+            return Some(caps);
+        }
+        self.exact().captures(text)
+    }
+}
+
+/// `hir` with the upper bounds of its costly bounded repeats dropped; each dropped bound is
+/// recorded with `group`, the nearest capture group that encloses it outside every loop.
+fn relax(hir: Hir, group: usize, in_loop: bool, bounds: &mut Vec<(usize, usize)>) -> Hir {
+    if !matches!(hir.kind(), HirKind::Repetition(_) | HirKind::Capture(_) | HirKind::Concat(_) | HirKind::Alternation(_)) {
+        return hir;
+    }
+    match hir.into_kind() {
+        HirKind::Repetition(mut rep) => {
+            if let (Some(max), HirKind::Class(class)) = (rep.max, rep.sub.kind())
+                && max >= MIN_RELAXED_BOUND
+                && class.maximum_len().is_some_and(|n| n > 1)
+            {
+                bounds.push((group, max as usize));
+                rep.max = None;
+                return Hir::repetition(rep);
+            }
+            let in_loop = in_loop || rep.max != Some(1);
+            rep.sub = Box::new(relax(*rep.sub, group, in_loop, bounds));
+            Hir::repetition(rep)
+        }
+        HirKind::Capture(mut cap) => {
+            let group = if in_loop { group } else { cap.index as usize };
+            cap.sub = Box::new(relax(*cap.sub, group, in_loop, bounds));
+            Hir::capture(cap)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| relax(h, group, in_loop, bounds)).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| relax(h, group, in_loop, bounds)).collect()),
+        _ => unreachable!("other kinds returned above"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random texts, checked against the pattern as written: each text takes 0 to 11 random
+    /// pieces from each slot in turn (long runs, to exceed the bounds, and missing delimiters).
+    fn agrees(pattern: &str, slots: &[&[&str]]) {
+        let b = BoundedRegex::new(pattern).unwrap();
+        assert!(!b.bounds.is_empty(), "{pattern} has nothing to relax");
+        let exact = Regex::new(pattern).unwrap();
+        let spans = |c: Option<Captures>| c.map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>());
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let (mut matched, mut rejected) = (0, 0);
+        for _ in 0..50000 {
+            let mut t = String::new();
+            for slot in slots {
+                let n = match next() % 4 { 0 => 0, 1 => 1, 2 => next() % 4, _ => next() % 12 };
+                for _ in 0..n {
+                    t.push_str(slot[next() % slot.len()]);
+                }
+            }
+            let want = spans(exact.captures(&t));
+            assert_eq!(spans(b.captures(&t)), want, "{pattern} on {t:?}");
+            assert_eq!(b.is_match(&t), want.is_some(), "{pattern} on {t:?}");
+            matched += usize::from(want.is_some());
+            rejected += usize::from(spans(b.relaxed.captures(&t)).is_some_and(|r| Some(r) != want));
+        }
+        // The texts exercise both matches and relaxed matches that break a bound.
+        assert!(matched > 20 && rejected > 5, "{pattern}: {matched} matches, {rejected} relaxed winners rejected");
+    }
+
+    #[test]
+    fn relaxed_search_finds_the_bounded_matches() {
+        // The built-in patterns' shapes, with bounds small enough for random texts to exceed.
+        let any: &[&str] = &["A", "é", "(", ")", "/", " ", ".", ",", "—", "\u{a0}"];
+        let name: &[&str] = &["A", "Bé", "É", "K", "y", "ж", "Д", "x", "\u{301}", " ", "’", "-", ".", "&", ","];
+        agrees(
+            r"\(((photo|image|credit|pictured)\s*:?\s*)?\p{Lu}[\p{L}.'’ -]{1,8}/\s?\p{Lu}[\p{L}.'’ &,-]{0,8}\)\s*$",
+            &[any, &["("], &["photo", ": ", " ", "Credit"], name, &["/", "/ "], name, &[")"], &[" ", "\n"]],
+        );
+        agrees(r"[.!?”)]\s+/\s*[\p{L}][\p{L} .&-]{1,8}$", &[any, &[".", "”", ")"], &[" ", "\t"], &["/"], &[" "], name]);
+        agrees(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,12}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$", &[&["A", "Ü"], &["A", "B", " ", ".", "-", "’", "\u{301}", "x"], &[", ", "Del."], &[" ", "—", "-"]]);
+        agrees(
+            r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,9}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S",
+            &[&["A", "Ü"], &["A", "B", " ", ".", "-", "’"], &[", ", "Del.", " Dec 8", " (AP)"], &[" ", "—", "-"], any],
+        );
+        agrees(
+            r"\((?:\p{Lu}[^()/]{1,9}/\s*\p{Lu}[^()]{0,9}|(?i:photo|credit|courtesy)[^()]{1,10})\)\s*$",
+            &[any, &["("], &["A", "photo", "CREDIT", "ſ"], name, &["/", "/ "], name, &[")"], &[" "]],
+        );
+        agrees(
+            r"^(?P<place>[\p{Lu}][\p{Lu}.'’-]+)(?:\s*\((?P<agency>[\p{L}][\p{L} .&-]{0,8})\))?\s*(?:—|-)(?:\s+\S|\s*$)",
+            &[&["A", "B", ".", "-"], &[" ", "("], &["A", "é", "Reu", " ", "&", "."], &[")"], &[" ", "—", "-"], any],
+        );
+        // A group inside a loop holds only its last iteration: the whole match is checked.
+        agrees(r"(?:(?P<w>[\p{L}]{1,8})\s)+end", &[any, name, &[" "], name, &[" "], &["end"]]);
+    }
+
+    #[test]
+    fn small_bounds_and_ascii_classes_are_kept() {
+        for p in [r"\d{1,2}", r"[a-z]{1,60}", r"x"] {
+            assert!(BoundedRegex::new(p).unwrap().bounds.is_empty(), "{p}");
+        }
+        let b = BoundedRegex::new(r"(?P<a>x)([\p{L} ]{0,40})").unwrap();
+        assert_eq!(b.bounds, [(2, 40)]);
+        assert_eq!(b.capture_names().collect::<Vec<_>>(), [None, Some("a"), None]);
+    }
+}
