@@ -18,11 +18,18 @@
 //!
 //! Only when a winner's span exceeds a bound (a 40-character caption credit, say: rare) is the
 //! pattern compiled as written, once, and asked instead.
+//!
+//! A pattern with Unicode word boundaries (`\b`) also gets a form with ASCII ones, for texts
+//! whose word characters are all ASCII (see [`WordScan`]): there the two agree at every position,
+//! and the ASCII form stays on the DFAs where the Unicode one falls back to the slow PikeVM as
+//! soon as a curly quote or a dash is in the text.
 
 use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Hir, HirKind, Look};
+
+use crate::word_regex::WordScan;
 
 /// Bounded repeats below this many iterations are left as they are (`\d{1,2}`): they compile
 /// cheaply, and a span check on them would rarely pass.
@@ -37,12 +44,20 @@ pub struct BoundedRegex {
     /// (capture group index, bound): a span of the group no longer than the bound proves the
     /// repeats it encloses kept their bounds.
     bounds: Vec<(usize, usize)>,
+    /// `relaxed` with ASCII word boundaries, when it has Unicode ones.
+    ascii_words: Option<Regex>,
     exact: OnceLock<Regex>,
 }
 
 impl Clone for BoundedRegex {
     fn clone(&self) -> Self {
-        BoundedRegex { pattern: self.pattern.clone(), relaxed: self.relaxed.clone(), bounds: self.bounds.clone(), exact: self.exact.clone() }
+        BoundedRegex {
+            pattern: self.pattern.clone(),
+            relaxed: self.relaxed.clone(),
+            bounds: self.bounds.clone(),
+            ascii_words: self.ascii_words.clone(),
+            exact: self.exact.clone(),
+        }
     }
 }
 
@@ -55,14 +70,20 @@ impl BoundedRegex {
         };
         let mut bounds = Vec::new();
         let relaxed_hir = relax(hir, 0, false, &mut bounds);
-        if bounds.is_empty() {
-            // Nothing to relax: the pattern as written is the only regex.
-            let exact = Regex::new(pattern)?;
-            return Ok(BoundedRegex { pattern: pattern.to_string(), relaxed: exact.clone(), bounds, exact: OnceLock::from(exact) });
-        }
+        let mut unicode_words = false;
+        let ascii_hir = ascii_word_boundaries(relaxed_hir.clone(), &mut unicode_words);
         // The printed HIR is a pattern for the same language, groups and priorities included.
-        let relaxed = Regex::new(&relaxed_hir.to_string())?;
-        Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, exact: OnceLock::new() })
+        let ascii_words = if unicode_words { Some(Regex::new(&ascii_hir.to_string())?) } else { None };
+        let exact = OnceLock::new();
+        let relaxed = if bounds.is_empty() {
+            // Nothing to relax: the pattern as written is the relaxed regex too.
+            let re = Regex::new(pattern)?;
+            exact.set(re.clone()).expect("just made");
+            re
+        } else {
+            Regex::new(&relaxed_hir.to_string())?
+        };
+        Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, ascii_words, exact })
     }
 
     /// The pattern as written.
@@ -84,8 +105,16 @@ impl BoundedRegex {
         span.len() <= bound || span.chars().count() <= bound
     }
 
+    /// The relaxed regex to search `text` with: same matches as `self.relaxed`.
+    fn relaxed_for(&self, text: &str) -> &Regex {
+        match &self.ascii_words {
+            Some(ascii) if WordScan::of(text).ascii_words() => ascii,
+            _ => &self.relaxed,
+        }
+    }
+
     pub fn is_match(&self, text: &str) -> bool {
-        let Some(m) = self.relaxed.find(text) else { return false };
+        let Some(m) = self.relaxed_for(text).find(text) else { return false };
         // Every group lies within the whole match: a short match settles it without groups.
         if self.bounds.iter().all(|&(_, b)| Self::within(m.as_str(), b)) {
             return true;
@@ -94,7 +123,7 @@ impl BoundedRegex {
     }
 
     pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
-        let caps = self.relaxed.captures(text)?;
+        let caps = self.relaxed_for(text).captures(text)?;
         // A group that took no part holds no iteration of the repeats inside it.
         if self.bounds.iter().all(|&(g, b)| caps.get(g).is_none_or(|m| Self::within(m.as_str(), b))) {
             return Some(caps);
@@ -132,6 +161,39 @@ fn relax(hir: Hir, group: usize, in_loop: bool, bounds: &mut Vec<(usize, usize)>
         HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| relax(h, group, in_loop, bounds)).collect()),
         _ => unreachable!("other kinds returned above"),
     }
+}
+
+/// `hir` with ASCII word boundaries for Unicode ones; `changed` tells whether it had any.
+fn ascii_word_boundaries(hir: Hir, changed: &mut bool) -> Hir {
+    let ascii = match hir.kind() {
+        HirKind::Look(look) => match look {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            _ => return hir,
+        },
+        HirKind::Repetition(_) | HirKind::Capture(_) | HirKind::Concat(_) | HirKind::Alternation(_) => {
+            return match hir.into_kind() {
+                HirKind::Repetition(mut rep) => {
+                    rep.sub = Box::new(ascii_word_boundaries(*rep.sub, changed));
+                    Hir::repetition(rep)
+                }
+                HirKind::Capture(mut cap) => {
+                    cap.sub = Box::new(ascii_word_boundaries(*cap.sub, changed));
+                    Hir::capture(cap)
+                }
+                HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| ascii_word_boundaries(h, changed)).collect()),
+                HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| ascii_word_boundaries(h, changed)).collect()),
+                _ => unreachable!("matched above"),
+            };
+        }
+        _ => return hir,
+    };
+    *changed = true;
+    Hir::look(ascii)
 }
 
 #[cfg(test)]
@@ -194,6 +256,39 @@ mod tests {
         );
         // A group inside a loop holds only its last iteration: the whole match is checked.
         agrees(r"(?:(?P<w>[\p{L}]{1,8})\s)+end", &[any, name, &[" "], name, &[" "], &["end"]]);
+    }
+
+    #[test]
+    fn unicode_word_boundaries_agree_with_the_ascii_ones_where_used() {
+        let p = r"(?i)\bcontributed (reporting|to this report)|^(additional )?reporting by\b|\breported from \p{Lu}[\p{L}]+\.?\s*$|\Bx\b{start}y\b{end-half}";
+        let b = BoundedRegex::new(p).unwrap();
+        assert!(b.ascii_words.is_some() && b.bounds.is_empty());
+        let words: &[&str] = &["contributed", "reporting", "Reporting by", "reported from", "é", "“", "—", " ", "x", "y", "Kyiv", "Zürich", "ſ", "K", "\u{212A}iev", "to this report"];
+        agrees_anyway(p, &[words, words, words, words]);
+    }
+
+    /// Like [`agrees`], for a pattern with nothing to relax.
+    fn agrees_anyway(pattern: &str, slots: &[&[&str]]) {
+        let b = BoundedRegex::new(pattern).unwrap();
+        let exact = Regex::new(pattern).unwrap();
+        let spans = |c: Option<Captures>| c.map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>());
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut matched = 0;
+        for _ in 0..50000 {
+            let mut t = String::new();
+            for slot in slots {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let n = (seed >> 40) as usize % 4;
+                for k in 0..n {
+                    t.push_str(slot[((seed >> (8 * k)) as usize) % slot.len()]);
+                }
+            }
+            let want = spans(exact.captures(&t));
+            assert_eq!(spans(b.captures(&t)), want, "{pattern} on {t:?}");
+            assert_eq!(b.is_match(&t), want.is_some(), "{pattern} on {t:?}");
+            matched += usize::from(want.is_some());
+        }
+        assert!(matched > 100, "{matched}");
     }
 
     #[test]

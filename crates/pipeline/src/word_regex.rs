@@ -122,6 +122,11 @@ impl WordScan {
     pub fn of(text: &str) -> Self {
         WordScan { ascii_words: text.is_ascii() || only_common_non_word(text) || !NON_ASCII_WORD.is_match(text) }
     }
+
+    /// Whether every word character of the text is ASCII.
+    pub fn ascii_words(&self) -> bool {
+        self.ascii_words
+    }
 }
 
 /// Non-ASCII characters of news text that are not word characters: quotes, dashes, spaces.
