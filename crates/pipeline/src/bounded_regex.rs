@@ -1,4 +1,4 @@
-//! Regexes with bounded repeats of big Unicode classes, cheap to compile and to search.
+//! Regexes with bounded repeats of character classes, cheap to compile and to search.
 //!
 //! The regex crate compiles `[\p{L} .-]{1,60}` as sixty copies of the class's UTF-8 automaton,
 //! forward and in reverse: one such rule took ~200 M instructions (tens of milliseconds) to
@@ -8,8 +8,8 @@
 //!
 //! - Without the bounds the regex can only match more, so no relaxed match means no match.
 //! - Leftmost-first matching is the first success of a backtracking search, and dropping a bound
-//!   adds paths without reordering the others (a greedy repeat tries more iterations first either
-//!   way). So when the relaxed search's winner repeats each relaxed class at most as often as its
+//!   adds paths without reordering the others (a repeat tries its counts in the same order either
+//!   way: most first when greedy, fewest first when lazy). So when the relaxed search's winner repeats each relaxed class at most as often as its
 //!   bound allowed, it is also the bounded pattern's winner, with the same groups.
 //! - Each iteration of a class consumes one character, so a repeat inside a capture group (or the
 //!   whole match, group 0) iterates at most as often as the group's span has characters: a span
@@ -27,15 +27,15 @@
 use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::ast::{self, Ast, AssertionKind, RepetitionKind, RepetitionRange};
 
 use crate::word_regex::WordScan;
 
-/// Bounded repeats below this many iterations are left as they are (`\d{1,2}`): they compile
-/// cheaply, and a span check on them would rarely pass.
+/// Bounded repeats of fewer iterations are left as they are (`\d{1,2}`): they compile cheaply,
+/// and a span check on them would rarely pass.
 const MIN_RELAXED_BOUND: u32 = 8;
 
-/// A regex whose bounded repeats of multi-byte classes are searched unbounded (see the module
+/// A regex whose bounded repeats of character classes are searched unbounded (see the module
 /// docs); same matches and groups as `Regex::new(pattern)`.
 #[derive(Debug)]
 pub struct BoundedRegex {
@@ -63,17 +63,19 @@ impl Clone for BoundedRegex {
 
 impl BoundedRegex {
     pub fn new(pattern: &str) -> Result<Self, regex::Error> {
-        let hir = match regex_syntax::parse(pattern) {
-            Ok(hir) => hir,
+        // The syntax tree, not the HIR: printed back, it keeps `\p{L}` as written, where the
+        // HIR would spell out every range of the class for `Regex::new` to parse again.
+        let mut ast = match ast::parse::Parser::new().parse(pattern) {
+            Ok(ast) => ast,
             // The regex crate's own error, worded as users of `Regex::new` know it.
             Err(e) => return Err(Regex::new(pattern).err().unwrap_or_else(|| regex::Error::Syntax(e.to_string()))),
         };
         let mut bounds = Vec::new();
-        let relaxed_hir = relax(hir, 0, false, &mut bounds);
+        relax(&mut ast, 0, false, &mut bounds);
+        let relaxed_pattern = ast.to_string();
         let mut unicode_words = false;
-        let ascii_hir = ascii_word_boundaries(relaxed_hir.clone(), &mut unicode_words);
-        // The printed HIR is a pattern for the same language, groups and priorities included.
-        let ascii_words = if unicode_words { Some(Regex::new(&ascii_hir.to_string())?) } else { None };
+        ascii_word_boundaries(&mut ast, &mut unicode_words);
+        let ascii_words = if unicode_words { Some(Regex::new(&ast.to_string())?) } else { None };
         let exact = OnceLock::new();
         let relaxed = if bounds.is_empty() {
             // Nothing to relax: the pattern as written is the relaxed regex too.
@@ -81,7 +83,7 @@ impl BoundedRegex {
             exact.set(re.clone()).expect("just made");
             re
         } else {
-            Regex::new(&relaxed_hir.to_string())?
+            Regex::new(&relaxed_pattern)?
         };
         Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, ascii_words, exact })
     }
@@ -132,68 +134,67 @@ impl BoundedRegex {
     }
 }
 
-/// `hir` with the upper bounds of its costly bounded repeats dropped; each dropped bound is
-/// recorded with `group`, the nearest capture group that encloses it outside every loop.
-fn relax(hir: Hir, group: usize, in_loop: bool, bounds: &mut Vec<(usize, usize)>) -> Hir {
-    if !matches!(hir.kind(), HirKind::Repetition(_) | HirKind::Capture(_) | HirKind::Concat(_) | HirKind::Alternation(_)) {
-        return hir;
-    }
-    match hir.into_kind() {
-        HirKind::Repetition(mut rep) => {
-            if let (Some(max), HirKind::Class(class)) = (rep.max, rep.sub.kind())
-                && max >= MIN_RELAXED_BOUND
-                && class.maximum_len().is_some_and(|n| n > 1)
-            {
-                bounds.push((group, max as usize));
-                rep.max = None;
-                return Hir::repetition(rep);
+/// Drops the upper bounds of `ast`'s bounded repeats of a character class (`{2,40}` -> `{2,}`);
+/// each dropped bound is recorded with `group`, the nearest capture group that encloses it
+/// outside every loop. (Any class matches one character per iteration, which the span check
+/// needs; the bound below which repeats are kept is only a matter of cost.)
+fn relax(ast: &mut Ast, group: usize, in_loop: bool, bounds: &mut Vec<(usize, usize)>) {
+    match ast {
+        Ast::Repetition(rep) => {
+            let is_class = matches!(*rep.ast, Ast::ClassUnicode(_) | Ast::ClassPerl(_) | Ast::ClassBracketed(_) | Ast::Dot(_));
+            match rep.op.kind {
+                RepetitionKind::Range(RepetitionRange::Bounded(min, max)) if is_class && max >= MIN_RELAXED_BOUND => {
+                    bounds.push((group, max as usize));
+                    rep.op.kind = RepetitionKind::Range(RepetitionRange::AtLeast(min));
+                }
+                ref kind => {
+                    let once = matches!(kind, RepetitionKind::ZeroOrOne | RepetitionKind::Range(RepetitionRange::Exactly(0 | 1) | RepetitionRange::Bounded(_, 0 | 1)));
+                    relax(&mut rep.ast, group, in_loop || !once, bounds);
+                }
             }
-            let in_loop = in_loop || rep.max != Some(1);
-            rep.sub = Box::new(relax(*rep.sub, group, in_loop, bounds));
-            Hir::repetition(rep)
         }
-        HirKind::Capture(mut cap) => {
-            let group = if in_loop { group } else { cap.index as usize };
-            cap.sub = Box::new(relax(*cap.sub, group, in_loop, bounds));
-            Hir::capture(cap)
+        Ast::Group(g) => {
+            let group = match g.capture_index() {
+                Some(index) if !in_loop => index as usize,
+                _ => group,
+            };
+            relax(&mut g.ast, group, in_loop, bounds);
         }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| relax(h, group, in_loop, bounds)).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| relax(h, group, in_loop, bounds)).collect()),
-        _ => unreachable!("other kinds returned above"),
+        Ast::Concat(c) => c.asts.iter_mut().for_each(|a| relax(a, group, in_loop, bounds)),
+        Ast::Alternation(a) => a.asts.iter_mut().for_each(|a| relax(a, group, in_loop, bounds)),
+        _ => {}
     }
 }
 
-/// `hir` with ASCII word boundaries for Unicode ones; `changed` tells whether it had any.
-fn ascii_word_boundaries(hir: Hir, changed: &mut bool) -> Hir {
-    let ascii = match hir.kind() {
-        HirKind::Look(look) => match look {
-            Look::WordUnicode => Look::WordAscii,
-            Look::WordUnicodeNegate => Look::WordAsciiNegate,
-            Look::WordStartUnicode => Look::WordStartAscii,
-            Look::WordEndUnicode => Look::WordEndAscii,
-            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
-            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
-            _ => return hir,
-        },
-        HirKind::Repetition(_) | HirKind::Capture(_) | HirKind::Concat(_) | HirKind::Alternation(_) => {
-            return match hir.into_kind() {
-                HirKind::Repetition(mut rep) => {
-                    rep.sub = Box::new(ascii_word_boundaries(*rep.sub, changed));
-                    Hir::repetition(rep)
-                }
-                HirKind::Capture(mut cap) => {
-                    cap.sub = Box::new(ascii_word_boundaries(*cap.sub, changed));
-                    Hir::capture(cap)
-                }
-                HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| ascii_word_boundaries(h, changed)).collect()),
-                HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| ascii_word_boundaries(h, changed)).collect()),
-                _ => unreachable!("matched above"),
-            };
+/// Wraps `ast`'s word-boundary assertions in `(?-u:...)`; `changed` tells whether it had any.
+/// (One that was ASCII already stays ASCII: a needless but harmless second regex.)
+fn ascii_word_boundaries(ast: &mut Ast, changed: &mut bool) {
+    match ast {
+        Ast::Assertion(a) => {
+            use AssertionKind::*;
+            if matches!(
+                a.kind,
+                WordBoundary | NotWordBoundary | WordBoundaryStart | WordBoundaryEnd | WordBoundaryStartAngle | WordBoundaryEndAngle | WordBoundaryStartHalf | WordBoundaryEndHalf
+            ) {
+                let span = a.span;
+                let not_unicode = ast::Flags {
+                    span,
+                    items: vec![
+                        ast::FlagsItem { span, kind: ast::FlagsItemKind::Negation },
+                        ast::FlagsItem { span, kind: ast::FlagsItemKind::Flag(ast::Flag::Unicode) },
+                    ],
+                };
+                let assertion = std::mem::replace(ast, Ast::empty(span));
+                *ast = Ast::group(ast::Group { span, kind: ast::GroupKind::NonCapturing(not_unicode), ast: Box::new(assertion) });
+                *changed = true;
+            }
         }
-        _ => return hir,
-    };
-    *changed = true;
-    Hir::look(ascii)
+        Ast::Repetition(rep) => ascii_word_boundaries(&mut rep.ast, changed),
+        Ast::Group(g) => ascii_word_boundaries(&mut g.ast, changed),
+        Ast::Concat(c) => c.asts.iter_mut().for_each(|a| ascii_word_boundaries(a, changed)),
+        Ast::Alternation(a) => a.asts.iter_mut().for_each(|a| ascii_word_boundaries(a, changed)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -292,8 +293,8 @@ mod tests {
     }
 
     #[test]
-    fn small_bounds_and_ascii_classes_are_kept() {
-        for p in [r"\d{1,2}", r"[a-z]{1,60}", r"x"] {
+    fn small_bounds_are_kept() {
+        for p in [r"\d{1,2}", r"x{1,60}", r"(?:ab){1,60}", r"x"] {
             assert!(BoundedRegex::new(p).unwrap().bounds.is_empty(), "{p}");
         }
         let b = BoundedRegex::new(r"(?P<a>x)([\p{L} ]{0,40})").unwrap();
