@@ -116,6 +116,9 @@ impl BoundedRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
+        if self.bounds.is_empty() {
+            return self.relaxed_for(text).is_match(text);
+        }
         let Some(m) = self.relaxed_for(text).find(text) else { return false };
         // Every group lies within the whole match: a short match settles it without groups.
         if self.bounds.iter().all(|&(_, b)| Self::within(m.as_str(), b)) {
