@@ -191,6 +191,12 @@ impl<'t> WordText<'t> {
         WordText { text, masked: Cow::Owned(masked), mode: Mode::Masked }
     }
 
+    /// Whether every word character of the text is ASCII (then every [`WordRegex`] searches it
+    /// with its ASCII form: [`WordRegex::searches_ascii`] holds).
+    pub fn ascii_words(&self) -> bool {
+        self.mode == Mode::AsciiWords
+    }
+
     /// The text as given.
     pub fn as_str(&self) -> &'t str {
         self.text
