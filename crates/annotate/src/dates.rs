@@ -26,7 +26,7 @@ pub mod eval;
 pub use eval::{DateEvalError, eval_timeml};
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use pipeline::text::CharMap;
@@ -107,9 +107,28 @@ fn wre(p: &str) -> WordRegex {
     WordRegex::new(p).unwrap_or_else(|e| panic!("bad date pattern {p}: {e}"))
 }
 
+/// A rule's pattern, compiled when a text first needs its scan: a rule whose words no text of
+/// the run has is never compiled (compiling all 28 was a third of a small run's start-up).
+struct LazyWordRegex {
+    pattern: String,
+    re: OnceLock<WordRegex>,
+}
+
+fn lazy_wre(p: &str) -> LazyWordRegex {
+    LazyWordRegex { pattern: p.to_string(), re: OnceLock::new() }
+}
+
+impl std::ops::Deref for LazyWordRegex {
+    type Target = WordRegex;
+
+    fn deref(&self) -> &WordRegex {
+        self.re.get_or_init(|| wre(&self.pattern))
+    }
+}
+
 struct Rule {
     name: &'static str,
-    re: WordRegex,
+    re: LazyWordRegex,
     resolve: fn(&Captures, &Ctx) -> Option<Res>,
     /// Words every match of `re` contains, ASCII case aside: one of each group. A text missing
     /// every word of a group has no match, so its scan is skipped ([`Keywords`]); most rules
@@ -153,43 +172,43 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     vec![
         Rule {
             name: "month_day_year",
-            re: wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
+            re: lazy_wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
             needs: &[MONTHS3],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "day_month_year",
-            re: wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
+            re: lazy_wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
             needs: &[MONTHS3],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_day",
-            re: wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
+            re: lazy_wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
             needs: &[MONTHS3],
             resolve: month_day,
         },
         Rule {
             name: "day_month",
-            re: wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
+            re: lazy_wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
             needs: &[MONTHS3],
             resolve: month_day,
         },
         Rule {
             name: "iso_date",
-            re: wre(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
+            re: lazy_wre(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
             needs: &[],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "us_numeric_date",
-            re: wre(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+            re: lazy_wre(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
             needs: &[],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_year",
-            re: wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
+            re: lazy_wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
             needs: &[MONTHS3],
             resolve: |c, _| {
                 let m = month_number(&c["mon"])?;
@@ -198,7 +217,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "month_relative_year",
-            re: wre(&format!(r"\b(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<det>last|this|next) year\b")),
+            re: lazy_wre(&format!(r"\b(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<det>last|this|next) year\b")),
             needs: &[MONTHS3, &["year"]],
             resolve: |c, ctx| {
                 let m = month_number(&c["mon"])?;
@@ -213,13 +232,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "month",
-            re: wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|the (?:end|beginning|middle|start) of)\s*)?(?P<mon>{MONTH_FULL})\b")),
+            re: lazy_wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-|[Ee]arlier|[Ll]ater|[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|the (?:end|beginning|middle|start) of)\s*)?(?P<mon>{MONTH_FULL})\b")),
             needs: &[MONTHS3],
             resolve: bare_month,
         },
         Rule {
             name: "decade",
-            re: wre(r"\b(?:[Tt]he\s+)?(?:(?:early|late|mid-|mid)\s*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s\b|['’](?P<d2>\d)0s\b)"),
+            re: lazy_wre(r"\b(?:[Tt]he\s+)?(?:(?:early|late|mid-|mid)\s*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s\b|['’](?P<d2>\d)0s\b)"),
             needs: &[&["0s"]],
             resolve: |c, ctx| {
                 if let (Some(cen), Some(d)) = (c.name("c"), c.name("d")) {
@@ -234,25 +253,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "year",
-            re: wre(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
+            re: lazy_wre(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
             needs: &[],
             resolve: year,
         },
         Rule {
             name: "weekday",
-            re: wre(&format!(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
+            re: lazy_wre(&format!(r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his past|[Tt]his coming|[Cc]oming|[Pp]ast)\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
             needs: &[WEEKDAYS],
             resolve: weekday,
         },
         Rule {
             name: "relative_day",
-            re: wre(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
+            re: lazy_wre(r"(?i)\b(?:(?P<w>today|yesterday|tomorrow|tonight|last night)(?:\s+(?P<part>morning|afternoon|evening|night))?|this\s+(?P<part2>morning|afternoon|evening)|the day before yesterday|the day after tomorrow)\b"),
             needs: &[&["today", "yesterday", "tomorrow", "night", "morning", "afternoon", "evening"]],
             resolve: relative_day,
         },
         Rule {
             name: "reference",
-            re: wre(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
+            re: lazy_wre(r"(?i)\b(?:now|currently|recently|the past|the future|the near future|nowadays|these days|at present|presently)\b"),
             needs: &[&["now", "currently", "recently", "past", "future", "these", "present"]],
             resolve: |c, _| {
                 let w = c[0].to_lowercase();
@@ -266,25 +285,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "relative_unit",
-            re: wre(r"(?i)\b(?:(?P<pre>earlier|later|early|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?P<det>this|last|next|past|previous|coming|the past|the last|the next|the coming|the previous|this past|this coming)\s+(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b"),
+            re: lazy_wre(r"(?i)\b(?:(?P<pre>earlier|later|early|late|mid-|the end of|the beginning of|the start of|the middle of)\s*)?(?P<det>this|last|next|past|previous|coming|the past|the last|the next|the coming|the previous|this past|this coming)\s+(?P<u>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter)\b"),
             needs: &[&["this", "last", "next", "past", "previous", "coming"], &["week", "month", "year", "quarter", "decade", "century", "spring", "summer", "fall", "autumn", "winter"]],
             resolve: relative_unit,
         },
         Rule {
             name: "span_duration",
-            re: wre(&format!(r"(?i)\b(?:the\s+)?(?:past|last|next|coming|previous|first|final)\s+(?P<n>{NUMW})\s+(?P<u>{UNIT})(?:\s+or\s+so)?\b")),
+            re: lazy_wre(&format!(r"(?i)\b(?:the\s+)?(?:past|last|next|coming|previous|first|final)\s+(?P<n>{NUMW})\s+(?P<u>{UNIT})(?:\s+or\s+so)?\b")),
             needs: &[&["past", "last", "next", "coming", "previous", "first", "final"], UNITS],
             resolve: duration,
         },
         Rule {
             name: "ago",
-            re: wre(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
+            re: lazy_wre(&format!(r"(?i)\b(?P<n>{NUMW})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|from now|hence)\b")),
             needs: &[&["ago", "earlier", "now", "hence"], UNITS],
             resolve: ago,
         },
         Rule {
             name: "the_duration",
-            re: wre(&format!(r"(?i)\bthe\s+(?:first\s+|latest\s+|full\s+|entire\s+)?(?P<n>{NUMW})\s+(?P<u>{UNIT})\b")),
+            re: lazy_wre(&format!(r"(?i)\bthe\s+(?:first\s+|latest\s+|full\s+|entire\s+)?(?P<n>{NUMW})\s+(?P<u>{UNIT})\b")),
             needs: &[UNITS],
             resolve: |c, ctx| {
                 // "the two days of talks" is a duration; "the one day" and "the a ..." are not.
@@ -296,13 +315,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "duration",
-            re: wre(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
+            re: lazy_wre(&format!(r"(?i)\b(?P<n>{NUMW})(?P<half>\s+1/2|½|\s+and\s+a\s+half)?(?:\s+(?:more|full|straight|consecutive|whole))?(?:\s+|-)(?P<u>{UNIT})\b")),
             needs: &[UNITS],
             resolve: duration,
         },
         Rule {
             name: "vague_duration",
-            re: wre(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
+            re: lazy_wre(r"(?i)\b(?:(?:several|a few|few|many|recent|coming|the coming|the past few|the last few|the next few)\s+)?(?P<u>years|months|weeks|days|hours|minutes|decades|centuries)\b"),
             needs: &[UNITS],
             resolve: |c, ctx| {
                 let w = c[0].to_lowercase();
@@ -319,7 +338,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "weekend",
-            re: wre(r"(?i)\bthe\s+weekend\b"),
+            re: lazy_wre(r"(?i)\bthe\s+weekend\b"),
             needs: &[&["weekend"]],
             resolve: |_, ctx| {
                 let Some(a) = ctx.anchor else {
@@ -333,7 +352,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "ordinal_century",
-            re: wre(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
+            re: lazy_wre(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century\b"),
             needs: &[&["century"]],
             resolve: |c, _| {
                 let n: u32 = c["n"].parse().ok()?;
@@ -342,25 +361,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "quarter",
-            re: wre(r"(?i)\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latest|current|final|fiscal)[\s-]+)?(?:fiscal\s+)?quarter\b(?:\s+of\s+(?P<year>\d{4}))?"),
+            re: lazy_wre(r"(?i)\b(?:the\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latest|current|final|fiscal)[\s-]+)?(?:fiscal\s+)?quarter\b(?:\s+of\s+(?P<year>\d{4}))?"),
             needs: &[&["quarter"]],
             resolve: quarter,
         },
         Rule {
             name: "season",
-            re: wre(r"(?i)\b(?:(?P<det>this|last|next|the|early|late|this past|this coming|in)\s+)?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>\d{4})\b)?"),
+            re: lazy_wre(r"(?i)\b(?:(?P<det>this|last|next|the|early|late|this past|this coming|in)\s+)?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>\d{4})\b)?"),
             needs: &[SEASONS],
             resolve: season,
         },
         Rule {
             name: "clock_time",
-            re: wre(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
+            re: lazy_wre(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
             needs: &[&["a.m", "p.m", "am", "pm", ":", "noon", "midnight"]],
             resolve: clock_time,
         },
         Rule {
             name: "set",
-            re: wre(r"(?i)\b(?:(?:every|each|per)\s+(?P<u>day|week|month|year|hour|season|night|morning)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b"),
+            re: lazy_wre(r"(?i)\b(?:(?:every|each|per)\s+(?P<u>day|week|month|year|hour|season|night|morning)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b"),
             needs: &[&["every", "each", "per", "daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly"]],
             resolve: |c, _| {
                 let v = match c.name("u").or(c.name("adv"))?.as_str().to_lowercase().as_str() {
@@ -376,7 +395,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "weekly",
-            re: wre(&format!(r"\b(?:[Ee]very|[Ee]ach)\s+(?P<wd>{WEEKDAY})\b")),
+            re: lazy_wre(&format!(r"\b(?:[Ee]very|[Ee]ach)\s+(?P<wd>{WEEKDAY})\b")),
             needs: &[&["every", "each"], WEEKDAYS],
             resolve: |c, _| {
                 let wd: Weekday = c["wd"].parse().ok()?;
@@ -385,7 +404,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         },
         Rule {
             name: "holiday",
-            re: wre(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
+            re: lazy_wre(r"\b(?:(?P<xmas>Christmas(?: Day| Eve)?)|(?P<ny>New Year(?:['’]s)?(?: Day| Eve)?)|(?P<thx>Thanksgiving(?: Day)?))\b"),
             needs: &[&["christmas", "new year", "thanksgiving"]],
             resolve: holiday,
         },
@@ -1024,8 +1043,10 @@ fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
         present[m.pattern().as_usize()] = true;
     }
     for (rule, needs) in RULES.iter().zip(&KEYWORDS.needs) {
-        // Skipping is exact only where the match's letters are ASCII (see `searches_ascii`).
-        if rule.re.searches_ascii(&words) && needs.iter().any(|group| !group.iter().any(|&w| present[w])) {
+        // Skipping is exact only where the match's letters are ASCII (see `searches_ascii`),
+        // which they always are in a text whose word characters are: then a skipped rule need
+        // not even be compiled.
+        if needs.iter().any(|group| !group.iter().any(|&w| present[w])) && (words.ascii_words() || rule.re.searches_ascii(&words)) {
             continue;
         }
         for c in rule.re.captures_iter(&words) {

@@ -27,6 +27,7 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 use pipeline::{BlockKind, LineRole, Metadata, PublishedBasis};
+use pipeline::bounded_regex::BoundedRegex;
 use regex::Regex;
 
 pub use dates::PublicationEstimate;
@@ -80,10 +81,12 @@ const MAX_META_LINE: usize = 400;
 /// masthead only in the first three); bylines, credits and notices are recognised anywhere.
 const TOP_LINES: usize = 8;
 
-static CAPTION_PAREN_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\((?:\p{Lu}[^()/]{1,79}/\s*\p{Lu}[^()]{0,59}|(?i:photo|credit|courtesy)[^()]{1,80})\)\s*$").unwrap());
-static CAPTION_SLASH_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.!?”\x22]\s+/\s+[\p{L}][\p{L}\p{N} .&'’-]{0,40}$").unwrap());
+// The bounded repeats of big classes in these three are searched unbounded, which is cheaper to
+// compile and to search and finds the same matches (see `BoundedRegex`).
+static CAPTION_PAREN_CREDIT: LazyLock<BoundedRegex> =
+    LazyLock::new(|| BoundedRegex::new(r"\((?:\p{Lu}[^()/]{1,79}/\s*\p{Lu}[^()]{0,59}|(?i:photo|credit|courtesy)[^()]{1,80})\)\s*$").unwrap());
+static CAPTION_SLASH_CREDIT: LazyLock<BoundedRegex> =
+    LazyLock::new(|| BoundedRegex::new(r"[.!?”\x22]\s+/\s+[\p{L}][\p{L}\p{N} .&'’-]{0,40}$").unwrap());
 static CAPTION_CREDIT_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^Image|\S)Credit(?:…|\.\.\.|:)\s*\S").unwrap());
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:source|via)\s*:\s*(.+?)\s*$").unwrap());
@@ -104,8 +107,8 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "MOSCOW —", "WILMINGTON, Del. (AP) –", "NEW YORK (AP) —", "MOSCOW, Dec 8 (Reuters) -", and the
 /// older wire form "NAIROBI, Kenya (AP) _".
-static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static DATELINE: LazyLock<BoundedRegex> = LazyLock::new(|| {
+    BoundedRegex::new(
         r"^(?P<place>[\p{Lu}][\p{Lu}.'’-]+(?:\s[\p{Lu}][\p{Lu}.'’-]*){0,3}(?:,\s+[\p{Lu}][\p{L}.'’-]*(?:\s[\p{Lu}][\p{L}.'’-]*){0,2})?)(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?\s*(?:\((?P<agency>[\p{L}][\p{L} .&-]{0,30})\))?\s*(?:—|–|--|-|_)(?:\s+\S|\s*$)",
     )
     .unwrap()

@@ -12,6 +12,7 @@
 
 use std::sync::{Arc, LazyLock};
 
+use pipeline::bounded_regex::BoundedRegex;
 use regex::Regex;
 
 use pipeline::config::BoilerplateConfig;
@@ -123,14 +124,15 @@ pub fn could_recur_as_boilerplate(line: &str) -> bool {
 }
 
 /// "WASHINGTON — ...", "WILMINGTON, Del. (AP) – ...", "MOSCOW, Dec. 7 (Reuters) - ...".
-static DATELINE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,40}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S")
+/// (A `BoundedRegex`, like the next: `{2,40}` of a Unicode class is slow to compile as written.)
+static DATELINE_LEAD: LazyLock<BoundedRegex> = LazyLock::new(|| {
+    BoundedRegex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,40}(,\s*[\p{Lu}][\p{L}.]*\.?(\s[\p{Lu}][\p{L}.]*\.?)?)?(,?\s*[\p{Lu}][\p{L}]+\.?\s+\d{1,2})?\s*(\([\p{L} ]+\))?\s*[—–-]{1,2}\s*\S")
         .expect("valid regex")
 });
 
 /// A dateline on a line of its own: "MOSCOW" or "KYIV, Ukraine —".
-static DATELINE_ALONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,30}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$").expect("valid regex")
+static DATELINE_ALONE: LazyLock<BoundedRegex> = LazyLock::new(|| {
+    BoundedRegex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,30}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$").expect("valid regex")
 });
 
 /// A person's name alone: "Christi C. Elwood".
@@ -208,13 +210,18 @@ impl BlockClassifier<'_> {
                 {
                     continue;
                 }
-                let Some(caps) = p.regex.captures(text) else { continue };
+                // How many following blocks the match covers: only that needs the regex's groups.
+                let covered: usize = match &p.covers_next_group {
+                    None if p.regex.is_match(text) => 0,
+                    None => continue,
+                    Some(g) => match p.regex.captures(text) {
+                        Some(caps) => caps.name(g).and_then(|m| m.as_str().parse().ok()).unwrap_or(0).min(50),
+                        None => continue,
+                    },
+                };
                 kinds[i] = Some((p.kind, format!("pattern:{}", p.name)));
-                if let Some(g) = &p.covers_next_group {
-                    let count: usize = caps.name(g).and_then(|m| m.as_str().parse().ok()).unwrap_or(0).min(50);
-                    for k in kinds.iter_mut().skip(i + 1).take(count).filter(|k| k.is_none()) {
-                        *k = Some((p.kind, format!("pattern:{}:covered", p.name)));
-                    }
+                for k in kinds.iter_mut().skip(i + 1).take(covered).filter(|k| k.is_none()) {
+                    *k = Some((p.kind, format!("pattern:{}:covered", p.name)));
                 }
                 if p.covers_previous_title && i > 0 && kinds[i - 1].is_none() && shapes[i - 1].is_short_line() {
                     kinds[i - 1] = Some((p.kind, format!("pattern:{}:title", p.name)));
@@ -246,7 +253,7 @@ impl BlockClassifier<'_> {
             }
             let text = input.texts[i].trim();
             let s = shapes[i];
-            kinds[i] = Some(if DATELINE_ALONE.is_match(text) && s.words <= 5 {
+            kinds[i] = Some(if s.words <= 5 && DATELINE_ALONE.is_match(text) {
                 (BlockKind::Dateline, "head_dateline".into())
             } else if !have_title && (!s.terminal || (s.words <= 20 && text.ends_with(['?', '!']) && i == 0)) {
                 have_title = true;
@@ -263,7 +270,7 @@ impl BlockClassifier<'_> {
                 continue;
             }
             let text = input.texts[i].trim();
-            kinds[i] = Some(if NAME_ALONE.is_match(text) && shapes[i].words <= 4 {
+            kinds[i] = Some(if shapes[i].words <= 4 && NAME_ALONE.is_match(text) {
                 (BlockKind::Other, "tail_name".into())
             } else if shapes[i].terminal {
                 (BlockKind::Body, "sentence".into())

@@ -288,6 +288,13 @@ pub fn stray_capitals(text: &str, words: &BTreeSet<String>) -> Vec<Change> {
 /// Words with two capitals then lower case, as (start, end, spelling with one capital).
 fn stray_capital_candidates(text: &str) -> Vec<(usize, usize, String)> {
     static RE: LazyLock<WordRegex> = LazyLock::new(|| WordRegex::new(r"\b\p{Lu}\p{Lu}\p{Ll}{2,}\b").expect("valid regex"));
+    // Every match holds two capitals and a lower-case letter in a row, which few paragraphs
+    // have: a search for just that (no word boundaries, so it stays on the DFA even where a
+    // non-ASCII letter sends RE to the PikeVM) spares most of them the full one.
+    static SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{Lu}\p{Lu}\p{Ll}").expect("valid regex"));
+    if !SHAPE.is_match(text) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for m in RE.on(WordScan::of(text)).find_iter(text) {
         let w = m.as_str();

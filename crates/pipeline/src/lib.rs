@@ -16,6 +16,7 @@ pub mod ids;
 pub mod records;
 pub mod stage;
 pub mod text;
+pub mod bounded_regex;
 pub mod word_regex;
 
 pub use config::Config;

@@ -122,6 +122,11 @@ impl WordScan {
     pub fn of(text: &str) -> Self {
         WordScan { ascii_words: text.is_ascii() || only_common_non_word(text) || !NON_ASCII_WORD.is_match(text) }
     }
+
+    /// Whether every word character of the text is ASCII.
+    pub fn ascii_words(&self) -> bool {
+        self.ascii_words
+    }
 }
 
 /// Non-ASCII characters of news text that are not word characters: quotes, dashes, spaces.
@@ -184,6 +189,12 @@ impl<'t> WordText<'t> {
         }
         masked.push_str(&text[last..]);
         WordText { text, masked: Cow::Owned(masked), mode: Mode::Masked }
+    }
+
+    /// Whether every word character of the text is ASCII (then every [`WordRegex`] searches it
+    /// with its ASCII form: [`WordRegex::searches_ascii`] holds).
+    pub fn ascii_words(&self) -> bool {
+        self.mode == Mode::AsciiWords
     }
 
     /// The text as given.

@@ -308,21 +308,21 @@ fn tense_in(ws: &[(usize, &str)], start: usize, end: usize) -> Tense {
 pub fn sentence_ranges(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    let ws = words(line);
-    for (k, (p, w)) in ws.iter().enumerate() {
-        let end = p + w.len();
-        let next = line[end..].chars().next();
-        if !matches!(next, Some('.' | '!' | '?')) {
-            continue;
-        }
+    // Only a word (a run of word characters, as `words` cuts them) right before a '.', '!' or
+    // '?' can end a sentence: visit the stops, not every word of the line.
+    for (end, stop) in line.match_indices(['.', '!', '?']) {
+        let before = &line[..end];
+        let w_start = before.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map(|(p, _)| p);
+        let Some(w) = w_start.map(|p| &before[p..]) else { continue };
         let alpha = w.chars().all(char::is_alphabetic);
         let n = w.chars().count();
-        let is_abbrev = next == Some('.')
+        let is_abbrev = stop == "."
             && alpha
             && (n == 1
                 || (n == 2 && w.chars().next().is_some_and(char::is_uppercase))
-                || matches!(*w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"));
-        let next_word_upper = ws.get(k + 1).is_none_or(|(_, nw)| nw.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()));
+                || matches!(w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"));
+        // The next word's first character is the next word character of the line.
+        let next_word_upper = line[end + 1..].chars().find(|&c| is_word_char(c)).is_none_or(|c| c.is_uppercase() || c.is_numeric());
         if !is_abbrev && next_word_upper {
             out.push((start, end + 1));
             start = end + 1;
@@ -677,6 +677,50 @@ pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
 
 #[cfg(test)]
 mod tests {
+
+    /// The definition `sentence_ranges` keeps: every word token, then the character after it.
+    fn sentence_ranges_by_words(line: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let ws = words(line);
+        for (k, (p, w)) in ws.iter().enumerate() {
+            let end = p + w.len();
+            let next = line[end..].chars().next();
+            if !matches!(next, Some('.' | '!' | '?')) {
+                continue;
+            }
+            let alpha = w.chars().all(char::is_alphabetic);
+            let n = w.chars().count();
+            let is_abbrev = next == Some('.')
+                && alpha
+                && (n == 1
+                    || (n == 2 && w.chars().next().is_some_and(char::is_uppercase))
+                    || matches!(*w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"));
+            let next_word_upper = ws.get(k + 1).is_none_or(|(_, nw)| nw.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()));
+            if !is_abbrev && next_word_upper {
+                out.push((start, end + 1));
+                start = end + 1;
+            }
+        }
+        if start < line.len() {
+            out.push((start, line.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn sentence_ranges_visit_stops_as_the_word_list_did() {
+        let pieces = ["Dec", ".", " ", "U", "S", "!", "?", "A", "word", "’", "'", "é", "Éric", "1", "٢", "\n", "“", "Mr", "Calif", "x.y", "..."];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20000 {
+            let mut t = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for k in 0..(seed >> 60) as usize + 2 {
+                t.push_str(pieces[((seed >> (3 * k)) as usize) % pieces.len()]);
+            }
+            assert_eq!(sentence_ranges(&t), sentence_ranges_by_words(&t), "{t:?}");
+        }
+    }
     use super::*;
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
