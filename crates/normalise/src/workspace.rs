@@ -201,7 +201,12 @@ pub fn assemble(doc: &mut Document) {
         }
         clean.push_str(t);
     }
-    doc.set_text(clean);
+    // Most steps change nothing in most documents. `set_text` keeps `paragraphs` in step with
+    // `text`, so an unchanged text has its paragraphs already; recounting them after every step
+    // (about 11 times a document) cost ~0.8% of a run.
+    if clean != doc.text {
+        doc.set_text(clean);
+    }
 }
 
 #[cfg(test)]
