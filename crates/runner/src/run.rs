@@ -887,6 +887,13 @@ impl Amendments {
     fn row(&self, dataset: &str, line: &str) -> Result<Option<String>> {
         match dataset {
             "documents" => {
+                // A document row leads with its doc_id, so most rows (not in any cluster) are
+                // settled without parsing the document's whole text.
+                if let Some(id) = leading_str_field(line, "doc_id") {
+                    if !self.clusters.contains_key(id) {
+                        return Ok(None);
+                    }
+                }
                 let keys: RowKeys = serde_json::from_str(line)?;
                 let Some((cluster, dup_of)) = keys.doc_id.and_then(|id| self.clusters.get(id.as_ref())) else { return Ok(None) };
                 let mut row: DocumentRow = serde_json::from_str(line)?;
@@ -896,6 +903,15 @@ impl Amendments {
             }
             "mentions" => {
                 let Some(res) = &self.entities else { return Ok(None) };
+                // A mention row ends with its entity_id, and most of them are remapped: splicing
+                // the new id in place of the old one gives the bytes a parse and re-serialisation
+                // would, at a fraction of the cost. Anything unexpected takes the parsing path.
+                if let Some((at, id)) = trailing_str_field(line, "entity_id") {
+                    let Some(to) = res.remap.get(id) else { return Ok(None) };
+                    if is_plain_json_str(to) {
+                        return Ok(Some(format!("{}{to}\"}}", &line[..at])));
+                    }
+                }
                 let keys: RowKeys = serde_json::from_str(line)?;
                 let Some(to) = keys.entity_id.and_then(|id| res.remap.get(id.as_ref())) else { return Ok(None) };
                 let mut row: MentionRow = serde_json::from_str(line)?;
@@ -921,6 +937,34 @@ impl Amendments {
             _ => Ok(None),
         }
     }
+}
+
+/// Whether `s` is written in JSON exactly as it is: no quote, backslash or control character.
+fn is_plain_json_str(s: &str) -> bool {
+    !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
+}
+
+/// The value of `{"key":"value"...` when a JSON row starts with that string field and the value
+/// has no escapes. Only a key can be followed by an unescaped `":"` (inside a string value the
+/// quotes would be escaped), so a match cannot come from a value.
+fn leading_str_field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line.strip_prefix("{\"")?.strip_prefix(key)?.strip_prefix("\":\"")?;
+    let value = &rest[..rest.find('"')?];
+    is_plain_json_str(value).then_some(value)
+}
+
+/// The byte offset and value of `..."key":"value"}` when a JSON row ends with that string field
+/// and the value has no escapes (see `leading_str_field` for why the key cannot be a value).
+fn trailing_str_field<'a>(line: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    let body = line.strip_suffix("\"}")?;
+    let open = body.rfind('"')?;
+    let at = open + 1;
+    let before = body[..open].strip_suffix(":")?.strip_suffix('"')?.strip_suffix(key)?;
+    if !before.ends_with(",\"") && !before.ends_with("{\"") {
+        return None;
+    }
+    let value = &body[at..];
+    is_plain_json_str(value).then_some((at, value))
 }
 
 /// Datasets rewritten after corpus-level steps.
@@ -1039,4 +1083,57 @@ fn datasets_of(config: &Config) -> Vec<&'static str> {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pipeline::EntityLabel;
+
+    fn mention(text: &str, entity_id: &str) -> MentionRow {
+        MentionRow {
+            doc_id: "d1".into(),
+            mention_id: "d1-m0-6".into(),
+            sent_index: 0,
+            start: 0,
+            end: 6,
+            text: text.into(),
+            label: EntityLabel::PER,
+            entity_id: entity_id.into(),
+        }
+    }
+
+    fn amendments(remap: &[(&str, &str)]) -> Amendments {
+        let remap = remap.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        Amendments { clusters: BTreeMap::new(), entities: Some(annotate::entities::EntityResolution { remap, entities: Vec::new() }) }
+    }
+
+    #[test]
+    fn spliced_mention_rows_equal_reserialised_ones() {
+        let amend = amendments(&[("e1", "e9"), ("odd", "e\"q")]);
+        // Mention texts that hold the key itself, quotes and escapes must not fool the splice.
+        for text in ["Putin", r#"x","entity_id":"e1"#, "a \"b\" \\ c", "Мр. Путин", "e1\n"] {
+            let line = serde_json::to_string(&mention(text, "e1")).unwrap();
+            let got = amend.row("mentions", &line).unwrap().expect("e1 is remapped");
+            assert_eq!(got, serde_json::to_string(&mention(text, "e9")).unwrap(), "{line}");
+            // Not remapped: the row is kept as it is.
+            let line = serde_json::to_string(&mention(text, "e2")).unwrap();
+            assert_eq!(amend.row("mentions", &line).unwrap(), None, "{line}");
+        }
+        // An id that needs escaping takes the parsing path and is still written right.
+        let line = serde_json::to_string(&mention("Putin", "odd")).unwrap();
+        assert_eq!(amend.row("mentions", &line).unwrap().unwrap(), serde_json::to_string(&mention("Putin", "e\"q")).unwrap());
+    }
+
+    #[test]
+    fn row_fields_are_read_only_from_keys() {
+        assert_eq!(leading_str_field(r#"{"doc_id":"ab12","text":"x"}"#, "doc_id"), Some("ab12"));
+        assert_eq!(leading_str_field(r#"{"doc_id":"a\"b","text":"x"}"#, "doc_id"), None);
+        assert_eq!(leading_str_field(r#"{"source":"x","doc_id":"ab"}"#, "doc_id"), None);
+        assert_eq!(trailing_str_field(r#"{"a":1,"entity_id":"e1"}"#, "entity_id"), Some((20, "e1")));
+        // A value that ends like the key, or an escaped quote before the value, is not the key.
+        assert_eq!(trailing_str_field(r#"{"a":"x\",\"entity_id\":\"e1"}"#, "entity_id"), None);
+        assert_eq!(trailing_str_field(r#"{"a":"b","speaker_entity_id":"e1"}"#, "entity_id"), None);
+        assert_eq!(trailing_str_field(r#"{"a":1,"entity_id":"e\\1"}"#, "entity_id"), None);
+    }
 }
