@@ -5,6 +5,7 @@
 //! killed or failed run therefore leaves the previous complete output untouched.
 
 mod report;
+pub mod rows;
 mod schemas;
 mod staging;
 mod writer;

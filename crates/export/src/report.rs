@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::ExportError;
+use crate::rows::leading_str_field;
 
 /// Each document's outlet, by a 64-bit hash of its doc_id and the outlet's position in a list of
 /// distinct outlets: about 12 bytes a document, where a map of the strings took ~100.
@@ -84,6 +85,14 @@ fn dataset_file(dir: &Path, name: &str) -> Option<PathBuf> {
 
 /// Calls `f` with every row of dataset `name`; returns false when the run did not write it.
 fn for_each_row<T: DeserializeOwned>(dir: &Path, name: &str, mut f: impl FnMut(T)) -> Result<bool, ExportError> {
+    for_each_line(dir, name, |path, line| {
+        f(serde_json::from_str(line).map_err(|source| ExportError::Json { path: path.to_path_buf(), source })?);
+        Ok(())
+    })
+}
+
+/// Calls `f` on each non-blank line of a dataset (any compression); false when it was not written.
+fn for_each_line(dir: &Path, name: &str, mut f: impl FnMut(&Path, &str) -> Result<(), ExportError>) -> Result<bool, ExportError> {
     let Some(path) = dataset_file(dir, name) else { return Ok(false) };
     let file = std::fs::File::open(&path).map_err(ExportError::io(&path))?;
     let name = path.to_string_lossy();
@@ -104,10 +113,20 @@ fn for_each_row<T: DeserializeOwned>(dir: &Path, name: &str, mut f: impl FnMut(T
         if line.trim().is_empty() {
             continue;
         }
-        let row = serde_json::from_str(&line).map_err(|source| ExportError::Json { path: path.clone(), source })?;
-        f(row);
+        f(&path, &line)?;
     }
     Ok(true)
+}
+
+/// The number of rows of a dataset, None when it was not written. The rows are this run's own
+/// output, so they are counted, not parsed.
+fn count_rows(dir: &Path, name: &str) -> Result<Option<u64>, ExportError> {
+    let mut n = 0;
+    Ok(for_each_line(dir, name, |_, _| {
+        n += 1;
+        Ok(())
+    })?
+    .then_some(n))
 }
 
 // The fields each section needs; serde skips the rest (the big `text` fields among them).
@@ -374,10 +393,8 @@ impl RunFacts {
             f.fill_edit_context(dir)?;
         }
 
-        let mut sentences = 0;
-        f.sentences = for_each_row(dir, "sentences", |_: serde::de::IgnoredAny| sentences += 1)?.then_some(sentences);
-        let mut mentions = 0;
-        f.mentions = for_each_row(dir, "mentions", |_: serde::de::IgnoredAny| mentions += 1)?.then_some(mentions);
+        f.sentences = count_rows(dir, "sentences")?;
+        f.mentions = count_rows(dir, "mentions")?;
         let mut entities = Vec::new();
         if for_each_row(dir, "entities", |e: EntityFields| entities.push(e))? {
             entities.sort_by(|a, b| b.n_mentions.cmp(&a.n_mentions).then(b.n_docs.cmp(&a.n_docs)).then(a.name.cmp(&b.name)));
@@ -453,15 +470,21 @@ impl RunFacts {
         let wanted: BTreeSet<String> =
             self.edit_groups.values().flat_map(|g| g.examples.iter().map(|e| e.doc_id.clone())).collect();
         let groups = &mut self.edit_groups;
-        for_each_row(dir, "documents", |d: RawTextFields| {
+        for_each_line(dir, "documents", |path, line| {
+            // Only the few documents with examples are parsed (their raw text is the bulk of a row).
+            if leading_str_field(line, "doc_id").is_some_and(|id| !wanted.contains(id)) {
+                return Ok(());
+            }
+            let d: RawTextFields = serde_json::from_str(line).map_err(|source| ExportError::Json { path: path.to_path_buf(), source })?;
             if !wanted.contains(&d.doc_id) {
-                return;
+                return Ok(());
             }
             for e in groups.values_mut().flat_map(|g| g.examples.iter_mut()).filter(|e| e.doc_id == d.doc_id) {
                 let from = e.raw_start.saturating_sub(CONTEXT_CHARS);
                 e.left = d.raw_text.chars().skip(from).take(e.raw_start.saturating_sub(from)).collect();
                 e.right = d.raw_text.chars().skip(e.raw_end).take(CONTEXT_CHARS).collect();
             }
+            Ok(())
         })?;
         Ok(())
     }
