@@ -266,7 +266,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     if let Some(linker) = &steps.entity_linker {
         let _span = tracing::info_span!("entity_linking").entered();
         let t = Instant::now();
-        let resolution = linker.resolve(names);
+        let resolution = linker.resolve(names).context("cannot read back the entity log")?;
         for row in &resolution.entities {
             out.write("entities", row)?;
         }
@@ -327,10 +327,18 @@ impl<'a> MainPassSink<'a> {
             Some(n) => Some(n.index(Some(spill))?),
             None => None,
         };
+        // Which entities each document has is logged to a file, not kept in memory.
+        let names = match &steps.entity_linker {
+            Some(_) => {
+                let path = spill.join(".entities.log");
+                annotate::entities::NameTable::spilled(&path).with_context(|| format!("cannot create {}", path.display()))?
+            }
+            None => annotate::entities::NameTable::default(),
+        };
         let mut sink = MainPassSink {
             out: Outputs::open(staging, config)?,
             near_duplicates,
-            names: annotate::entities::NameTable::default(),
+            names,
             cpu: BTreeMap::new(),
             inputs: JsonSpool::create(staging.map(|d| d.join(".inputs.spool")))?,
             warnings: JsonSpool::create(staging.map(|d| d.join(".warnings.spool")))?,
@@ -366,7 +374,7 @@ impl<'a> MainPassSink<'a> {
                     index.push(sig)?;
                 }
                 if let Some(table) = &p.names {
-                    self.names.add(table);
+                    self.names.add(table).context("cannot write the entity log")?;
                 }
                 *self.cpu.entry("normalise".into()).or_default() += p.normalise_secs;
                 *self.cpu.entry("annotate".into()).or_default() += p.annotate_secs;
