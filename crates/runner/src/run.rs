@@ -78,6 +78,9 @@ fn release_free_memory() {
     }
 }
 
+/// The main pass returns freed heap pages to the system after this many chunks.
+const TRIM_EVERY_CHUNKS: usize = 8;
+
 /// Documents processed in parallel at once; bounds memory whatever the corpus size.
 const CHUNK_FILES: usize = 256;
 
@@ -220,8 +223,14 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileResult>>(1);
         let writer = scope.spawn(|| -> Result<()> {
-            for results in rx {
+            for (i, results) in rx.into_iter().enumerate() {
                 sink.take(results)?;
+                // The chunk's rows were freed by other threads than the ones that built them:
+                // the holes they leave in each thread's heap would otherwise stay resident and
+                // grow with the run.
+                if i % TRIM_EVERY_CHUNKS == TRIM_EVERY_CHUNKS - 1 {
+                    release_free_memory();
+                }
             }
             Ok(())
         });
