@@ -126,6 +126,7 @@ impl CorpusStep for NearDuplicates {
 /// Where a [`SignatureIndex`] keeps MinHash minima and band keys: in memory, or in files (fixed-size
 /// records, read back one band or one signature at a time) so that memory does not grow with the
 /// corpus.
+///
 /// A file-backed index also spills each document's [`DocEntry`] and doc_id (to
 /// [`DOCS_FILE`]); they are read back into memory only by [`SignatureIndex::finish`], when the
 /// main pass's buffers are gone.
