@@ -253,6 +253,8 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     })?;
     progress.finish_and_clear();
     files.remove()?;
+    // The chunks' buffers are gone: their pages go back before clustering reads its tables in.
+    release_free_memory();
     let MainPassSink { mut out, near_duplicates, names, mut cpu, mut inputs, mut warnings, counts } = sink;
     summary.documents = counts.documents;
     summary.raw_bytes = counts.raw_bytes;
