@@ -12,7 +12,9 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
 use pipeline::config::EntitiesConfig;
 use pipeline::ids::{entity_id, span_id};
@@ -917,92 +919,67 @@ impl CorpusStep for EntityLinker {
     fn finish(&self, summaries: Vec<DocNames>) -> EntityResolution {
         let mut table = NameTable::default();
         for s in &summaries {
-            table.add(s);
+            table.add(s).expect("an in-memory name table cannot fail");
         }
-        self.resolve(table)
+        self.resolve(table).expect("an in-memory name table cannot fail")
     }
 }
 
 /// One corpus entity before linking, folded from the documents' name tables.
 struct EntityAcc {
+    /// Its number in the table (order of first appearance), as the [`DocLog`] names it.
+    number: u32,
     label: EntityLabel,
     name: String,
     aliases: BTreeMap<String, usize>,
     roles: BTreeSet<String>,
-    /// The documents it occurs in (by ordinal, not id).
-    docs: DocSet,
     n_mentions: usize,
     /// Spellings of the name (they differ in case only: ids ignore case), by mentions.
     spellings: BTreeMap<String, usize>,
 }
 
-/// A set of document ordinals, pushed in ascending order and stored as LEB128 varints of the gaps:
-/// a frequent entity (one in most documents) costs about a byte a document, so the name table of a
-/// run over millions of documents stays small.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct DocSet {
-    bytes: Vec<u8>,
-    len: usize,
-    last: Option<u32>,
+/// Which entities each document has: one frame per document, in input order, of a u32 count
+/// and the entities' numbers (u32). It is read once, when linking counts each corpus entity's
+/// documents, so a run can keep it in a spill file: memory then grows with the number of
+/// distinct entities only, not with entity-document pairs (~50 per news article).
+enum DocLog {
+    Memory(Vec<u8>),
+    File { path: PathBuf, writer: BufWriter<File> },
 }
 
-impl DocSet {
-    /// Adds `ord`; ordinals must come in ascending order (repeats of the last one are ignored).
-    fn push(&mut self, ord: u32) {
-        let mut gap = match self.last {
-            Some(last) if ord <= last => return,
-            Some(last) => ord - last - 1,
-            None => ord,
-        };
-        loop {
-            let byte = (gap & 0x7f) as u8;
-            gap >>= 7;
-            if gap == 0 {
-                self.bytes.push(byte);
-                break;
-            }
-            self.bytes.push(byte | 0x80);
+impl DocLog {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            DocLog::Memory(bytes) => bytes,
+            DocLog::File { writer, .. } => writer,
         }
-        self.last = Some(ord);
-        self.len += 1;
     }
 
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut bytes = self.bytes.iter();
-        let mut prev: Option<u32> = None;
-        std::iter::from_fn(move || {
-            let (mut gap, mut shift) = (0u32, 0);
+    /// Calls `each(ordinal, numbers)` on every document's frame, in order, and removes the file.
+    fn read(self, mut each: impl FnMut(u32, &[u32])) -> std::io::Result<()> {
+        fn frames(mut r: impl Read, each: &mut dyn FnMut(u32, &[u32])) -> std::io::Result<()> {
+            let (mut word, mut numbers, mut ord) = ([0u8; 4], Vec::new(), 0u32);
             loop {
-                let b = *bytes.next()?;
-                gap |= u32::from(b & 0x7f) << shift;
-                shift += 7;
-                if b & 0x80 == 0 {
-                    break;
+                match r.read_exact(&mut word) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+                    Err(e) => return Err(e),
                 }
+                numbers.clear();
+                for _ in 0..u32::from_le_bytes(word) {
+                    r.read_exact(&mut word)?;
+                    numbers.push(u32::from_le_bytes(word));
+                }
+                each(ord, &numbers);
+                ord += 1;
             }
-            let ord = prev.map_or(gap, |p| p + 1 + gap);
-            prev = Some(ord);
-            Some(ord)
-        })
-    }
-
-    fn union(&self, other: &DocSet) -> DocSet {
-        let (mut a, mut b) = (self.iter().peekable(), other.iter().peekable());
-        let mut out = DocSet::default();
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(&x), Some(&y)) if x <= y => a.next(),
-                (Some(_), Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, _) => b.next(),
-            };
-            match next {
-                Some(ord) => out.push(ord),
-                None => return out,
+        }
+        match self {
+            DocLog::Memory(bytes) => frames(bytes.as_slice(), &mut each),
+            DocLog::File { path, writer } => {
+                writer.into_inner().map_err(|e| e.into_error())?;
+                frames(BufReader::with_capacity(1 << 16, File::open(&path)?), &mut each)?;
+                std::fs::remove_file(&path)
             }
         }
     }
@@ -1010,24 +987,35 @@ impl DocSet {
 
 /// The corpus's names, folded one document at a time, so a run keeps one table that grows with
 /// the number of distinct entities rather than every document's table.
-#[derive(Default)]
 pub struct NameTable {
     acc: BTreeMap<String, EntityAcc>,
-    docs_seen: u32,
+    log: DocLog,
+}
+
+impl Default for NameTable {
+    fn default() -> Self {
+        NameTable { acc: BTreeMap::new(), log: DocLog::Memory(Vec::new()) }
+    }
 }
 
 impl NameTable {
+    /// A table whose per-document log goes to the file `path` (removed when it is resolved).
+    pub fn spilled(path: &Path) -> std::io::Result<NameTable> {
+        let writer = BufWriter::with_capacity(1 << 16, File::create(path)?);
+        Ok(NameTable { acc: BTreeMap::new(), log: DocLog::File { path: path.to_path_buf(), writer } })
+    }
+
     /// Adds one document's names (documents in input order).
-    pub fn add(&mut self, s: &DocNames) {
-        let ord = self.docs_seen;
-        self.docs_seen += 1;
+    pub fn add(&mut self, s: &DocNames) -> std::io::Result<()> {
+        let mut numbers = Vec::with_capacity(s.entities.len());
         for e in &s.entities {
+            let number = u32::try_from(self.acc.len()).expect("fewer than 2^32 entities");
             let a = self.acc.entry(e.entity_id.clone()).or_insert_with(|| EntityAcc {
+                number,
                 label: e.label,
                 name: e.name.clone(),
                 aliases: BTreeMap::new(),
                 roles: BTreeSet::new(),
-                docs: DocSet::default(),
                 n_mentions: 0,
                 spellings: BTreeMap::new(),
             });
@@ -1036,17 +1024,20 @@ impl NameTable {
                 *a.aliases.entry(k.clone()).or_default() += v;
             }
             a.roles.extend(e.roles.iter().cloned());
-            a.docs.push(ord);
+            numbers.push(a.number);
             a.n_mentions += e.n_mentions;
         }
+        let w = self.log.writer();
+        w.write_all(&(numbers.len() as u32).to_le_bytes())?;
+        numbers.iter().try_for_each(|n| w.write_all(&n.to_le_bytes()))
     }
 }
 
 impl EntityLinker {
     /// Links the folded names: variant full names, bare surnames and expansions join their one
     /// corpus candidate.
-    pub fn resolve(&self, table: NameTable) -> EntityResolution {
-        let mut acc = table.acc;
+    pub fn resolve(&self, table: NameTable) -> std::io::Result<EntityResolution> {
+        let NameTable { mut acc, log } = table;
         for a in acc.values_mut() {
             if let Some((name, _)) =
                 a.spellings.iter().max_by(|x, y| (!odd_case(x.0)).cmp(&!odd_case(y.0)).then(x.1.cmp(y.1)).then(y.0.cmp(x.0)))
@@ -1089,6 +1080,29 @@ impl EntityLinker {
                 remap.insert(id.clone(), cands[0].clone());
             }
         }
+        // A corpus entity's documents are those of the entities merged into it (a source whose
+        // target is itself merged away is dropped) and its own: counted, by entity number, from
+        // the log of each document's entities.
+        let mut group: Vec<Option<u32>> = vec![None; acc.len()];
+        for (id, a) in &acc {
+            group[a.number as usize] = match remap.get(id) {
+                None => Some(a.number),
+                Some(t) if !remap.contains_key(t) => acc.get(t).map(|t| t.number),
+                Some(_) => None,
+            };
+        }
+        let mut n_docs = vec![0usize; acc.len()];
+        let mut last_doc: Vec<Option<u32>> = vec![None; acc.len()];
+        log.read(|ord, numbers| {
+            for &n in numbers {
+                if let Some(g) = group[n as usize].map(|g| g as usize) {
+                    if last_doc[g] != Some(ord) {
+                        last_doc[g] = Some(ord);
+                        n_docs[g] += 1;
+                    }
+                }
+            }
+        })?;
         // Targets first, so a merged entity keeps the full name and label of its target.
         let (sources, mut merged): (BTreeMap<String, EntityAcc>, BTreeMap<String, EntityAcc>) =
             acc.into_iter().partition(|(id, _)| remap.contains_key(id));
@@ -1098,7 +1112,6 @@ impl EntityLinker {
                     *m.aliases.entry(k).or_default() += v;
                 }
                 m.roles.extend(a.roles);
-                m.docs = m.docs.union(&a.docs);
                 m.n_mentions += a.n_mentions;
             }
         }
@@ -1110,12 +1123,12 @@ impl EntityLinker {
                 name: a.name,
                 aliases: a.aliases.into_keys().collect(),
                 roles: a.roles.into_iter().collect(),
-                n_docs: a.docs.len(),
+                n_docs: n_docs[a.number as usize],
                 n_mentions: a.n_mentions,
             })
             .collect();
         entities.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
-        EntityResolution { remap, entities }
+        Ok(EntityResolution { remap, entities })
     }
 }
 
@@ -1139,28 +1152,6 @@ mod tests {
 
     fn mention<'a>(d: &'a Document, text: &str) -> Option<&'a MentionRow> {
         d.mentions.iter().find(|m| m.text == text)
-    }
-
-    #[test]
-    fn doc_sets_keep_ascending_ordinals_and_union_them() {
-        let mut a = DocSet::default();
-        for ord in [0, 0, 1, 5, 127, 128, 300, 70_000, 70_000, u32::MAX] {
-            a.push(ord);
-        }
-        assert_eq!(a.iter().collect::<Vec<_>>(), [0, 1, 5, 127, 128, 300, 70_000, u32::MAX]);
-        assert_eq!(a.len(), 8);
-        let mut b = DocSet::default();
-        for ord in [2, 5, 128, 129] {
-            b.push(ord);
-        }
-        let u = a.union(&b);
-        assert_eq!(u.iter().collect::<Vec<_>>(), [0, 1, 2, 5, 127, 128, 129, 300, 70_000, u32::MAX]);
-        assert_eq!(u.len(), 10);
-        assert_eq!(b.union(&DocSet::default()), b);
-        // Dense ordinals (an entity in every document) cost one byte each.
-        let mut dense = DocSet::default();
-        (0..10_000).for_each(|o| dense.push(o));
-        assert_eq!(dense.bytes.len(), 10_000);
     }
 
     #[test]
@@ -1414,6 +1405,31 @@ mod tests {
         assert_eq!(res.remap.get(&entity_id("PER", "Biden")), Some(&joe));
         let row = res.entities.iter().find(|e| e.entity_id == joe).unwrap();
         assert_eq!((row.n_docs, row.n_mentions), (3, 4));
+    }
+
+    #[test]
+    fn a_spilled_name_table_links_like_the_in_memory_one_and_cleans_up() {
+        use EntityLabel::{ORG, PER};
+        let docs = [
+            with_mentions("a", "Joe Biden spoke. Biden left.", &[("Joe Biden", PER), ("Biden", PER)]),
+            with_mentions("b", "Joseph Biden met NATO.", &[("Joseph Biden", PER), ("NATO", ORG)]),
+            with_mentions("c", "Biden spoke.", &[("Biden", PER)]),
+            with_mentions("d", "North Atlantic Treaty Organization.", &[("North Atlantic Treaty Organization", ORG)]),
+        ];
+        let linker = EntityLinker;
+        let names: Vec<DocNames> = docs.iter().map(|d| linker.summarize(d)).collect();
+        let dir = std::env::temp_dir().join(format!("presswork-entities-log-{}", std::process::id()));
+        let mut table = NameTable::spilled(&dir).unwrap();
+        for n in &names {
+            table.add(n).unwrap();
+        }
+        assert!(dir.exists());
+        let spilled = linker.resolve(table).unwrap();
+        assert!(!dir.exists(), "entity log left behind");
+        assert_eq!(spilled, linker.finish(names));
+        let n_docs = |id: &str| spilled.entities.iter().find(|e| e.entity_id == id).map(|e| e.n_docs);
+        assert_eq!(n_docs(&entity_id("PER", "Joe Biden")), Some(3));
+        assert_eq!(n_docs(&entity_id("ORG", "NATO")), Some(2));
     }
 
     #[test]

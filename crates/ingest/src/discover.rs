@@ -2,7 +2,7 @@
 //! sorted by name, hidden files and READMEs are skipped, symlink loops are detected, and each file
 //! is classified as text, HTML or JSONL by its extension (or, without a known one, by sniffing).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -30,26 +30,42 @@ pub struct InputFile {
 /// inputs (binary files without a known extension, unreadable entries, missing paths) and symlink
 /// loops come back as reject rows.
 pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<RejectRow>) {
-    let mut walk = Walk::default();
+    let mut files = Vec::new();
+    let rejects = discover_each(paths, |f| files.push(f));
+    (files, rejects)
+}
+
+/// [`discover`] handing each file to `each` as it is found (in the same order) instead of
+/// collecting them: a caller that keeps the files compactly never holds a million `InputFile`s.
+pub fn discover_each(paths: &[PathBuf], each: impl FnMut(InputFile)) -> Vec<RejectRow> {
+    let mut walk = Walk { each, rejects: Vec::new(), seen_dirs: BTreeSet::new(), seen_files: HashSet::new() };
     for p in paths {
         let display = display_path(p);
         walk.visit(p, display, &mut Vec::new());
     }
-    (walk.files, walk.rejects)
+    walk.rejects
 }
 
-#[derive(Default)]
-struct Walk {
-    files: Vec<InputFile>,
+struct Walk<F> {
+    each: F,
     rejects: Vec<RejectRow>,
     /// Canonical folders already walked: a folder reached twice (through a symlink) is walked once.
     seen_dirs: BTreeSet<PathBuf>,
-    /// Canonical files already listed: a file named twice (a folder and a file in it, or a
-    /// symlink) is read once, so it cannot yield two documents.
-    seen_files: BTreeSet<PathBuf>,
+    /// Canonical files already listed, by [`path_key`]: a file named twice (a folder and a file
+    /// in it, or a symlink) is read once, so it cannot yield two documents.
+    seen_files: HashSet<u128>,
 }
 
-impl Walk {
+/// A 128-bit key of a canonical path (the first half of its SHA-256): 16 bytes a file instead of
+/// a heap path (~100 bytes with the set's own cost), and a collision is as unlikely as one in
+/// the SHA-256 ids the datasets already rely on.
+fn path_key(path: &Path) -> u128 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    u128::from_le_bytes(digest[..16].try_into().expect("16 bytes"))
+}
+
+impl<F: FnMut(InputFile)> Walk<F> {
     fn visit(&mut self, path: &Path, display: String, ancestors: &mut Vec<PathBuf>) {
         // fs::metadata follows symlinks; a dangling link or a missing path fails here.
         let meta = match fs::metadata(path) {
@@ -101,11 +117,11 @@ impl Walk {
         } else if meta.is_file() {
             // READMEs are skipped only inside folders: one named explicitly is read.
             let canon = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            if !self.seen_files.insert(canon) {
+            if !self.seen_files.insert(path_key(&canon)) {
                 return;
             }
             match classify(path, &display) {
-                Ok((format, gzip)) => self.files.push(InputFile { path: path.to_path_buf(), display, format, gzip }),
+                Ok((format, gzip)) => (self.each)(InputFile { path: path.to_path_buf(), display, format, gzip }),
                 Err(e) => self.rejects.push(e.to_reject()),
             }
         } else {

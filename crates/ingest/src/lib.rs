@@ -3,7 +3,7 @@
 //! records, and reads what each article says about itself (outlet, title, authors, dateline, date).
 //! Anything that cannot be read becomes a reject row with a reason, never a panic.
 //!
-//! The runner calls [`discover`] once, then [`read_input`] for each file; `runner eval extract`
+//! The runner calls [`discover_each`] once, then [`read_input`] for each file; `runner eval extract`
 //! calls [`eval_extract`].
 
 pub mod decode;
@@ -15,7 +15,7 @@ pub mod html;
 pub mod metadata;
 pub mod read;
 
-pub use discover::{discover, InputFile};
+pub use discover::{discover, discover_each, InputFile};
 pub use error::IngestError;
 pub use eval::eval_extract;
 pub use read::{read_input, survey_input};

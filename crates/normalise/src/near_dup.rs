@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use pipeline::config::DedupeDocumentsConfig;
@@ -126,12 +126,16 @@ impl CorpusStep for NearDuplicates {
 /// Where a [`SignatureIndex`] keeps MinHash minima and band keys: in memory, or in files (fixed-size
 /// records, read back one band or one signature at a time) so that memory does not grow with the
 /// corpus.
+///
+/// A file-backed index also spills each document's [`DocEntry`] and doc_id (to
+/// [`DOCS_FILE`]); they are read back into memory only by [`SignatureIndex::finish`], when the
+/// main pass's buffers are gone.
 enum Store {
     Memory { minhash: Vec<u64>, bands: Vec<Vec<u64>> },
-    Files { dir: PathBuf, minhash: BufWriter<File>, bands: Vec<BufWriter<File>> },
+    Files { dir: PathBuf, minhash: BufWriter<File>, bands: Vec<BufWriter<File>>, docs: BufWriter<File> },
 }
 
-/// What the index keeps in memory per document: 16 bytes plus its doc_id.
+/// What clustering needs of a document besides its minima: 16 bytes plus its doc_id.
 #[derive(Clone, Copy)]
 struct DocEntry {
     exact: u64,
@@ -145,9 +149,60 @@ struct DocEntry {
 pub struct SignatureIndex<'a> {
     step: &'a NearDuplicates,
     store: Store,
-    docs: Vec<DocEntry>,
+    /// Documents pushed.
+    len: usize,
+    /// In memory only for an in-memory index (a file-backed one spills them).
+    docs: DocTable,
+}
+
+/// Every document's [`DocEntry`] and doc_id, by position.
+#[derive(Default)]
+struct DocTable {
+    entries: Vec<DocEntry>,
     ids: String,
     id_ends: Vec<u32>,
+}
+
+impl DocTable {
+    fn push(&mut self, entry: DocEntry, doc_id: &str) {
+        self.entries.push(entry);
+        self.ids.push_str(doc_id);
+        self.id_ends.push(u32::try_from(self.ids.len()).unwrap_or(u32::MAX));
+    }
+
+    fn doc_id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] as usize };
+        &self.ids[start..self.id_ends[i] as usize]
+    }
+
+    /// A spilled document: exact hash, repairs, has_words, doc_id length (u32) and bytes.
+    fn write_entry(w: &mut impl Write, entry: &DocEntry, doc_id: &str) -> std::io::Result<()> {
+        w.write_all(&entry.exact.to_le_bytes())?;
+        w.write_all(&entry.repairs.to_le_bytes())?;
+        w.write_all(&[u8::from(entry.has_words)])?;
+        w.write_all(&(doc_id.len() as u32).to_le_bytes())?;
+        w.write_all(doc_id.as_bytes())
+    }
+
+    /// Reads back `len` documents written by [`DocTable::write_entry`].
+    fn read(path: &Path, len: usize) -> Result<DocTable, IndexError> {
+        let err = |source| IndexError { path: path.to_path_buf(), source };
+        let mut r = std::io::BufReader::with_capacity(1 << 16, File::open(path).map_err(err)?);
+        let mut table = DocTable { entries: Vec::with_capacity(len), ids: String::new(), id_ends: Vec::with_capacity(len) };
+        let mut head = [0u8; 17];
+        let mut id = Vec::new();
+        for _ in 0..len {
+            r.read_exact(&mut head).map_err(err)?;
+            let exact = u64::from_le_bytes(head[0..8].try_into().expect("8 bytes"));
+            let repairs = u32::from_le_bytes(head[8..12].try_into().expect("4 bytes"));
+            id.resize(u32::from_le_bytes(head[13..17].try_into().expect("4 bytes")) as usize, 0);
+            r.read_exact(&mut id).map_err(err)?;
+            let id = std::str::from_utf8(&id).map_err(|e| err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+            table.push(DocEntry { exact, repairs, has_words: head[12] != 0 }, id);
+        }
+        table.ids.shrink_to_fit();
+        Ok(table)
+    }
 }
 
 /// Errors of a file-backed index, naming the file.
@@ -174,10 +229,11 @@ impl NearDuplicates {
                     dir: dir.to_path_buf(),
                     minhash: create(MINHASH_FILE.to_string())?,
                     bands: (0..self.bands).map(|b| create(band_file(b))).collect::<Result<_, _>>()?,
+                    docs: create(DOCS_FILE.to_string())?,
                 }
             }
         };
-        Ok(SignatureIndex { step: self, store, docs: Vec::new(), ids: String::new(), id_ends: Vec::new() })
+        Ok(SignatureIndex { step: self, store, len: 0, docs: DocTable::default() })
     }
 
     fn band_key(&self, minhash: &[u64], band: usize) -> u64 {
@@ -187,6 +243,7 @@ impl NearDuplicates {
 }
 
 const MINHASH_FILE: &str = ".near_dup.minhash";
+const DOCS_FILE: &str = ".near_dup.docs";
 
 fn band_file(band: usize) -> String {
     format!(".near_dup.band{band}")
@@ -205,25 +262,26 @@ impl SignatureIndex<'_> {
             zeros = vec![0u64; n];
             &zeros
         };
+        let entry = DocEntry { exact: sig.exact, repairs: u32::try_from(sig.repairs).unwrap_or(u32::MAX), has_words };
         match &mut self.store {
             Store::Memory { minhash: all, bands } => {
                 all.extend_from_slice(minhash);
                 for (b, keys) in bands.iter_mut().enumerate() {
                     keys.push(self.step.band_key(minhash, b));
                 }
+                self.docs.push(entry, &sig.doc_id);
             }
-            Store::Files { dir, minhash: file, bands } => {
+            Store::Files { dir, minhash: file, bands, docs } => {
                 let bytes: Vec<u8> = minhash.iter().flat_map(|v| v.to_le_bytes()).collect();
                 file.write_all(&bytes).map_err(|source| IndexError { path: dir.join(MINHASH_FILE), source })?;
                 for (b, w) in bands.iter_mut().enumerate() {
                     w.write_all(&self.step.band_key(minhash, b).to_le_bytes())
                         .map_err(|source| IndexError { path: dir.join(band_file(b)), source })?;
                 }
+                DocTable::write_entry(docs, &entry, &sig.doc_id).map_err(|source| IndexError { path: dir.join(DOCS_FILE), source })?;
             }
         }
-        self.docs.push(DocEntry { exact: sig.exact, repairs: u32::try_from(sig.repairs).unwrap_or(u32::MAX), has_words });
-        self.ids.push_str(&sig.doc_id);
-        self.id_ends.push(u32::try_from(self.ids.len()).unwrap_or(u32::MAX));
+        self.len += 1;
         Ok(())
     }
 
@@ -231,13 +289,10 @@ impl SignatureIndex<'_> {
     /// sharing a whole band of minima) are verified once per pair. The clusters are the connected
     /// components of those links, so they do not depend on the order pairs are visited in.
     pub fn finish(self) -> Result<NearDuplicateClusters, IndexError> {
-        let SignatureIndex { step, store, docs, ids, id_ends } = self;
-        let doc_id = |i: usize| -> &str {
-            let start = if i == 0 { 0 } else { id_ends[i - 1] as usize };
-            &ids[start..id_ends[i] as usize]
-        };
-        let n = docs.len();
-        let (minhashes, mut band_keys) = Spilled::open(store, step.seeds.len())?;
+        let SignatureIndex { step, store, len: n, docs } = self;
+        let (minhashes, mut band_keys, table) = Spilled::open(store, step.seeds.len(), docs, n)?;
+        let docs = &table.entries;
+        let doc_id = |i: usize| table.doc_id(i);
         let mut uf = UnionFind::new(n);
         // Exact copies first: same normalised text (documents without words never cluster).
         let mut by_exact: Vec<(u64, u32)> =
@@ -333,16 +388,21 @@ enum BandKeys {
 }
 
 impl Spilled {
-    fn open(store: Store, width: usize) -> Result<(Spilled, BandKeys), IndexError> {
+    /// The stored minima, band keys and documents (`docs` as kept in memory, or read back).
+    fn open(store: Store, width: usize, docs: DocTable, len: usize) -> Result<(Spilled, BandKeys, DocTable), IndexError> {
         match store {
-            Store::Memory { minhash, bands } => Ok((Spilled::Memory { all: minhash, width }, BandKeys::Memory(bands))),
-            Store::Files { dir, mut minhash, mut bands } => {
+            Store::Memory { minhash, bands } => Ok((Spilled::Memory { all: minhash, width }, BandKeys::Memory(bands), docs)),
+            Store::Files { dir, mut minhash, mut bands, docs: mut docs_file } => {
                 let path = dir.join(MINHASH_FILE);
                 let flushed = minhash.flush().and_then(|_| bands.iter_mut().try_for_each(|w| w.flush()));
                 flushed.map_err(|source| IndexError { path: path.clone(), source })?;
+                let docs_path = dir.join(DOCS_FILE);
+                docs_file.flush().map_err(|source| IndexError { path: docs_path.clone(), source })?;
+                drop(docs_file);
+                let docs = DocTable::read(&docs_path, len)?;
                 let file = File::open(&path).map_err(|source| IndexError { path, source })?;
                 let buf = std::cell::RefCell::new(vec![0u8; width * 8]);
-                Ok((Spilled::Files { dir: dir.clone(), file, width, buf }, BandKeys::Files(dir)))
+                Ok((Spilled::Files { dir: dir.clone(), file, width, buf }, BandKeys::Files(dir), docs))
             }
         }
     }
@@ -365,6 +425,7 @@ impl Spilled {
     fn remove_files(self, bands: usize) {
         if let Spilled::Files { dir, .. } = self {
             let _ = std::fs::remove_file(dir.join(MINHASH_FILE));
+            let _ = std::fs::remove_file(dir.join(DOCS_FILE));
             for b in 0..bands {
                 let _ = std::fs::remove_file(dir.join(band_file(b)));
             }

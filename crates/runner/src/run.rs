@@ -68,6 +68,20 @@ fn nearest_existing(p: &Path) -> PathBuf {
     cur
 }
 
+/// Hands the heap's free pages back to the system at a phase boundary. The directory walk and
+/// the survey leave tens of megabytes freed in the middle of the heap on a big corpus (glibc only
+/// returns the top of a heap by itself); kept, they add to the main pass's peak resident memory.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// The main pass returns freed heap pages to the system after this many chunks.
+const TRIM_EVERY_CHUNKS: usize = 8;
+
 /// Documents processed in parallel at once; bounds memory whatever the corpus size.
 const CHUNK_FILES: usize = 256;
 
@@ -181,24 +195,27 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
 
     let steps = build_steps(config)?;
 
-    let (files, discover_rejects) = {
-        let _span = tracing::info_span!("discover").entered();
-        ingest::discover(&config.ingest.paths)
-    };
-    summary.inputs = files.len() + discover_rejects.len();
-    tracing::info!(files = files.len(), "inputs found");
-    let files = InputList::new(files);
-
     let exporting = config.runs(StageName::Export);
     let staging = if exporting { Some(Staging::create(&config.export.dir)?) } else { None };
-    // Corpus summaries that would grow with the corpus (undated articles' date evidence,
-    // near-duplicate signatures) are spilled to files beside the datasets (or to a temporary
-    // folder when nothing is exported), so memory does not grow with the corpus.
+    // Corpus summaries that would grow with the corpus (the input list, undated articles' date
+    // evidence, near-duplicate signatures) are spilled to files beside the datasets (or to a
+    // temporary folder when nothing is exported), so memory does not grow with the corpus.
     let spill_tmp = if staging.is_none() { Some(tempfile::tempdir().context("cannot create a temporary folder")?) } else { None };
     let staging_dir = staging.as_ref().map(|s| s.path());
     let spill = staging_dir.or(spill_tmp.as_ref().map(|t| t.path())).expect("staging or temporary folder");
 
+    let mut files = InputList::create(spill.join(".inputs.list"))?;
+    let discover_rejects = {
+        let _span = tracing::info_span!("discover").entered();
+        ingest::discover_each(&config.ingest.paths, |f| files.push(f))
+    };
+    files.finish()?;
+    summary.inputs = files.len() + discover_rejects.len();
+    tracing::info!(files = files.len(), "inputs found");
+    release_free_memory();
+
     let survey = survey(config, &files, spill)?;
+    release_free_memory();
 
     let progress = progress_bar(opts.progress, files.len() as u64);
     // Workers process one chunk while a writer thread appends the previous chunk's rows, so the
@@ -207,12 +224,19 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileResult>>(1);
         let writer = scope.spawn(|| -> Result<()> {
-            for results in rx {
+            for (i, results) in rx.into_iter().enumerate() {
                 sink.take(results)?;
+                // The chunk's rows were freed by other threads than the ones that built them:
+                // the holes they leave in each thread's heap would otherwise stay resident and
+                // grow with the run.
+                if i % TRIM_EVERY_CHUNKS == TRIM_EVERY_CHUNKS - 1 {
+                    release_free_memory();
+                }
             }
             Ok(())
         });
-        for chunk in files.chunks(CHUNK_FILES) {
+        for chunk in files.chunks(CHUNK_FILES)? {
+            let chunk = chunk?;
             let results: Vec<FileResult> = chunk
                 .par_iter()
                 .map(|file| {
@@ -229,6 +253,9 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         writer.join().map_err(|p| anyhow::anyhow!("writer thread panicked: {}", panic_message(&p)))?
     })?;
     progress.finish_and_clear();
+    files.remove()?;
+    // The chunks' buffers are gone: their pages go back before clustering reads its tables in.
+    release_free_memory();
     let MainPassSink { mut out, near_duplicates, names, mut cpu, mut inputs, mut warnings, counts } = sink;
     summary.documents = counts.documents;
     summary.raw_bytes = counts.raw_bytes;
@@ -251,7 +278,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     if let Some(linker) = &steps.entity_linker {
         let _span = tracing::info_span!("entity_linking").entered();
         let t = Instant::now();
-        let resolution = linker.resolve(names);
+        let resolution = linker.resolve(names).context("cannot read back the entity log")?;
         for row in &resolution.entities {
             out.write("entities", row)?;
         }
@@ -312,10 +339,18 @@ impl<'a> MainPassSink<'a> {
             Some(n) => Some(n.index(Some(spill))?),
             None => None,
         };
+        // Which entities each document has is logged to a file, not kept in memory.
+        let names = match &steps.entity_linker {
+            Some(_) => {
+                let path = spill.join(".entities.log");
+                annotate::entities::NameTable::spilled(&path).with_context(|| format!("cannot create {}", path.display()))?
+            }
+            None => annotate::entities::NameTable::default(),
+        };
         let mut sink = MainPassSink {
             out: Outputs::open(staging, config)?,
             near_duplicates,
-            names: annotate::entities::NameTable::default(),
+            names,
             cpu: BTreeMap::new(),
             inputs: JsonSpool::create(staging.map(|d| d.join(".inputs.spool")))?,
             warnings: JsonSpool::create(staging.map(|d| d.join(".warnings.spool")))?,
@@ -351,7 +386,7 @@ impl<'a> MainPassSink<'a> {
                     index.push(sig)?;
                 }
                 if let Some(table) = &p.names {
-                    self.names.add(table);
+                    self.names.add(table).context("cannot write the entity log")?;
                 }
                 *self.cpu.entry("normalise".into()).or_default() += p.normalise_secs;
                 *self.cpu.entry("annotate".into()).or_default() += p.annotate_secs;
@@ -452,49 +487,98 @@ fn build_steps(config: &Config) -> Result<Steps> {
     Ok(Steps { normalise, annotate, near_duplicates, entity_linker })
 }
 
-/// The run's input files, kept compactly: a corpus of one article per file has a million
-/// inputs at 10 GB, and an [`ingest::InputFile`] costs ~180 bytes (two heap strings). Here a file
-/// costs its display path's bytes and 12 bytes; its disk path is kept apart only when it is not
-/// the display path. Both passes take the files a chunk at a time.
+/// The run's input files, spilled to a file as the directory walk finds them and read back a
+/// chunk at a time by both passes: a corpus of one article per file has a million inputs at
+/// 10 GB, and even compactly (a display path and a few bytes each) the list would grow with the
+/// corpus. A file is one frame: format, gzip, display path, and the disk path when it differs.
 struct InputList {
-    /// Display paths, one after another.
-    display: String,
-    /// Per file: end of its display path in `display`, format, gzip.
-    files: Vec<(u32, pipeline::SourceFormat, bool)>,
-    /// Disk paths that differ from the display path, by file number.
-    paths: HashMap<usize, PathBuf>,
+    path: PathBuf,
+    writer: Option<BufWriter<std::fs::File>>,
+    /// The first write error, reported by [`InputList::finish`] (the walk cannot stop for it).
+    error: Option<std::io::Error>,
+    len: usize,
 }
 
 impl InputList {
-    fn new(files: Vec<ingest::InputFile>) -> InputList {
-        let mut list = InputList { display: String::new(), files: Vec::with_capacity(files.len()), paths: HashMap::new() };
-        for (i, f) in files.into_iter().enumerate() {
-            list.display.push_str(&f.display);
-            let end = u32::try_from(list.display.len()).expect("input paths under 4 GB in all");
-            list.files.push((end, f.format, f.gzip));
-            if f.path.as_os_str() != f.display.as_str() {
-                list.paths.insert(i, f.path);
-            }
+    fn create(path: PathBuf) -> Result<InputList> {
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(InputList { path, writer: Some(BufWriter::with_capacity(1 << 16, file)), error: None, len: 0 })
+    }
+
+    /// Adds the next file (files come in input order, straight from the directory walk).
+    fn push(&mut self, f: ingest::InputFile) {
+        let format = match f.format {
+            pipeline::SourceFormat::Text => 0u8,
+            pipeline::SourceFormat::Html => 1,
+            pipeline::SourceFormat::Jsonl => 2,
+        };
+        let disk: &[u8] = if f.path.as_os_str() == f.display.as_str() { b"" } else { f.path.as_os_str().as_encoded_bytes() };
+        let (Some(w), None) = (&mut self.writer, &self.error) else { return };
+        let frame = [&[format, u8::from(f.gzip)][..], &(f.display.len() as u32).to_le_bytes(), f.display.as_bytes(), &(disk.len() as u32).to_le_bytes(), disk];
+        if let Err(e) = frame.iter().try_for_each(|part| w.write_all(part)) {
+            self.error = Some(e);
         }
-        list.display.shrink_to_fit();
-        list
+        self.len += 1;
+    }
+
+    /// Every file pushed: the list can be read.
+    fn finish(&mut self) -> Result<()> {
+        let written = match (self.error.take(), self.writer.take()) {
+            (Some(e), _) => Err(e),
+            (None, Some(w)) => w.into_inner().map_err(|e| e.into_error()).map(drop),
+            (None, None) => Ok(()),
+        };
+        written.with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    fn get(&self, i: usize) -> ingest::InputFile {
-        let start = if i == 0 { 0 } else { self.files[i - 1].0 as usize };
-        let (end, format, gzip) = self.files[i];
-        let display = self.display[start..end as usize].to_string();
-        let path = self.paths.get(&i).cloned().unwrap_or_else(|| PathBuf::from(&display));
-        ingest::InputFile { path, display, format, gzip }
+        self.len
     }
 
     /// The files in input order, `n` at a time.
-    fn chunks(&self, n: usize) -> impl Iterator<Item = Vec<ingest::InputFile>> + '_ {
-        (0..self.len()).step_by(n).map(move |at| (at..(at + n).min(self.len())).map(|i| self.get(i)).collect())
+    fn chunks(&self, n: usize) -> Result<impl Iterator<Item = Result<Vec<ingest::InputFile>>> + '_> {
+        let file = std::fs::File::open(&self.path).with_context(|| format!("cannot read {}", self.path.display()))?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut left = self.len;
+        Ok(std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            let take = n.min(left);
+            left -= take;
+            Some((0..take).map(|_| self.read_one(&mut reader)).collect())
+        }))
+    }
+
+    fn read_one(&self, reader: &mut impl Read) -> Result<ingest::InputFile> {
+        let damaged = || anyhow::anyhow!("{}: damaged input list", self.path.display());
+        let mut head = [0u8; 6];
+        reader.read_exact(&mut head).map_err(|_| damaged())?;
+        let format = match head[0] {
+            0 => pipeline::SourceFormat::Text,
+            1 => pipeline::SourceFormat::Html,
+            2 => pipeline::SourceFormat::Jsonl,
+            _ => return Err(damaged()),
+        };
+        let mut bytes = vec![0u8; u32::from_le_bytes(head[2..6].try_into().expect("4 bytes")) as usize];
+        reader.read_exact(&mut bytes).map_err(|_| damaged())?;
+        let display = String::from_utf8(bytes).map_err(|_| damaged())?;
+        let mut len = [0u8; 4];
+        reader.read_exact(&mut len).map_err(|_| damaged())?;
+        let path = match u32::from_le_bytes(len) as usize {
+            0 => PathBuf::from(&display),
+            n => {
+                let mut bytes = vec![0u8; n];
+                reader.read_exact(&mut bytes).map_err(|_| damaged())?;
+                // SAFETY: the bytes are an OsStr's `as_encoded_bytes`, written by this process.
+                PathBuf::from(unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) })
+            }
+        };
+        Ok(ingest::InputFile { path, display, format, gzip: head[1] != 0 })
+    }
+
+    fn remove(self) -> Result<()> {
+        std::fs::remove_file(&self.path).with_context(|| format!("cannot remove {}", self.path.display()))
     }
 }
 
@@ -553,7 +637,8 @@ fn survey(config: &Config, files: &InputList, spill: &Path) -> Result<Survey> {
     let mut events = CollectionEvents::default();
     let undated_path = spill.join(".undated-dates.spill");
     let mut undated = UndatedSpill::create(&undated_path)?;
-    for chunk in files.chunks(CHUNK_FILES) {
+    for chunk in files.chunks(CHUNK_FILES)? {
+        let chunk = chunk?;
         let part: Vec<Vec<_>> = chunk
             .par_iter()
             .map(|f| {
