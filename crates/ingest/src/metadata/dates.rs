@@ -314,13 +314,7 @@ pub fn sentence_ranges(line: &str) -> Vec<(usize, usize)> {
         let before = &line[..end];
         let w_start = before.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map(|(p, _)| p);
         let Some(w) = w_start.map(|p| &before[p..]) else { continue };
-        let alpha = w.chars().all(char::is_alphabetic);
-        let n = w.chars().count();
-        let is_abbrev = stop == "."
-            && alpha
-            && (n == 1
-                || (n == 2 && w.chars().next().is_some_and(char::is_uppercase))
-                || matches!(w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"));
+        let is_abbrev = stop == "." && is_abbreviation(w);
         // The next word's first character is the next word character of the line.
         let next_word_upper = line[end + 1..].chars().find(|&c| is_word_char(c)).is_none_or(|c| c.is_uppercase() || c.is_numeric());
         if !is_abbrev && next_word_upper {
@@ -332,6 +326,16 @@ pub fn sentence_ranges(line: &str) -> Vec<(usize, usize)> {
         out.push((start, line.len()));
     }
     out
+}
+
+/// Whether a word before a period is an initial or a short abbreviation ("U", "Mr", "Dec"), after
+/// which the period does not end the sentence.
+fn is_abbreviation(w: &str) -> bool {
+    let n = w.chars().count();
+    w.chars().all(char::is_alphabetic)
+        && (n == 1
+            || (n == 2 && w.chars().next().is_some_and(char::is_uppercase))
+            || matches!(w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"))
 }
 
 /// A weekday named in the text, with the tense it is said in.
@@ -689,13 +693,7 @@ mod tests {
             if !matches!(next, Some('.' | '!' | '?')) {
                 continue;
             }
-            let alpha = w.chars().all(char::is_alphabetic);
-            let n = w.chars().count();
-            let is_abbrev = next == Some('.')
-                && alpha
-                && (n == 1
-                    || (n == 2 && w.chars().next().is_some_and(char::is_uppercase))
-                    || matches!(*w, "Jan" | "Feb" | "Mar" | "Apr" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov" | "Dec" | "Gen" | "Col" | "Sgt" | "Gov" | "Sen" | "Rep" | "Mrs" | "Del" | "Calif" | "Ariz" | "Kan" | "Tenn" | "Mass" | "Conn"));
+            let is_abbrev = next == Some('.') && is_abbreviation(w);
             let next_word_upper = ws.get(k + 1).is_none_or(|(_, nw)| nw.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()));
             if !is_abbrev && next_word_upper {
                 out.push((start, end + 1));
