@@ -349,145 +349,180 @@ impl RunFacts {
                 });
             }
         })?;
-        let outlet = |outlet_of: &OutletIndex, doc_id: &str| outlet_of.get(doc_id).unwrap_or("(unknown outlet)").to_string();
-
-        let mut blocks = 0;
-        let had = for_each_row(dir, "blocks", |b: BlockFields| {
-            blocks += 1;
-            let o = outlet(&f.outlet_of, &b.doc_id);
-            let entry = f.block_kinds.entry(b.kind.clone()).or_insert((b.kept, BTreeMap::new()));
-            entry.0 |= b.kept;
-            *entry.1.entry(o.clone()).or_default() += 1;
-            if !b.kept && b.kind != "blank" {
-                let examples = f.removed_examples.entry(b.kind).or_default();
-                if examples.len() < EXAMPLES_PER_GROUP {
-                    examples.push((o, b.rule, truncate(&b.text, 160)));
+        // Every other dataset needs only the documents' outlets, so the files are read side by
+        // side: on a big run this is the serial tail of the whole run.
+        let outlets = std::mem::take(&mut f.outlet_of);
+        let outlet = |doc_id: &str| outlets.get(doc_id).unwrap_or("(unknown outlet)").to_string();
+        std::thread::scope(|s| -> Result<(), ExportError> {
+            let blocks = s.spawn(|| {
+                let (mut n, mut kinds, mut removed) = (0, BTreeMap::new(), BTreeMap::new());
+                let had = for_each_row(dir, "blocks", |b: BlockFields| {
+                    n += 1;
+                    let o = outlet(&b.doc_id);
+                    let entry: &mut (bool, BTreeMap<String, u64>) = kinds.entry(b.kind.clone()).or_insert((b.kept, BTreeMap::new()));
+                    entry.0 |= b.kept;
+                    *entry.1.entry(o.clone()).or_default() += 1;
+                    if !b.kept && b.kind != "blank" {
+                        let examples: &mut Vec<_> = removed.entry(b.kind).or_default();
+                        if examples.len() < EXAMPLES_PER_GROUP {
+                            examples.push((o, b.rule, truncate(&b.text, 160)));
+                        }
+                    }
+                })?;
+                Ok((had.then_some(n), kinds, removed))
+            });
+            let edits = s.spawn(|| {
+                let (mut n, mut groups) = (0, BTreeMap::<String, EditGroup>::new());
+                let had = for_each_row(dir, "edits", |e: EditFields| {
+                    n += 1;
+                    let group = groups.entry(e.rule).or_default();
+                    if e.kind == "flag" {
+                        group.flags += 1;
+                    } else {
+                        group.repairs += 1;
+                    }
+                    if group.examples.len() < EXAMPLES_PER_GROUP {
+                        group.examples.push(EditExample {
+                            doc_id: e.doc_id,
+                            raw_start: e.raw_start,
+                            raw_end: e.raw_end,
+                            before: e.before,
+                            after: e.after,
+                            left: String::new(),
+                            right: String::new(),
+                        });
+                    }
+                })?;
+                if groups.values().any(|g| !g.examples.is_empty()) {
+                    fill_edit_context(dir, &mut groups)?;
                 }
-            }
-        })?;
-        f.blocks = had.then_some(blocks);
+                Ok((had.then_some(n), groups))
+            });
+            let sentences = s.spawn(|| count_rows(dir, "sentences"));
+            let mentions = s.spawn(|| count_rows(dir, "mentions"));
+            let entities = s.spawn(|| {
+                let mut entities = Vec::new();
+                let had = for_each_row(dir, "entities", |e: EntityFields| entities.push(e))?;
+                entities.sort_by(|a, b| b.n_mentions.cmp(&a.n_mentions).then(b.n_docs.cmp(&a.n_docs)).then(a.name.cmp(&b.name)));
+                Ok(had.then_some(entities))
+            });
+            let quotes = s.spawn(|| {
+                let mut q_facts = QuoteFacts::default();
+                let had = for_each_row(dir, "quotes", |q: QuoteFields| {
+                    q_facts.quotes += 1;
+                    let o = outlet(&q.doc_id);
+                    *q_facts.per_doc.entry(q.doc_id).or_default() += 1;
+                    *q_facts.kinds.entry(o.clone()).or_default().entry(q.speaker_kind.clone()).or_default() += 1;
+                    let who = q.speaker.unwrap_or_else(|| "(unattributed)".into());
+                    if q.speaker_kind == "PER" || q.speaker_kind == "ORG" {
+                        *q_facts.top_speaker_per_outlet.entry(o.clone()).or_default().entry(who.clone()).or_default() += 1;
+                    }
+                    let sp = q_facts.speakers.entry((who, q.speaker_kind)).or_default();
+                    sp.quotes += 1;
+                    sp.outlets.insert(o);
+                })?;
+                Ok((had, q_facts))
+            });
+            let dates = s.spawn(|| {
+                let (mut n, mut days) = (0, BTreeMap::<i64, DayFacts>::new());
+                let had = for_each_row(dir, "dates", |d: DateFields| {
+                    n += 1;
+                    if let Some(day) = d.value.as_deref().and_then(parse_day) {
+                        let facts = days.entry(day).or_default();
+                        *facts.per_outlet.entry(outlet(&d.doc_id)).or_default() += 1;
+                        if facts.said_as.len() < 6 {
+                            facts.said_as.insert(truncate(&d.text, 40));
+                        }
+                    }
+                })?;
+                Ok((had.then_some(n), days))
+            });
+            let quantities = s.spawn(|| {
+                let (mut n, mut units) = (0, BTreeMap::<String, UnitFacts>::new());
+                let had = for_each_row(dir, "quantities", |q: QuantityFields| {
+                    n += 1;
+                    let u = units.entry(q.unit.unwrap_or_else(|| "(no unit)".into())).or_default();
+                    u.count += 1;
+                    if u.examples.len() < 4 {
+                        u.examples.insert(format!("{} ({})", truncate(&q.text, 50), outlet(&q.doc_id)));
+                    }
+                })?;
+                Ok((had.then_some(n), units))
+            });
+            let duplicates = s.spawn(|| {
+                let mut duplicates = Vec::new();
+                let had = for_each_row(dir, "duplicates", |d: DuplicateFields| {
+                    if duplicates.len() < MAX_TABLE_ROWS {
+                        duplicates.push(d)
+                    }
+                })?;
+                Ok(had.then_some(duplicates))
+            });
+            let rejects = s.spawn(|| {
+                let (mut rejects, mut total) = (Vec::new(), 0);
+                let had = for_each_row(dir, "rejects", |r: RejectFields| {
+                    total += 1;
+                    if rejects.len() < MAX_TABLE_ROWS {
+                        rejects.push(r)
+                    }
+                })?;
+                Ok((had.then_some(rejects), total))
+            });
 
-        let mut edits = 0;
-        let had = for_each_row(dir, "edits", |e: EditFields| {
-            edits += 1;
-            let group = f.edit_groups.entry(e.rule).or_default();
-            if e.kind == "flag" {
-                group.flags += 1;
-            } else {
-                group.repairs += 1;
-            }
-            if group.examples.len() < EXAMPLES_PER_GROUP {
-                group.examples.push(EditExample {
-                    doc_id: e.doc_id,
-                    raw_start: e.raw_start,
-                    raw_end: e.raw_end,
-                    before: e.before,
-                    after: e.after,
-                    left: String::new(),
-                    right: String::new(),
-                });
-            }
-        })?;
-        f.edits = had.then_some(edits);
-        if f.edit_groups.values().any(|g| !g.examples.is_empty()) {
-            f.fill_edit_context(dir)?;
-        }
-
-        f.sentences = count_rows(dir, "sentences")?;
-        f.mentions = count_rows(dir, "mentions")?;
-        let mut entities = Vec::new();
-        if for_each_row(dir, "entities", |e: EntityFields| entities.push(e))? {
-            entities.sort_by(|a, b| b.n_mentions.cmp(&a.n_mentions).then(b.n_docs.cmp(&a.n_docs)).then(a.name.cmp(&b.name)));
-            f.entities = Some(entities);
-        }
-
-        let mut quotes = 0;
-        let had = for_each_row(dir, "quotes", |q: QuoteFields| {
-            quotes += 1;
-            let o = outlet(&f.outlet_of, &q.doc_id);
-            *f.quotes_per_doc.entry(q.doc_id).or_default() += 1;
-            *f.quote_kinds.entry(o.clone()).or_default().entry(q.speaker_kind.clone()).or_default() += 1;
-            let who = q.speaker.unwrap_or_else(|| "(unattributed)".into());
-            if q.speaker_kind == "PER" || q.speaker_kind == "ORG" {
-                *f.top_speaker_per_outlet.entry(o.clone()).or_default().entry(who.clone()).or_default() += 1;
-            }
-            let s = f.speakers.entry((who, q.speaker_kind)).or_default();
-            s.quotes += 1;
-            s.outlets.insert(o);
-        })?;
-        f.quotes = had.then_some(quotes);
-
-        let mut dates = 0;
-        let had = for_each_row(dir, "dates", |d: DateFields| {
-            dates += 1;
-            if let Some(day) = d.value.as_deref().and_then(parse_day) {
-                let o = outlet(&f.outlet_of, &d.doc_id);
-                let facts = f.days.entry(day).or_default();
-                *facts.per_outlet.entry(o).or_default() += 1;
-                if facts.said_as.len() < 6 {
-                    facts.said_as.insert(truncate(&d.text, 40));
-                }
-            }
-        })?;
-        f.dates = had.then_some(dates);
-
-        let mut quantities = 0;
-        let had = for_each_row(dir, "quantities", |q: QuantityFields| {
-            quantities += 1;
-            let unit = q.unit.unwrap_or_else(|| "(no unit)".into());
-            let u = f.units.entry(unit).or_default();
-            u.count += 1;
-            if u.examples.len() < 4 {
-                u.examples.insert(format!("{} ({})", truncate(&q.text, 50), outlet(&f.outlet_of, &q.doc_id)));
-            }
-        })?;
-        f.quantities = had.then_some(quantities);
-
-        let mut duplicates = Vec::new();
-        if for_each_row(dir, "duplicates", |d: DuplicateFields| {
-            if duplicates.len() < MAX_TABLE_ROWS {
-                duplicates.push(d)
-            }
-        })? {
-            f.duplicates = Some(duplicates);
-        }
-        let mut rejects = Vec::new();
-        let mut total = 0;
-        if for_each_row(dir, "rejects", |r: RejectFields| {
-            total += 1;
-            if rejects.len() < MAX_TABLE_ROWS {
-                rejects.push(r)
-            }
-        })? {
-            f.rejects = Some(rejects);
-        }
-        f.rejects_total = total;
-        Ok(f)
-    }
-
-    /// Second pass over documents, for the raw text around each edit example.
-    fn fill_edit_context(&mut self, dir: &Path) -> Result<(), ExportError> {
-        let wanted: BTreeSet<String> =
-            self.edit_groups.values().flat_map(|g| g.examples.iter().map(|e| e.doc_id.clone())).collect();
-        let groups = &mut self.edit_groups;
-        for_each_line(dir, "documents", |path, line| {
-            // Only the few documents with examples are parsed (their raw text is the bulk of a row).
-            if leading_str_field(line, "doc_id").is_some_and(|id| !wanted.contains(id)) {
-                return Ok(());
-            }
-            let d: RawTextFields = serde_json::from_str(line).map_err(|source| ExportError::Json { path: path.to_path_buf(), source })?;
-            if !wanted.contains(&d.doc_id) {
-                return Ok(());
-            }
-            for e in groups.values_mut().flat_map(|g| g.examples.iter_mut()).filter(|e| e.doc_id == d.doc_id) {
-                let from = e.raw_start.saturating_sub(CONTEXT_CHARS);
-                e.left = d.raw_text.chars().skip(from).take(e.raw_start.saturating_sub(from)).collect();
-                e.right = d.raw_text.chars().skip(e.raw_end).take(CONTEXT_CHARS).collect();
-            }
+            (f.blocks, f.block_kinds, f.removed_examples) = joined(blocks)?;
+            (f.edits, f.edit_groups) = joined(edits)?;
+            f.sentences = joined(sentences)?;
+            f.mentions = joined(mentions)?;
+            f.entities = joined(entities)?;
+            let (had, q) = joined(quotes)?;
+            f.quotes = had.then_some(q.quotes);
+            (f.quotes_per_doc, f.quote_kinds, f.top_speaker_per_outlet, f.speakers) = (q.per_doc, q.kinds, q.top_speaker_per_outlet, q.speakers);
+            (f.dates, f.days) = joined(dates)?;
+            (f.quantities, f.units) = joined(quantities)?;
+            f.duplicates = joined(duplicates)?;
+            (f.rejects, f.rejects_total) = joined(rejects)?;
             Ok(())
         })?;
-        Ok(())
+        f.outlet_of = outlets;
+        Ok(f)
     }
+}
+
+/// The quotes section's counts, gathered by the quotes pass.
+#[derive(Default)]
+struct QuoteFacts {
+    quotes: u64,
+    per_doc: BTreeMap<String, u64>,
+    kinds: BTreeMap<String, BTreeMap<String, u64>>,
+    top_speaker_per_outlet: BTreeMap<String, BTreeMap<String, u64>>,
+    speakers: BTreeMap<(String, String), SpeakerFacts>,
+}
+
+/// The result of one dataset's pass; a panic in it is the caller's panic.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T, ExportError>>) -> Result<T, ExportError> {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// Second pass over documents, for the raw text around each edit example.
+fn fill_edit_context(dir: &Path, groups: &mut BTreeMap<String, EditGroup>) -> Result<(), ExportError> {
+    let wanted: BTreeSet<String> = groups.values().flat_map(|g| g.examples.iter().map(|e| e.doc_id.clone())).collect();
+    for_each_line(dir, "documents", |path, line| {
+        // Only the few documents with examples are parsed (their raw text is the bulk of a row).
+        if leading_str_field(line, "doc_id").is_some_and(|id| !wanted.contains(id)) {
+            return Ok(());
+        }
+        let d: RawTextFields = serde_json::from_str(line).map_err(|source| ExportError::Json { path: path.to_path_buf(), source })?;
+        if !wanted.contains(&d.doc_id) {
+            return Ok(());
+        }
+        for e in groups.values_mut().flat_map(|g| g.examples.iter_mut()).filter(|e| e.doc_id == d.doc_id) {
+            let from = e.raw_start.saturating_sub(CONTEXT_CHARS);
+            e.left = d.raw_text.chars().skip(from).take(e.raw_start.saturating_sub(from)).collect();
+            e.right = d.raw_text.chars().skip(e.raw_end).take(CONTEXT_CHARS).collect();
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
