@@ -19,17 +19,19 @@ pub struct DatasetSummary {
     pub bytes: u64,
 }
 
-/// Hashes and counts whatever passes through to the file.
+/// Hashes and counts whatever passes through to the file (a scratch file is not hashed).
 struct HashingFile {
     inner: BufWriter<File>,
-    hasher: Sha256,
+    hasher: Option<Sha256>,
     bytes: u64,
 }
 
 impl Write for HashingFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
         self.bytes += n as u64;
         Ok(n)
     }
@@ -85,6 +87,8 @@ pub struct JsonlWriter {
     sink: Sink,
     rows: u64,
     line: Vec<u8>,
+    /// A dataset is synced to disk when finished; a scratch file is not ([`JsonlWriter::scratch`]).
+    durable: bool,
 }
 
 impl JsonlWriter {
@@ -98,15 +102,26 @@ impl JsonlWriter {
     }
 
     pub fn create(path: &Path, compression: Compression) -> Result<Self, ExportError> {
+        Self::open(path, compression, true)
+    }
+
+    /// A plain JSONL file that the run reads back and deletes (a spool): not hashed, and not
+    /// synced to disk when finished, since only this process ever reads it.
+    pub fn scratch(path: &Path) -> Result<Self, ExportError> {
+        Self::open(path, Compression::None, false)
+    }
+
+    fn open(path: &Path, compression: Compression, durable: bool) -> Result<Self, ExportError> {
         let file = File::create(path).map_err(ExportError::io(path))?;
-        let hf = HashingFile { inner: BufWriter::with_capacity(1 << 16, file), hasher: Sha256::new(), bytes: 0 };
+        let hasher = durable.then(Sha256::new);
+        let hf = HashingFile { inner: BufWriter::with_capacity(1 << 16, file), hasher, bytes: 0 };
         let sink = match compression {
             Compression::None => Sink::Plain(hf),
             // Fixed level and no timestamp in the header, so output stays byte-identical.
             Compression::Gzip => Sink::Gzip(flate2::GzBuilder::new().mtime(0).write(hf, flate2::Compression::new(6))),
             Compression::Zstd => Sink::Zstd(zstd::stream::write::Encoder::new(hf, 3).map_err(ExportError::io(path))?),
         };
-        Ok(JsonlWriter { path: path.to_path_buf(), sink, rows: 0, line: Vec::with_capacity(4096) })
+        Ok(JsonlWriter { path: path.to_path_buf(), sink, rows: 0, line: Vec::with_capacity(4096), durable })
     }
 
     pub fn write_row<T: Serialize>(&mut self, row: &T) -> Result<(), ExportError> {
@@ -148,7 +163,8 @@ impl JsonlWriter {
         self.rows
     }
 
-    /// Flushes everything to disk (fsync) and returns the dataset's summary.
+    /// Flushes everything to disk (fsync; a scratch file only to the OS) and returns the dataset's
+    /// summary (a scratch file's `sha256` is empty).
     pub fn finish(self) -> Result<DatasetSummary, ExportError> {
         let path = self.path;
         let hf = match self.sink {
@@ -158,8 +174,10 @@ impl JsonlWriter {
         };
         let HashingFile { inner, hasher, bytes } = hf;
         let file = inner.into_inner().map_err(|e| ExportError::Io { path: path.clone(), source: e.into_error() })?;
-        file.sync_all().map_err(ExportError::io(&path))?;
-        let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if self.durable {
+            file.sync_all().map_err(ExportError::io(&path))?;
+        }
+        let sha256 = hasher.map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default();
         let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(DatasetSummary { file: file_name, rows: self.rows, sha256, bytes })
     }
@@ -211,6 +229,21 @@ mod tests {
         assert_eq!(s.rows, 2);
         assert_eq!(s.bytes, body.len() as u64);
         assert_eq!(s.sha256, pipeline::ids::sha256_hex(body.as_bytes()));
+    }
+
+    #[test]
+    fn a_scratch_file_holds_the_same_bytes_without_a_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.spool"));
+        let (mut wa, mut wb) = (JsonlWriter::create(&a, Compression::None).unwrap(), JsonlWriter::scratch(&b).unwrap());
+        for w in [&mut wa, &mut wb] {
+            w.write_row(&Row { id: 7, text: "Путин" }).unwrap();
+        }
+        let (sa, sb) = (wa.finish().unwrap(), wb.finish().unwrap());
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        assert_eq!((sa.rows, sa.bytes), (sb.rows, sb.bytes));
+        assert_eq!(sa.sha256.len(), 64);
+        assert!(sb.sha256.is_empty());
     }
 
     #[test]

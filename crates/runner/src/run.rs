@@ -1072,7 +1072,7 @@ impl Outputs {
         for name in datasets_of(config) {
             if SPOOLED.contains(&name) {
                 let spool = dir.join(format!(".{name}.spool"));
-                out.spools.insert(name, JsonlWriter::create(&spool, pipeline::config::Compression::None)?);
+                out.spools.insert(name, JsonlWriter::scratch(&spool)?);
             } else {
                 let path = dir.join(JsonlWriter::file_name(name, out.compression));
                 out.writers.insert(name, JsonlWriter::create(&path, out.compression)?);
@@ -1106,46 +1106,45 @@ impl Outputs {
         Ok(())
     }
 
-    /// Closes every dataset, copying spooled rows into their final files (one thread per spool).
+    /// Closes every dataset, copying spooled rows into their final files: one thread per spool,
+    /// and one per written dataset, whose sync to disk would otherwise wait in turn.
     fn finish(mut self, amend: &Amendments) -> Result<BTreeMap<String, DatasetSummary>> {
         let mut done = BTreeMap::new();
         let Some(dir) = self.dir.clone() else { return Ok(done) };
         let compression = self.compression;
-        let copied: Vec<Result<(String, DatasetSummary)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = std::mem::take(&mut self.spools)
-                .into_iter()
-                .map(|(name, spool)| {
-                    let dir = &dir;
-                    scope.spawn(move || -> Result<(String, DatasetSummary)> {
-                        spool.finish()?;
-                        let spool_path = dir.join(format!(".{name}.spool"));
-                        let final_path = dir.join(JsonlWriter::file_name(name, compression));
-                        let mut w = JsonlWriter::create(&final_path, compression)?;
-                        let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(&spool_path)?);
-                        let mut line = String::new();
-                        while reader.read_line(&mut line)? > 0 {
-                            match amend.row(name, line.trim_end_matches('\n'))? {
-                                Some(mut amended) => {
-                                    amended.push('\n');
-                                    w.write_line(amended.as_bytes())?;
-                                }
-                                None => w.write_line(line.as_bytes())?,
+        let finished: Vec<Result<(String, DatasetSummary)>> = std::thread::scope(|scope| {
+            let copies = std::mem::take(&mut self.spools).into_iter().map(|(name, spool)| {
+                let dir = &dir;
+                scope.spawn(move || -> Result<(String, DatasetSummary)> {
+                    spool.finish()?;
+                    let spool_path = dir.join(format!(".{name}.spool"));
+                    let final_path = dir.join(JsonlWriter::file_name(name, compression));
+                    let mut w = JsonlWriter::create(&final_path, compression)?;
+                    let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(&spool_path)?);
+                    let mut line = String::new();
+                    while reader.read_line(&mut line)? > 0 {
+                        match amend.row(name, line.trim_end_matches('\n'))? {
+                            Some(mut amended) => {
+                                amended.push('\n');
+                                w.write_line(amended.as_bytes())?;
                             }
-                            line.clear();
+                            None => w.write_line(line.as_bytes())?,
                         }
-                        std::fs::remove_file(&spool_path)?;
-                        Ok((name.to_string(), w.finish()?))
-                    })
+                        line.clear();
+                    }
+                    std::fs::remove_file(&spool_path)?;
+                    Ok((name.to_string(), w.finish()?))
                 })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("copy thread panicked: {}", panic_message(&p))))).collect()
+            });
+            let written = std::mem::take(&mut self.writers)
+                .into_iter()
+                .map(|(name, w)| scope.spawn(move || -> Result<(String, DatasetSummary)> { Ok((name.to_string(), w.finish()?)) }));
+            let handles: Vec<_> = copies.chain(written).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("output thread panicked: {}", panic_message(&p))))).collect()
         });
-        for r in copied {
+        for r in finished {
             let (name, summary) = r?;
             done.insert(name, summary);
-        }
-        for (name, w) in self.writers {
-            done.insert(name.to_string(), w.finish()?);
         }
         Ok(done)
     }
