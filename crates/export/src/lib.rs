@@ -10,7 +10,7 @@ mod schemas;
 mod staging;
 mod writer;
 
-pub use report::{REPORT_FILE, write_report};
+pub use report::{REPORT_FILE, write_report, write_report_with_counts};
 pub use schemas::{DATASETS, write_schemas};
 pub use staging::Staging;
 pub use writer::{DatasetSummary, JsonlWriter, RowBuffer};

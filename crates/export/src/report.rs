@@ -69,7 +69,13 @@ const MAX_TIMELINE_ROWS: usize = 12;
 /// documents dataset gives a report that says so. Errors only on unreadable files or rows that are
 /// not valid JSON of their dataset.
 pub fn write_report(out_dir: &Path) -> Result<(), ExportError> {
-    let facts = RunFacts::gather(out_dir)?;
+    write_report_with_counts(out_dir, &BTreeMap::new())
+}
+
+/// [`write_report`] for the run that just wrote the datasets and knows their row counts
+/// (dataset name -> rows): datasets the page only counts are then not read back at all.
+pub fn write_report_with_counts(out_dir: &Path, rows: &BTreeMap<String, u64>) -> Result<(), ExportError> {
+    let facts = RunFacts::gather(out_dir, rows)?;
     let html = render(&facts);
     let path = out_dir.join(REPORT_FILE);
     std::fs::write(&path, html).map_err(ExportError::io(&path))
@@ -314,7 +320,7 @@ struct RunFacts {
 }
 
 impl RunFacts {
-    fn gather(dir: &Path) -> Result<RunFacts, ExportError> {
+    fn gather(dir: &Path, known_rows: &BTreeMap<String, u64>) -> Result<RunFacts, ExportError> {
         let mut f = RunFacts::default();
         f.has_documents = for_each_row(dir, "documents", |d: DocFields| {
             let outlet = d.outlet.clone().unwrap_or_else(|| "(unknown outlet)".into());
@@ -398,8 +404,12 @@ impl RunFacts {
                 }
                 Ok((had.then_some(n), groups))
             });
-            let sentences = s.spawn(|| count_rows(dir, "sentences"));
-            let mentions = s.spawn(|| count_rows(dir, "mentions"));
+            let counted = |name: &'static str| match known_rows.get(name) {
+                Some(&n) => Ok(Some(n)),
+                None => count_rows(dir, name),
+            };
+            let sentences = s.spawn(move || counted("sentences"));
+            let mentions = s.spawn(move || counted("mentions"));
             let entities = s.spawn(|| {
                 let mut entities = Vec::new();
                 let had = for_each_row(dir, "entities", |e: EntityFields| entities.push(e))?;
@@ -1175,6 +1185,23 @@ mod tests {
     fn report_of(dir: &Path) -> String {
         write_report(dir).unwrap();
         std::fs::read_to_string(dir.join(REPORT_FILE)).unwrap()
+    }
+
+    #[test]
+    fn known_row_counts_give_the_page_that_counting_the_files_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        sample_run(dir.path());
+        let row = serde_json::json!({"doc_id": "a1", "start": 0, "end": 2, "text": "We"});
+        write(dir.path(), "sentences.jsonl", &[row.clone(), row.clone(), row.clone()]);
+        write(dir.path(), "mentions.jsonl", &[row.clone(), row]);
+        let counted = report_of(dir.path());
+        let rows = BTreeMap::from([("sentences".to_string(), 3), ("mentions".to_string(), 2)]);
+        write_report_with_counts(dir.path(), &rows).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join(REPORT_FILE)).unwrap(), counted);
+        // and the counts are the ones given, not read: a wrong count shows
+        let wrong = BTreeMap::from([("sentences".to_string(), 41)]);
+        write_report_with_counts(dir.path(), &wrong).unwrap();
+        assert!(std::fs::read_to_string(dir.path().join(REPORT_FILE)).unwrap().contains(">41<"));
     }
 
     #[test]

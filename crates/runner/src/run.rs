@@ -311,7 +311,8 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         let datasets = out.finish(&amend)?;
         export::write_schemas(staging.path(), &datasets.keys().map(String::as_str).collect::<Vec<_>>())?;
         if config.export.report {
-            export::write_report(staging.path())?;
+            let rows = datasets.iter().map(|(name, d)| (name.clone(), d.rows)).collect();
+            export::write_report_with_counts(staging.path(), &rows)?;
         }
         summary.datasets = datasets;
         summary.timings = cpu;
