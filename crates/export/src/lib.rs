@@ -13,7 +13,7 @@ mod writer;
 pub use report::{REPORT_FILE, write_report, write_report_with_counts};
 pub use schemas::{DATASETS, write_schemas};
 pub use staging::Staging;
-pub use writer::{DatasetSummary, JsonlWriter, RowBuffer};
+pub use writer::{DatasetSummary, JsonlWriter, RowBuffer, read_scratch};
 
 /// Errors of the export stage; each names the file it concerns.
 #[derive(Debug, thiserror::Error)]

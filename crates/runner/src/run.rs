@@ -1121,7 +1121,7 @@ impl Outputs {
                     let spool_path = dir.join(format!(".{name}.spool"));
                     let final_path = dir.join(JsonlWriter::file_name(name, compression));
                     let mut w = JsonlWriter::create(&final_path, compression)?;
-                    let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(&spool_path)?);
+                    let mut reader = export::read_scratch(&spool_path)?;
                     let mut line = String::new();
                     while reader.read_line(&mut line)? > 0 {
                         match amend.row(name, line.trim_end_matches('\n'))? {
