@@ -142,11 +142,20 @@ fn is_caption(line: &str) -> Option<&'static str> {
         Some("caption_photo_credit")
     } else if line.contains("Credit") && CAPTION_CREDIT_WORD.is_match(line) {
         Some("caption_credit_label")
-    } else if line.contains('/') && CAPTION_SLASH_CREDIT.is_match(line) {
+    } else if slash_credit_fits(line) && CAPTION_SLASH_CREDIT.is_match(line) {
         Some("caption_slash_credit")
     } else {
         None
     }
+}
+
+/// Whether `line` can end in a slash credit (". / Reuters") as [`CAPTION_SLASH_CREDIT`] has it:
+/// none of the pattern's characters after its '/' is a '/', so its '/' is the line's last, and
+/// what follows is spaces, a letter and at most 40 characters more. A line of running text with
+/// a slash further back fails this at once, where the regex's unbounded search would find a
+/// long match and fall back to compiling the pattern as written (~45 M instructions).
+fn slash_credit_fits(line: &str) -> bool {
+    line.rsplit_once('/').is_some_and(|(_, credit)| credit.trim_start().chars().nth(41).is_none())
 }
 
 /// Removes a trailing " | Section" or " - Outlet" label from a headline.

@@ -17,7 +17,11 @@
 //!   iteration, so the nearest group outside every loop is the one checked.
 //!
 //! Only when a winner's span exceeds a bound (a 40-character caption credit, say: rare) is the
-//! pattern compiled as written, once, and asked instead.
+//! pattern compiled as written, once, and asked instead. [`BoundedRegex::is_match`] asks a form
+//! compiled for the NFA engines only (PikeVM, backtracker): the regex crate's lazy DFA needs a
+//! reverse NFA too, and compiling the bounded repeats in reverse is most of their cost (~84 M
+//! instructions for the slash caption credit, against ~45 M for the forward NFA alone), where a
+//! rare yes-or-no answer on a short line needs no fast engine.
 //!
 //! A pattern with Unicode word boundaries (`\b`) also gets a form with ASCII ones, for texts
 //! whose word characters are all ASCII (see [`WordScan`]): there the two agree at every position,
@@ -27,6 +31,7 @@
 use std::sync::OnceLock;
 
 use regex::{Captures, Regex};
+use regex_automata::meta;
 use regex_syntax::ast::{self, Ast, AssertionKind, RepetitionKind, RepetitionRange};
 
 use crate::word_regex::WordScan;
@@ -47,6 +52,8 @@ pub struct BoundedRegex {
     /// `relaxed` with ASCII word boundaries, when it has Unicode ones.
     ascii_words: Option<Regex>,
     exact: OnceLock<Regex>,
+    /// The pattern as written for the NFA engines only: [`Self::is_match`]'s fallback.
+    exact_nfa: OnceLock<meta::Regex>,
 }
 
 impl Clone for BoundedRegex {
@@ -57,6 +64,7 @@ impl Clone for BoundedRegex {
             bounds: self.bounds.clone(),
             ascii_words: self.ascii_words.clone(),
             exact: self.exact.clone(),
+            exact_nfa: self.exact_nfa.clone(),
         }
     }
 }
@@ -85,7 +93,7 @@ impl BoundedRegex {
         } else {
             Regex::new(&relaxed_pattern)?
         };
-        Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, ascii_words, exact })
+        Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, ascii_words, exact, exact_nfa: OnceLock::new() })
     }
 
     /// The pattern as written.
@@ -124,13 +132,32 @@ impl BoundedRegex {
         if self.bounds.iter().all(|&(_, b)| Self::within(m.as_str(), b)) {
             return true;
         }
-        self.captures(text).is_some()
+        if self.relaxed_for(text).captures(text).is_some_and(|caps| self.keeps_bounds(&caps)) {
+            return true;
+        }
+        self.exact_nfa().is_match(text)
+    }
+
+    /// The pattern as written, compiled on first need without the lazy DFA (see the module docs):
+    /// `meta::Regex::new` with the syntax defaults `Regex::new` uses, same matches.
+    fn exact_nfa(&self) -> &meta::Regex {
+        self.exact_nfa.get_or_init(|| {
+            meta::Regex::builder()
+                .configure(meta::Config::new().hybrid(false).dfa(false).onepass(false))
+                .build(&self.pattern)
+                .expect("its relaxed form compiled")
+        })
+    }
+
+    /// Whether the relaxed winner's groups prove it kept every bound.
+    fn keeps_bounds(&self, caps: &Captures) -> bool {
+        // A group that took no part holds no iteration of the repeats inside it.
+        self.bounds.iter().all(|&(g, b)| caps.get(g).is_none_or(|m| Self::within(m.as_str(), b)))
     }
 
     pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
         let caps = self.relaxed_for(text).captures(text)?;
-        // A group that took no part holds no iteration of the repeats inside it.
-        if self.bounds.iter().all(|&(g, b)| caps.get(g).is_none_or(|m| Self::within(m.as_str(), b))) {
+        if self.keeps_bounds(&caps) {
             return Some(caps);
         }
         self.exact().captures(text)

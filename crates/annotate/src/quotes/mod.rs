@@ -833,6 +833,31 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Byte ranges of the sentences of `doc.text` over `paragraphs` (its paragraphs in bytes): the
+/// rows of the sentences step when it ran, which splits the same paragraphs the same way, else
+/// split here. Rows that do not fit the text as it stands (set by other code, or stale) are
+/// not trusted.
+fn sentence_bytes(doc: &Document, map: &CharMap, paragraphs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let text = doc.text.as_str();
+    let n_chars = map.len_chars();
+    let from_rows: Option<Vec<(usize, usize)>> = doc
+        .sentences
+        .iter()
+        .map(|r| {
+            let (s, e) = (map.byte_of(r.start), map.byte_of(r.end));
+            (r.start <= r.end && r.end <= n_chars && text[s..e] == r.text).then_some((s, e))
+        })
+        .collect();
+    if let Some(rows) = from_rows.filter(|rows| !rows.is_empty()) {
+        return rows;
+    }
+    let mut sentences = Vec::new();
+    for &(s, e) in paragraphs {
+        crate::sentences::split_block(&text[s..e], s, &mut sentences);
+    }
+    sentences
+}
+
 /// Quotes of a document with their speakers, as rows in text order.
 pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
     let text = doc.text.as_str();
@@ -849,10 +874,7 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
     if quotes.is_empty() {
         return Vec::new();
     }
-    let mut sentences = Vec::new();
-    for &(s, e) in &paragraphs {
-        crate::sentences::split_block(&text[s..e], s, &mut sentences);
-    }
+    let sentences = sentence_bytes(doc, &map, &paragraphs);
     let mut people = if doc.mentions.is_empty() {
         People::from_text(text, &paragraphs, &quotes)
     } else {

@@ -172,22 +172,52 @@ pub enum Tense {
     Unknown,
 }
 
-const FUTURE_CUES: &[&str] = &[
-    "will", "won't", "shall", "expected", "due", "slated", "scheduled", "plans", "planned", "planning",
-    "upcoming", "next", "ahead", "going", "intends", "until", "coming", "later", "would",
-];
-const PAST_CUES: &[&str] = &[
-    "said", "says", "told", "was", "were", "had", "did", "last", "ago", "earlier", "met", "spoke",
-    "held", "took", "made", "gave", "began", "sent", "saw", "came", "went", "wrote", "led", "rose",
-    "fell", "won", "lost", "left", "ran", "met", "struck", "hit", "put", "set", "brought", "sought",
-    "thought", "kept", "paid", "understood",
-];
+/// Words that put a mention in the future. (A `match` on the word, as in [`is_name_stop`]: a few
+/// length and byte tests, where a list would be compared word by word.)
+fn is_future_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "will" | "won't" | "shall" | "expected" | "due" | "slated" | "scheduled" | "plans" | "planned" | "planning"
+            | "upcoming" | "next" | "ahead" | "going" | "intends" | "until" | "coming" | "later" | "would"
+    )
+}
+
+/// Words that put a mention in the past (besides regular past tenses in -ed, see [`cue`]).
+fn is_past_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "said" | "says" | "told" | "was" | "were" | "had" | "did" | "last" | "ago" | "earlier" | "met" | "spoke"
+            | "held" | "took" | "made" | "gave" | "began" | "sent" | "saw" | "came" | "went" | "wrote" | "led" | "rose"
+            | "fell" | "won" | "lost" | "left" | "ran" | "struck" | "hit" | "put" | "set" | "brought" | "sought"
+            | "thought" | "kept" | "paid" | "understood"
+    )
+}
+
+/// `w.trim_end_matches("'s").trim_end_matches("’s")`, with suffix tests: a `&str` pattern in
+/// `trim_end_matches` sets up a substring searcher on every call (~250 instructions), and every
+/// word of a mention's sentence is trimmed.
+fn trim_possessive(mut w: &str) -> &str {
+    while let Some(rest) = w.strip_suffix("'s") {
+        w = rest;
+    }
+    while let Some(rest) = w.strip_suffix("’s") {
+        w = rest;
+    }
+    w
+}
 
 /// Whether `s` contains a decimal digit (`\d` in a regex: any Unicode `Nd` character).
 fn may_hold_digit(s: &str) -> bool {
     static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
     // The byte scan settles ASCII text; the regex (one pass, no per-char decoding) the rest.
-    s.bytes().any(|b| b.is_ascii_digit()) || (!s.is_ascii() && DIGIT.is_match(s))
+    has_ascii_digit(s.as_bytes()) || (!s.is_ascii() && DIGIT.is_match(s))
+}
+
+/// `bytes.iter().any(u8::is_ascii_digit)`, 32 bytes at a time: a test per chunk without an
+/// early exit inside it compiles to vector compares, where the byte loop cost ~5 instructions a
+/// byte (every line of every article is scanned, most of them to the end).
+fn has_ascii_digit(bytes: &[u8]) -> bool {
+    bytes.chunks(32).any(|chunk| chunk.iter().fold(false, |seen, b| seen | b.is_ascii_digit()))
 }
 
 fn is_word_char(c: char) -> bool {
@@ -247,11 +277,11 @@ fn lower<'b>(word: &str, buf: &'b mut [u8; 32], owned: &'b mut String) -> &'b st
 fn cue(word: &str) -> Option<Tense> {
     let (mut buf, mut owned) = ([0u8; 32], String::new());
     let w = lower(word, &mut buf, &mut owned);
-    let w = w.trim_end_matches("'s").trim_end_matches("’s");
-    if FUTURE_CUES.contains(&w) {
+    let w = trim_possessive(w);
+    if is_future_cue(w) {
         return Some(Tense::Future);
     }
-    if PAST_CUES.contains(&w) {
+    if is_past_cue(w) {
         return Some(Tense::Past);
     }
     // Regular past tense ("called", "visited", "warned"); "need", "indeed" are not verbs in -ed.
@@ -310,11 +340,12 @@ pub fn sentence_ranges(line: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     // Only a word (a run of word characters, as `words` cuts them) right before a '.', '!' or
     // '?' can end a sentence: visit the stops, not every word of the line.
-    for (end, stop) in line.match_indices(['.', '!', '?']) {
+    // The stops are ASCII, so a byte scan finds them (a `char` pattern decodes every character).
+    for (end, &stop) in line.as_bytes().iter().enumerate().filter(|(_, b)| matches!(b, b'.' | b'!' | b'?')) {
         let before = &line[..end];
         let w_start = before.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map(|(p, _)| p);
         let Some(w) = w_start.map(|p| &before[p..]) else { continue };
-        let is_abbrev = stop == "." && is_abbreviation(w);
+        let is_abbrev = stop == b'.' && is_abbreviation(w);
         // The next word's first character is the next word character of the line.
         let next_word_upper = line[end + 1..].chars().find(|&c| is_word_char(c)).is_none_or(|c| c.is_uppercase() || c.is_numeric());
         if !is_abbrev && next_word_upper {
@@ -400,7 +431,7 @@ fn context_of(ws: &[(usize, &str)]) -> MentionContext {
     let (mut buf, mut owned) = ([0u8; 32], String::new());
     for &(_, w) in ws {
         let lw = lower(w, &mut buf, &mut owned);
-        let lw = lw.trim_end_matches("'s").trim_end_matches("’s");
+        let lw = trim_possessive(lw);
         if is_meeting_word(lw) {
             meeting = true;
         }
@@ -717,6 +748,52 @@ mod tests {
                 t.push_str(pieces[((seed >> (3 * k)) as usize) % pieces.len()]);
             }
             assert_eq!(sentence_ranges(&t), sentence_ranges_by_words(&t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn has_ascii_digit_is_the_byte_scan() {
+        let pieces = ["a", "0", "9", "/", ":", " ", "é", "٢", "x", "Monday"];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20000 {
+            let mut t = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            // Mostly digit-free texts of up to ~100 bytes, a digit anywhere in the rest.
+            for k in 0..(seed >> 58) as usize {
+                let i = ((seed >> (k % 50)) as usize).wrapping_add(k * 7) % pieces.len();
+                t.push_str(if k % 3 == 0 || (seed >> 57) & 1 == 1 { pieces[i] } else { "ab" });
+            }
+            assert_eq!(has_ascii_digit(t.as_bytes()), t.bytes().any(|b| b.is_ascii_digit()), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn trim_possessive_is_the_trim_end_matches_it_replaces() {
+        let pieces = ["'s", "’s", "'", "’", "s", "said", "Putin", "é", "S", "'S"];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20000 {
+            let mut w = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for k in 0..(seed >> 61) as usize {
+                w.push_str(pieces[((seed >> (4 * k)) as usize) % pieces.len()]);
+            }
+            assert_eq!(trim_possessive(&w), w.trim_end_matches("'s").trim_end_matches("’s"), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn cue_words_are_the_listed_ones() {
+        let future = ["will", "won't", "shall", "expected", "due", "slated", "scheduled", "plans", "planned", "planning", "upcoming", "next", "ahead", "going", "intends", "until", "coming", "later", "would"];
+        let past = ["said", "says", "told", "was", "were", "had", "did", "last", "ago", "earlier", "met", "spoke", "held", "took", "made", "gave", "began", "sent", "saw", "came", "went", "wrote", "led", "rose", "fell", "won", "lost", "left", "ran", "struck", "hit", "put", "set", "brought", "sought", "thought", "kept", "paid", "understood"];
+        for w in future {
+            assert_eq!(cue(w), Some(Tense::Future), "{w}");
+            assert_eq!(cue(&format!("{}’s", w.to_uppercase())), Some(Tense::Future), "{w}");
+        }
+        for w in past {
+            assert_eq!(cue(w), Some(Tense::Past), "{w}");
+        }
+        for w in ["Putin", "wills", "sai", "need", "the", "Monday"] {
+            assert_eq!(cue(w), None, "{w}");
         }
     }
     use super::*;

@@ -321,3 +321,24 @@ fn token_soup_never_panics() {
         let _ = collection::date_collection(&[s]);
     }
 }
+
+#[test]
+fn slash_credit_test_only_skips_lines_the_pattern_rejects() {
+    let exact = Regex::new(CAPTION_SLASH_CREDIT.as_str()).unwrap();
+    let pieces = [". ", "” ", "/ ", "/", " ", "Reuters", "é", "Getty Images", "2021", ",", "-", "\u{a0}", "wiki NATO dismissed the stipulation", "x"];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let (mut matched, mut long) = (0, 0);
+    for _ in 0..20000 {
+        let mut t = String::from("Talks began");
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        for k in 0..(seed >> 59) as usize {
+            t.push_str(pieces[((seed >> (k % 40)) as usize).wrapping_add(k * 5) % pieces.len()]);
+        }
+        let want = exact.is_match(&t);
+        assert!(!want || slash_credit_fits(&t), "{t:?}");
+        assert_eq!(slash_credit_fits(&t) && CAPTION_SLASH_CREDIT.is_match(&t), want, "{t:?}");
+        matched += usize::from(want);
+        long += usize::from(!slash_credit_fits(&t) && t.contains('/'));
+    }
+    assert!(matched > 50 && long > 50, "{matched} matches, {long} long credits");
+}
