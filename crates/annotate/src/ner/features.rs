@@ -39,7 +39,7 @@ pub const LABELS: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 
 /// FNV-style byte hash with a final mix; deterministic across runs and platforms.
 #[inline]
-pub fn mix(mut h: u64) -> u64 {
+pub const fn mix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51afd7ed558ccd);
     h ^= h >> 33;
@@ -73,7 +73,7 @@ pub fn hash_str(s: &str) -> u64 {
 }
 
 #[inline]
-pub fn feat1(template: u64, a: u64) -> u64 {
+pub const fn feat1(template: u64, a: u64) -> u64 {
     mix(template.wrapping_mul(0x9e3779b97f4a7c15) ^ a)
 }
 
@@ -336,10 +336,10 @@ pub fn token_features(
         }
     };
     let ii = i as isize;
-    out.push(feat1(T_BIAS, 0));
-    out.push(feat1(T_EXACT, t.exact));
-    out.push(feat1(T_NORM, t.norm));
-    out.push(feat1(T_SHAPE, t.shape));
+    // The features every token has go in as whole blocks, so most of a token's features cost no
+    // capacity check of their own; the order is the order they were always pushed in.
+    const BIAS: u64 = feat1(T_BIAS, 0);
+    out.extend_from_slice(&[BIAS, feat1(T_EXACT, t.exact), feat1(T_NORM, t.norm), feat1(T_SHAPE, t.shape)]);
     for k in 0..4 {
         if t.prefix[k] != 0 {
             out.push(feat1(T_PREFIX + k as u64, t.prefix[k]));
@@ -348,20 +348,24 @@ pub fn token_features(
             out.push(feat1(T_SUFFIX + k as u64, t.suffix[k]));
         }
     }
-    for (k, off) in [-2isize, -1, 1, 2].iter().enumerate() {
-        out.push(feat1(T_WIN + k as u64, norm_at(ii + off)));
-    }
-    for (k, off) in [-1isize, 1].iter().enumerate() {
-        out.push(feat1(T_SHAPE_WIN + k as u64, shape_at(ii + off)));
-    }
     let (pn, nn) = (norm_at(ii - 1), norm_at(ii + 1));
-    out.push(feat2(T_BIGRAM_L, pn, t.norm));
-    out.push(feat2(T_BIGRAM_R, t.norm, nn));
-    out.push(feat2(T_TRIGRAM, pn, nn));
-    out.push(feat2(T_SHAPE_BI_L, shape_at(ii - 1), t.shape));
-    out.push(feat2(T_SHAPE_BI_R, t.shape, shape_at(ii + 1)));
-    out.push(feat2(T_NORM_SHAPE_CTX, pn, t.shape));
-    out.push(feat2(T_NORM_SHAPE_CTX + 1, nn, t.shape));
+    let (ps, ns) = (shape_at(ii - 1), shape_at(ii + 1));
+    out.extend_from_slice(&[
+        // The ±2 window of words and ±1 of shapes.
+        feat1(T_WIN, norm_at(ii - 2)),
+        feat1(T_WIN + 1, pn),
+        feat1(T_WIN + 2, nn),
+        feat1(T_WIN + 3, norm_at(ii + 2)),
+        feat1(T_SHAPE_WIN, ps),
+        feat1(T_SHAPE_WIN + 1, ns),
+        feat2(T_BIGRAM_L, pn, t.norm),
+        feat2(T_BIGRAM_R, t.norm, nn),
+        feat2(T_TRIGRAM, pn, nn),
+        feat2(T_SHAPE_BI_L, ps, t.shape),
+        feat2(T_SHAPE_BI_R, t.shape, ns),
+        feat2(T_NORM_SHAPE_CTX, pn, t.shape),
+        feat2(T_NORM_SHAPE_CTX + 1, nn, t.shape),
+    ]);
     // Suffix of the neighbours: "-ian", "-ese" before, "-ed", "-ing" after.
     if i > 0 && infos[i - 1].suffix[2] != 0 {
         out.push(feat1(T_NORM_SHAPE_CTX + 2, infos[i - 1].suffix[2]));
