@@ -242,8 +242,15 @@ pub struct DocFeatures {
 
 impl DocFeatures {
     pub fn new(sents: &[Vec<&str>]) -> DocFeatures {
-        let infos: Vec<Vec<TokenInfo>> =
-            sents.iter().map(|s| s.iter().map(|w| TokenInfo::of(w)).collect()).collect();
+        // A document repeats its words ("the", "said", its names): each distinct word's hashes
+        // are computed once and copied to its other tokens.
+        let n_tokens: usize = sents.iter().map(Vec::len).sum();
+        let mut by_word: HashMap<&str, TokenInfo, BuildHasherDefault<PremixedHasher>> =
+            HashMap::with_capacity_and_hasher(n_tokens / 2, Default::default());
+        let infos: Vec<Vec<TokenInfo>> = sents
+            .iter()
+            .map(|s| s.iter().map(|&w| *by_word.entry(w).or_insert_with(|| TokenInfo::of(w))).collect())
+            .collect();
         let mut lower: FastSet<u64> = FastSet::default();
         let mut cap_mid: FastSet<u64> = FastSet::default();
         let mut caps_sent = Vec::with_capacity(sents.len());
@@ -561,6 +568,25 @@ fn ascii_affixes(b: &[u8]) -> ([u64; 4], [u64; 4]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fields(t: &TokenInfo) -> (u64, u64, u64, [u64; 4], [u64; 4], bool, bool) {
+        (t.exact, t.norm, t.shape, t.prefix, t.suffix, t.first_upper, t.all_upper)
+    }
+
+    /// Infos shared between a document's tokens of one word are each token's own infos.
+    #[test]
+    fn document_infos_are_per_token_infos() {
+        let text = "The U.S. said the US and the U.S. Army said . Putin , putin and PUTIN met Zelensky in Kyiv . Кремль said Кремль";
+        let words: Vec<&str> = text.split(' ').collect();
+        let sents: Vec<Vec<&str>> = words.split(|w| *w == ".").map(|s| s.to_vec()).collect();
+        let df = DocFeatures::new(&sents);
+        for (s, inf) in sents.iter().zip(&df.infos) {
+            assert_eq!(s.len(), inf.len());
+            for (w, t) in s.iter().zip(inf) {
+                assert_eq!(fields(t), fields(&TokenInfo::of(w)), "{w}");
+            }
+        }
+    }
 
     /// The one-pass ASCII path gives what the general path gives.
     #[test]
