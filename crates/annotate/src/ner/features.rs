@@ -251,8 +251,11 @@ impl DocFeatures {
             .iter()
             .map(|s| s.iter().map(|&w| *by_word.entry(w).or_insert_with(|| TokenInfo::of(w))).collect())
             .collect();
-        let mut lower: FastSet<u64> = FastSet::default();
-        let mut cap_mid: FastSet<u64> = FastSet::default();
+        // What the document shows of each lower-cased form: LOWER_SEEN | CAP_MID_SEEN bits, in one
+        // table so a token's context costs one lookup.
+        const LOWER_SEEN: u8 = 1;
+        const CAP_MID_SEEN: u8 = 2;
+        let mut seen: FastMap<u64, u8> = FastMap::default();
         let mut caps_sent = Vec::with_capacity(sents.len());
         for (s, inf) in sents.iter().zip(&infos) {
             let n_alpha = s.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
@@ -261,9 +264,9 @@ impl DocFeatures {
             caps_sent.push(caps);
             for (i, (w, t)) in s.iter().zip(inf).enumerate() {
                 if w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase) {
-                    lower.insert(t.norm);
+                    *seen.entry(t.norm).or_default() |= LOWER_SEEN;
                 } else if i > 0 && !caps && t.first_upper && !is_after_opening(s, i) {
-                    cap_mid.insert(t.norm);
+                    *seen.entry(t.norm).or_default() |= CAP_MID_SEEN;
                 }
             }
         }
@@ -272,10 +275,13 @@ impl DocFeatures {
             .zip(&caps_sent)
             .map(|(inf, &caps)| {
                 inf.iter()
-                    .map(|t| DocContext {
-                        lower_seen: lower.contains(&t.norm),
-                        cap_mid_seen: cap_mid.contains(&t.norm),
-                        caps_sentence: caps,
+                    .map(|t| {
+                        let seen = seen.get(&t.norm).copied().unwrap_or(0);
+                        DocContext {
+                            lower_seen: seen & LOWER_SEEN != 0,
+                            cap_mid_seen: seen & CAP_MID_SEEN != 0,
+                            caps_sentence: caps,
+                        }
                     })
                     .collect()
             })
