@@ -39,7 +39,7 @@ pub const LABELS: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 
 /// FNV-style byte hash with a final mix; deterministic across runs and platforms.
 #[inline]
-pub fn mix(mut h: u64) -> u64 {
+pub const fn mix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51afd7ed558ccd);
     h ^= h >> 33;
@@ -73,7 +73,7 @@ pub fn hash_str(s: &str) -> u64 {
 }
 
 #[inline]
-pub fn feat1(template: u64, a: u64) -> u64 {
+pub const fn feat1(template: u64, a: u64) -> u64 {
     mix(template.wrapping_mul(0x9e3779b97f4a7c15) ^ a)
 }
 
@@ -242,10 +242,20 @@ pub struct DocFeatures {
 
 impl DocFeatures {
     pub fn new(sents: &[Vec<&str>]) -> DocFeatures {
-        let infos: Vec<Vec<TokenInfo>> =
-            sents.iter().map(|s| s.iter().map(|w| TokenInfo::of(w)).collect()).collect();
-        let mut lower: FastSet<u64> = FastSet::default();
-        let mut cap_mid: FastSet<u64> = FastSet::default();
+        // A document repeats its words ("the", "said", its names): each distinct word's hashes
+        // are computed once and copied to its other tokens.
+        let n_tokens: usize = sents.iter().map(Vec::len).sum();
+        let mut by_word: HashMap<&str, TokenInfo, BuildHasherDefault<PremixedHasher>> =
+            HashMap::with_capacity_and_hasher(n_tokens / 2, Default::default());
+        let infos: Vec<Vec<TokenInfo>> = sents
+            .iter()
+            .map(|s| s.iter().map(|&w| *by_word.entry(w).or_insert_with(|| TokenInfo::of(w))).collect())
+            .collect();
+        // What the document shows of each lower-cased form: LOWER_SEEN | CAP_MID_SEEN bits, in one
+        // table so a token's context costs one lookup.
+        const LOWER_SEEN: u8 = 1;
+        const CAP_MID_SEEN: u8 = 2;
+        let mut seen: FastMap<u64, u8> = FastMap::default();
         let mut caps_sent = Vec::with_capacity(sents.len());
         for (s, inf) in sents.iter().zip(&infos) {
             let n_alpha = s.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
@@ -254,9 +264,9 @@ impl DocFeatures {
             caps_sent.push(caps);
             for (i, (w, t)) in s.iter().zip(inf).enumerate() {
                 if w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase) {
-                    lower.insert(t.norm);
+                    *seen.entry(t.norm).or_default() |= LOWER_SEEN;
                 } else if i > 0 && !caps && t.first_upper && !is_after_opening(s, i) {
-                    cap_mid.insert(t.norm);
+                    *seen.entry(t.norm).or_default() |= CAP_MID_SEEN;
                 }
             }
         }
@@ -265,10 +275,13 @@ impl DocFeatures {
             .zip(&caps_sent)
             .map(|(inf, &caps)| {
                 inf.iter()
-                    .map(|t| DocContext {
-                        lower_seen: lower.contains(&t.norm),
-                        cap_mid_seen: cap_mid.contains(&t.norm),
-                        caps_sentence: caps,
+                    .map(|t| {
+                        let seen = seen.get(&t.norm).copied().unwrap_or(0);
+                        DocContext {
+                            lower_seen: seen & LOWER_SEEN != 0,
+                            cap_mid_seen: seen & CAP_MID_SEEN != 0,
+                            caps_sentence: caps,
+                        }
                     })
                     .collect()
             })
@@ -336,10 +349,10 @@ pub fn token_features(
         }
     };
     let ii = i as isize;
-    out.push(feat1(T_BIAS, 0));
-    out.push(feat1(T_EXACT, t.exact));
-    out.push(feat1(T_NORM, t.norm));
-    out.push(feat1(T_SHAPE, t.shape));
+    // The features every token has go in as whole blocks, so most of a token's features cost no
+    // capacity check of their own; the order is the order they were always pushed in.
+    const BIAS: u64 = feat1(T_BIAS, 0);
+    out.extend_from_slice(&[BIAS, feat1(T_EXACT, t.exact), feat1(T_NORM, t.norm), feat1(T_SHAPE, t.shape)]);
     for k in 0..4 {
         if t.prefix[k] != 0 {
             out.push(feat1(T_PREFIX + k as u64, t.prefix[k]));
@@ -348,20 +361,24 @@ pub fn token_features(
             out.push(feat1(T_SUFFIX + k as u64, t.suffix[k]));
         }
     }
-    for (k, off) in [-2isize, -1, 1, 2].iter().enumerate() {
-        out.push(feat1(T_WIN + k as u64, norm_at(ii + off)));
-    }
-    for (k, off) in [-1isize, 1].iter().enumerate() {
-        out.push(feat1(T_SHAPE_WIN + k as u64, shape_at(ii + off)));
-    }
     let (pn, nn) = (norm_at(ii - 1), norm_at(ii + 1));
-    out.push(feat2(T_BIGRAM_L, pn, t.norm));
-    out.push(feat2(T_BIGRAM_R, t.norm, nn));
-    out.push(feat2(T_TRIGRAM, pn, nn));
-    out.push(feat2(T_SHAPE_BI_L, shape_at(ii - 1), t.shape));
-    out.push(feat2(T_SHAPE_BI_R, t.shape, shape_at(ii + 1)));
-    out.push(feat2(T_NORM_SHAPE_CTX, pn, t.shape));
-    out.push(feat2(T_NORM_SHAPE_CTX + 1, nn, t.shape));
+    let (ps, ns) = (shape_at(ii - 1), shape_at(ii + 1));
+    out.extend_from_slice(&[
+        // The ±2 window of words and ±1 of shapes.
+        feat1(T_WIN, norm_at(ii - 2)),
+        feat1(T_WIN + 1, pn),
+        feat1(T_WIN + 2, nn),
+        feat1(T_WIN + 3, norm_at(ii + 2)),
+        feat1(T_SHAPE_WIN, ps),
+        feat1(T_SHAPE_WIN + 1, ns),
+        feat2(T_BIGRAM_L, pn, t.norm),
+        feat2(T_BIGRAM_R, t.norm, nn),
+        feat2(T_TRIGRAM, pn, nn),
+        feat2(T_SHAPE_BI_L, ps, t.shape),
+        feat2(T_SHAPE_BI_R, t.shape, ns),
+        feat2(T_NORM_SHAPE_CTX, pn, t.shape),
+        feat2(T_NORM_SHAPE_CTX + 1, nn, t.shape),
+    ]);
     // Suffix of the neighbours: "-ian", "-ese" before, "-ed", "-ing" after.
     if i > 0 && infos[i - 1].suffix[2] != 0 {
         out.push(feat1(T_NORM_SHAPE_CTX + 2, infos[i - 1].suffix[2]));
@@ -557,6 +574,25 @@ fn ascii_affixes(b: &[u8]) -> ([u64; 4], [u64; 4]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fields(t: &TokenInfo) -> (u64, u64, u64, [u64; 4], [u64; 4], bool, bool) {
+        (t.exact, t.norm, t.shape, t.prefix, t.suffix, t.first_upper, t.all_upper)
+    }
+
+    /// Infos shared between a document's tokens of one word are each token's own infos.
+    #[test]
+    fn document_infos_are_per_token_infos() {
+        let text = "The U.S. said the US and the U.S. Army said . Putin , putin and PUTIN met Zelensky in Kyiv . Кремль said Кремль";
+        let words: Vec<&str> = text.split(' ').collect();
+        let sents: Vec<Vec<&str>> = words.split(|w| *w == ".").map(|s| s.to_vec()).collect();
+        let df = DocFeatures::new(&sents);
+        for (s, inf) in sents.iter().zip(&df.infos) {
+            assert_eq!(s.len(), inf.len());
+            for (w, t) in s.iter().zip(inf) {
+                assert_eq!(fields(t), fields(&TokenInfo::of(w)), "{w}");
+            }
+        }
+    }
 
     /// The one-pass ASCII path gives what the general path gives.
     #[test]
