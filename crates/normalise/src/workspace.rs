@@ -133,6 +133,9 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
         // alignment only when there is something to commit (same result, far less work).
         let first = rule(i, &working_text_cow(&b.text, b.raw_start, &doc.edits[lo..hi]));
         if first.is_empty() {
+            if lo == hi {
+                continue; // no edits to carry over (most blocks): spares counting the characters
+            }
             let end = b.raw_start + b.text.chars().count();
             let mut own: Vec<EditRow> = doc.edits[lo..hi]
                 .iter()
