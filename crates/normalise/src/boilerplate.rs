@@ -314,38 +314,45 @@ impl BlockClassifier<'_> {
 /// Text compared for equality: lower case letters and digits, single spaces.
 ///
 /// Words are the runs of alphanumeric characters, lower-cased and joined by one space. One pass
-/// over the bytes: ASCII (most of any text) is handled byte by byte, other characters are decoded
-/// and mapped with the Unicode tables (for ASCII both give the same result).
+/// over the bytes: ASCII (most of any text) is handled byte by byte into a byte buffer (no UTF-8
+/// encoding per character), other characters are decoded and mapped with the Unicode tables (for
+/// ASCII both give the same result).
 pub fn comparable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let bytes = text.as_bytes();
     let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (alnum, c) = if b.is_ascii() {
+        if b.is_ascii() {
             i += 1;
-            (b.is_ascii_alphanumeric(), char::from(b))
-        } else {
-            let c = text[i..].chars().next().expect("i is on a char boundary");
-            i += c.len_utf8();
-            (c.is_alphanumeric(), c)
-        };
-        if !alnum {
+            if !b.is_ascii_alphanumeric() {
+                in_word = false;
+                continue;
+            }
+            if !in_word && !out.is_empty() {
+                out.push(b' ');
+            }
+            in_word = true;
+            out.push(b.to_ascii_lowercase());
+            continue;
+        }
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        i += c.len_utf8();
+        if !c.is_alphanumeric() {
             in_word = false;
             continue;
         }
         if !in_word && !out.is_empty() {
-            out.push(' ');
+            out.push(b' ');
         }
         in_word = true;
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
+        let mut buf = [0u8; 4];
+        for l in c.to_lowercase() {
+            out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
         }
     }
-    out
+    String::from_utf8(out).expect("whole characters only")
 }
 
 #[cfg(test)]

@@ -265,13 +265,15 @@ pub fn orphan_quote(text: &str) -> Vec<Change> {
     out
 }
 
-/// Words of the article as written with at most an initial capital, for checking "BIden".
+/// Words of the article written with a capital and then lower case only ("Biden"), for checking
+/// "BIden". Those are the only spellings a stray capital's fix can have (it starts with the
+/// match's `\p{Lu}`), so words without an initial capital, most of any text, are not kept.
 pub fn known_words(texts: &[String]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for t in texts {
         for w in t.split(|c: char| !c.is_alphabetic()) {
             let mut cs = w.chars();
-            if cs.next().is_some() && cs.all(|c| c.is_lowercase()) {
+            if cs.next().is_some_and(char::is_uppercase) && cs.all(|c| c.is_lowercase()) {
                 out.insert(w.to_string());
             }
         }
@@ -439,5 +441,34 @@ mod tests {
         assert_eq!(c[0].kind, EditKind::Flag);
         assert_eq!(c[0].replacement, "Biden");
         assert!(stray_capitals("the TVs and DJing", &words).is_empty());
+    }
+
+    #[test]
+    fn stray_capitals_flag_as_with_every_lower_case_word_known() {
+        // The reference: every word with at most an initial capital.
+        let all_words = |texts: &[String]| -> BTreeSet<String> {
+            let mut out = BTreeSet::new();
+            for t in texts {
+                for w in t.split(|c: char| !c.is_alphabetic()) {
+                    let mut cs = w.chars();
+                    if cs.next().is_some() && cs.all(|c| c.is_lowercase()) {
+                        out.insert(w.to_string());
+                    }
+                }
+            }
+            out
+        };
+        let texts: Vec<String> = [
+            "US President Joe BIden spoke with Biden aides; ÉLysée and Élysée, ǅemal, ΑΘήνα and Αθήνα.",
+            "The TVs and DJing, iPhone IPhone, McDonald MCdonald, TOtal total Total, ABcd abcd.",
+            "ĲSsel Ĳssel ᾈΑbc ᾈαbc Straße STraße",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (known, all) = (known_words(&texts), all_words(&texts));
+        assert!(known.contains("Biden") && known.contains("Élysée"));
+        for t in &texts {
+            assert_eq!(stray_capitals(t, &known), stray_capitals(t, &all), "{t:?}");
+        }
     }
 }

@@ -73,7 +73,9 @@ impl NearDuplicates {
 
     /// MinHash signature of a text already in [`comparable`] form.
     fn minhash(&self, norm: &str) -> Vec<u64> {
-        let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
+        // A byte split: `str::split` searches for the next space with memchr, which costs more
+        // than it saves on words this short.
+        let words: Vec<&[u8]> = norm.as_bytes().split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
         if words.is_empty() {
             return Vec::new();
         }
@@ -475,9 +477,8 @@ impl UnionFind {
 }
 
 /// `minima[j] = min(minima[j], mix(s ^ seeds[j]))` for every shingle `s`: the MinHash core,
-/// most of the step's cost. With the shingle outside, one pass updates all running minima in a
-/// loop over the seeds that the compiler vectorises where the CPU allows (see below).
-#[inline(always)]
+/// most of the step's cost. This plain loop is the definition; [`avx2::fold_minima`] computes
+/// the same minima with fewer instructions where the CPU allows.
 fn fold_minima_portable(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) {
     for &s in shingles {
         for (m, &seed) in minima.iter_mut().zip(seeds) {
@@ -486,21 +487,112 @@ fn fold_minima_portable(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) {
     }
 }
 
-/// [`fold_minima_portable`] compiled for AVX2 when the CPU has it (the default target is
-/// plain x86-64, whose SIMD has no 64-bit multiply to speak of). Integer arithmetic only, so
-/// every build gives the same minima bit for bit.
+/// [`fold_minima_portable`], by the AVX2 kernel when the CPU has it (the default target is plain
+/// x86-64, whose SIMD has no 64-bit multiply to speak of) for all whole blocks of seeds. Integer
+/// arithmetic only, so every build gives the same minima bit for bit.
 fn fold_minima(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
-        #[target_feature(enable = "avx2")]
-        unsafe fn avx2(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) {
-            fold_minima_portable(seeds, shingles, minima)
-        }
         // SAFETY: the CPU supports AVX2 (checked just above).
-        unsafe { avx2(seeds, shingles, minima) };
+        let done = unsafe { avx2::fold_minima(seeds, shingles, minima) };
+        fold_minima_portable(&seeds[done..], shingles, &mut minima[done..]);
         return;
     }
     fold_minima_portable(seeds, shingles, minima)
+}
+
+/// The MinHash core in AVX2 intrinsics. Left to itself the compiler vectorises the plain loop
+/// with the minima in memory (a load and a masked store per four hashes) and a 7-instruction
+/// 64-bit multiply; here a block of [`avx2::SEED_BLOCK`] seeds keeps its running minima in
+/// registers for a whole pass over the shingles, a multiply takes 6 instructions and `mix`'s
+/// first step is done once per seed and once per shingle instead of once per pair (about 30%
+/// fewer instructions than the compiler's loop).
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use super::{MIX_MUL1, MIX_MUL2};
+
+    const LANES: usize = 4;
+    /// Seeds folded together: four registers of running minima.
+    pub const SEED_BLOCK: usize = 4 * LANES;
+
+    /// The first step of [`super::mix`]. It is linear over XOR, so for `mix(s ^ seed)` it can
+    /// be applied to `s` and to `seed` apart: `pre(s ^ seed) == pre(s) ^ pre(seed)`.
+    pub fn pre(x: u64) -> u64 {
+        x ^ (x >> 30)
+    }
+
+    /// Lane-wise `x.wrapping_mul(c)`. AVX2 only multiplies 32-bit halves, so with x = xh·2³² + xl
+    /// and c = ch·2³² + cl: x·c mod 2⁶⁴ = xl·cl + ((xl·ch + xh·cl) mod 2³²)·2³². `c_swapped`
+    /// holds c with its halves swapped, so that one 32-bit multiply yields both cross products.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn mul(x: __m256i, c: __m256i, c_swapped: __m256i) -> __m256i {
+        let cross = _mm256_mullo_epi32(x, c_swapped); // halves: xh·cl (high), xl·ch (low)
+        let cross = _mm256_slli_epi64(_mm256_add_epi64(cross, _mm256_srli_epi64(cross, 32)), 32);
+        _mm256_add_epi64(_mm256_mul_epu32(x, c), cross)
+    }
+
+    /// A constant in every lane, and with its halves swapped (for [`mul`]).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn constant(c: u64) -> (__m256i, __m256i) {
+        (_mm256_set1_epi64x(c as i64), _mm256_set1_epi64x(c.rotate_left(32) as i64))
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load(v: &[u64]) -> __m256i {
+        assert!(v.len() >= LANES);
+        // SAFETY: four u64 in bounds (checked above); unaligned loads are allowed.
+        unsafe { _mm256_loadu_si256(v.as_ptr().cast()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store(v: &mut [u64], x: __m256i) {
+        assert!(v.len() >= LANES);
+        // SAFETY: four u64 in bounds (checked above); unaligned stores are allowed.
+        unsafe { _mm256_storeu_si256(v.as_mut_ptr().cast(), x) }
+    }
+
+    /// [`super::fold_minima_portable`] over the whole blocks of [`SEED_BLOCK`] seeds; returns
+    /// how many seeds it folded (the rest are left to the caller).
+    #[target_feature(enable = "avx2")]
+    pub fn fold_minima(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) -> usize {
+        const REGS: usize = SEED_BLOCK / LANES;
+        let (m1, m1_swapped) = constant(MIX_MUL1);
+        let (m2, m2_swapped) = constant(MIX_MUL2);
+        // AVX2 compares signed lanes only: x < y unsigned iff (x ^ 2⁶³) < (y ^ 2⁶³) signed, so
+        // the running minima are kept with their top bit flipped.
+        let flip = _mm256_set1_epi64x(i64::MIN);
+        let mut done = 0;
+        for (seeds, minima) in seeds.chunks_exact(SEED_BLOCK).zip(minima.chunks_exact_mut(SEED_BLOCK)) {
+            let mut pre_seed = [_mm256_setzero_si256(); REGS];
+            let mut min = [_mm256_setzero_si256(); REGS];
+            for r in 0..REGS {
+                let seed = load(&seeds[r * LANES..]);
+                pre_seed[r] = _mm256_xor_si256(seed, _mm256_srli_epi64(seed, 30));
+                min[r] = _mm256_xor_si256(load(&minima[r * LANES..]), flip);
+            }
+            for &s in shingles {
+                let pre_s = _mm256_set1_epi64x(pre(s) as i64);
+                for r in 0..REGS {
+                    // The rest of mix(s ^ seed), from pre(s) ^ pre(seed).
+                    let z = mul(_mm256_xor_si256(pre_s, pre_seed[r]), m1, m1_swapped);
+                    let z = mul(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2, m2_swapped);
+                    let h = _mm256_xor_si256(_mm256_xor_si256(z, _mm256_srli_epi64(z, 31)), flip);
+                    min[r] = _mm256_blendv_epi8(min[r], h, _mm256_cmpgt_epi64(min[r], h));
+                }
+            }
+            for r in 0..REGS {
+                store(&mut minima[r * LANES..], _mm256_xor_si256(min[r], flip));
+            }
+            done += SEED_BLOCK;
+        }
+        done
+    }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -512,23 +604,26 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// `fnv1a(words.join(" "))` without building the joined string.
-fn fnv1a_joined(words: &[&str]) -> u64 {
+fn fnv1a_joined(words: &[&[u8]]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             h = (h ^ u64::from(b' ')).wrapping_mul(0x0000_0100_0000_01b3);
         }
-        for &b in w.as_bytes() {
+        for &b in *w {
             h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
     h
 }
 
+const MIX_MUL1: u64 = 0xbf58_476d_1ce4_e5b9;
+const MIX_MUL2: u64 = 0x94d0_49bb_1331_11eb;
+
 /// SplitMix64 finaliser: a well-mixed 64-bit permutation.
 fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z = (z ^ (z >> 30)).wrapping_mul(MIX_MUL1);
+    z = (z ^ (z >> 27)).wrapping_mul(MIX_MUL2);
     z ^ (z >> 31)
 }
 
@@ -611,9 +706,9 @@ mod tests {
 
     #[test]
     fn joined_hash_equals_hash_of_the_joined_string() {
-        let w = ["Putin", "spoke", "with", "Biden", "’s", ""];
+        let w = ["Putin", "spoke", "with", "Biden", "’s", ""].map(str::as_bytes);
         for k in 1..=w.len() {
-            assert_eq!(fnv1a_joined(&w[..k]), fnv1a(w[..k].join(" ").as_bytes()));
+            assert_eq!(fnv1a_joined(&w[..k]), fnv1a(&w[..k].join(&b' ')));
         }
     }
 
@@ -622,11 +717,37 @@ mod tests {
         for num_hashes in [128, 100, 3] {
             let step = NearDuplicates::new(&DedupeDocumentsConfig { num_hashes, bands: 1, ..Default::default() }).unwrap();
             let norm = comparable(STORY);
-            let words: Vec<&str> = norm.split(' ').collect();
+            let words: Vec<&[u8]> = norm.split(' ').map(str::as_bytes).collect();
             let shingles: Vec<u64> = words.windows(step.shingle_words).map(fnv1a_joined).collect();
             let want: Vec<u64> = step.seeds.iter().map(|&seed| shingles.iter().map(|&s| mix(s ^ seed)).min().unwrap()).collect();
             assert_eq!(step.signature(STORY), want, "{num_hashes} hashes");
         }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_minima_equal_the_plain_loop_on_random_shingles() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let mut state = 7u64;
+        for (num_seeds, num_shingles) in [(128, 300), (100, 57), (16, 1), (3, 10), (40, 0)] {
+            let seeds: Vec<u64> = (0..num_seeds).map(|_| splitmix64(&mut state)).collect();
+            // Random values, and values with the top bit set or clear (the unsigned compare).
+            let mut shingles: Vec<u64> = (0..num_shingles).map(|_| splitmix64(&mut state)).collect();
+            shingles.extend([0, 1, u64::MAX, 1 << 63, (1 << 63) - 1]);
+            let mut want = vec![u64::MAX; num_seeds];
+            fold_minima_portable(&seeds, &shingles, &mut want);
+            let mut got = vec![u64::MAX; num_seeds];
+            // SAFETY: the CPU supports AVX2 (checked above).
+            let done = unsafe { avx2::fold_minima(&seeds, &shingles, &mut got) };
+            assert_eq!(done, num_seeds / avx2::SEED_BLOCK * avx2::SEED_BLOCK);
+            assert_eq!(got[..done], want[..done], "{num_seeds} seeds, {num_shingles} shingles");
+            let mut got = vec![u64::MAX; num_seeds];
+            fold_minima(&seeds, &shingles, &mut got);
+            assert_eq!(got, want);
+        }
+        assert_eq!(avx2::pre(0x1234_5678_9abc_def0 ^ 0xfedc_ba98_7654_3210), avx2::pre(0x1234_5678_9abc_def0) ^ avx2::pre(0xfedc_ba98_7654_3210));
     }
 
     #[test]

@@ -52,47 +52,56 @@ pub fn unicode_changes(text: &str) -> Vec<Change> {
     if text.bytes().all(|b| (b' '..0x7f).contains(&b) || b == b'\t') {
         return out;
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (b, c) = chars[i];
-        // Printable ASCII or a tab, not followed by a combining mark: nothing to repair (the
-        // common case, settled without the checks and table lookups below).
-        if (c == '\t' || (' '..='~').contains(&c)) && chars.get(i + 1).is_none_or(|x| x.1 < FIRST_COMBINING) {
-            i += 1;
+    let bytes = text.as_bytes();
+    let is_plain = |b: u8| (b' '..0x7f).contains(&b) || b == b'\t';
+    let mut b = 0;
+    while b < text.len() {
+        // Printable ASCII or a tab followed by ASCII: nothing to repair (most of any text,
+        // settled byte by byte without decoding characters).
+        if is_plain(bytes[b]) && bytes.get(b + 1).is_none_or(u8::is_ascii) {
+            b += 1;
             continue;
         }
-        let next_b = chars.get(i + 1).map_or(text.len(), |x| x.0);
+        let c = text[b..].chars().next().expect("b is on a char boundary");
+        let next_b = b + c.len_utf8();
+        let next = text[next_b..].chars().next();
+        // The same, followed by any character that does not combine.
+        if (c == '\t' || (' '..='~').contains(&c)) && next.is_none_or(|x| x < FIRST_COMBINING) {
+            b = next_b;
+            continue;
+        }
         if is_odd_space(c) {
             out.push(Change::repair(b, next_b, " ", "unicode.nbsp"));
-            i += 1;
+            b = next_b;
             continue;
         }
         if is_zero_width(c) {
             out.push(Change::repair(b, next_b, "", "unicode.zero_width"));
-            i += 1;
+            b = next_b;
             continue;
         }
         if matches!(c, '\u{200c}' | '\u{200d}') {
-            let prev_ascii = i == 0 || chars[i - 1].1.is_ascii();
-            let next_ascii = chars.get(i + 1).is_none_or(|x| x.1.is_ascii());
+            let prev_ascii = text[..b].chars().next_back().is_none_or(|x| x.is_ascii());
+            let next_ascii = next.is_none_or(|x| x.is_ascii());
             if prev_ascii && next_ascii {
                 out.push(Change::repair(b, next_b, "", "unicode.zero_width"));
             }
-            i += 1;
+            b = next_b;
             continue;
         }
         if is_stray_control(c) {
             out.push(Change::repair(b, next_b, "", "unicode.control"));
-            i += 1;
+            b = next_b;
             continue;
         }
         // A base character and the combining marks after it compose (or not) as one unit.
-        let mut j = i + 1;
-        while j < chars.len() && combining_class(chars[j].1) != 0 {
-            j += 1;
+        let mut end_b = next_b;
+        for x in text[next_b..].chars() {
+            if combining_class(x) == 0 {
+                break;
+            }
+            end_b += x.len_utf8();
         }
-        let end_b = chars.get(j).map_or(text.len(), |x| x.0);
         let unit = &text[b..end_b];
         // The quick check proves most units NFC already without composing them.
         if !unit.is_ascii() && is_nfc_quick(unit.chars()) != IsNormalized::Yes {
@@ -101,7 +110,7 @@ pub fn unicode_changes(text: &str) -> Vec<Change> {
                 out.push(Change::repair(b, end_b, nfc, "unicode.nfc"));
             }
         }
-        i = j;
+        b = end_b;
     }
     out
 }
@@ -110,6 +119,68 @@ pub fn unicode_changes(text: &str) -> Vec<Change> {
 mod tests {
     use super::*;
     use crate::aligned::AlignedText;
+
+    /// The character-by-character definition [`unicode_changes`] must match.
+    fn reference(text: &str) -> Vec<Change> {
+        let mut out = Vec::new();
+        // ASCII without control characters (tab aside) has nothing to repair: NFC, odd spaces and
+        // zero-width characters are all outside ASCII.
+        if text.bytes().all(|b| (b' '..0x7f).contains(&b) || b == b'\t') {
+            return out;
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (b, c) = chars[i];
+            // Printable ASCII or a tab, not followed by a combining mark: nothing to repair (the
+            // common case, settled without the checks and table lookups below).
+            if (c == '\t' || (' '..='~').contains(&c)) && chars.get(i + 1).is_none_or(|x| x.1 < FIRST_COMBINING) {
+                i += 1;
+                continue;
+            }
+            let next_b = chars.get(i + 1).map_or(text.len(), |x| x.0);
+            if is_odd_space(c) {
+                out.push(Change::repair(b, next_b, " ", "unicode.nbsp"));
+                i += 1;
+                continue;
+            }
+            if is_zero_width(c) {
+                out.push(Change::repair(b, next_b, "", "unicode.zero_width"));
+                i += 1;
+                continue;
+            }
+            if matches!(c, '\u{200c}' | '\u{200d}') {
+                let prev_ascii = i == 0 || chars[i - 1].1.is_ascii();
+                let next_ascii = chars.get(i + 1).is_none_or(|x| x.1.is_ascii());
+                if prev_ascii && next_ascii {
+                    out.push(Change::repair(b, next_b, "", "unicode.zero_width"));
+                }
+                i += 1;
+                continue;
+            }
+            if is_stray_control(c) {
+                out.push(Change::repair(b, next_b, "", "unicode.control"));
+                i += 1;
+                continue;
+            }
+            // A base character and the combining marks after it compose (or not) as one unit.
+            let mut j = i + 1;
+            while j < chars.len() && combining_class(chars[j].1) != 0 {
+                j += 1;
+            }
+            let end_b = chars.get(j).map_or(text.len(), |x| x.0);
+            let unit = &text[b..end_b];
+            // The quick check proves most units NFC already without composing them.
+            if !unit.is_ascii() && is_nfc_quick(unit.chars()) != IsNormalized::Yes {
+                let nfc: String = unit.nfc().collect();
+                if nfc != unit {
+                    out.push(Change::repair(b, end_b, nfc, "unicode.nfc"));
+                }
+            }
+            i = j;
+        }
+        out
+    }
 
     fn fix(t: &str) -> String {
         let mut at = AlignedText::new(t, 0, &[]);
@@ -144,5 +215,28 @@ mod tests {
             assert_eq!(got, want, "{t:?}");
         }
         assert!(unicode_changes("plain ASCII text.").is_empty());
+    }
+
+    #[test]
+    fn byte_scan_finds_what_the_character_scan_finds() {
+        let pieces = [
+            "a", "Z", " ", "\t", ".", "~", "\u{7f}", "\u{0}", "\n", "é", "e", "\u{301}", "\u{323}", "\u{a0}", "\u{200b}", "\u{200c}",
+            "\u{200d}", "\u{feff}", "\u{ad}", "\u{85}", "Кремль", "“", "’", "😀", "\u{3000}", "\u{2029}", "ᄀ", "\u{1161}", "Å", "A\u{30a}",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let t: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            assert_eq!(unicode_changes(&t), reference(&t), "{t:?}");
+        }
+        for t in ["tête-à-tête", "Кремль “said” — 😀", "👩\u{200d}💻 works", "ab\u{200d}cd", "e\u{301}\u{323}", "plain ASCII text."] {
+            assert_eq!(unicode_changes(t), reference(t), "{t:?}");
+        }
     }
 }
