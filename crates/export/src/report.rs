@@ -287,7 +287,6 @@ struct RunFacts {
     words: u64,
     outlets: BTreeMap<String, OutletFacts>,
     doc_rows: Vec<DocSummary>,
-    outlet_of: OutletIndex,
     quotes_per_doc: BTreeMap<String, u64>,
 
     blocks: Option<u64>,
@@ -322,6 +321,8 @@ struct RunFacts {
 impl RunFacts {
     fn gather(dir: &Path, known_rows: &BTreeMap<String, u64>) -> Result<RunFacts, ExportError> {
         let mut f = RunFacts::default();
+        // Each document's outlet, for the rows of the other datasets.
+        let mut outlets = OutletIndex::default();
         f.has_documents = for_each_row(dir, "documents", |d: DocFields| {
             let outlet = d.outlet.clone().unwrap_or_else(|| "(unknown outlet)".into());
             f.documents += 1;
@@ -341,7 +342,7 @@ impl RunFacts {
                     f.published_days.entry(outlet.clone()).or_default().insert(day);
                 }
             }
-            f.outlet_of.insert(&d.doc_id, &outlet);
+            outlets.insert(&d.doc_id, &outlet);
             if f.doc_rows.len() < MAX_TABLE_ROWS {
                 f.doc_rows.push(DocSummary {
                     doc_id: d.doc_id,
@@ -357,7 +358,6 @@ impl RunFacts {
         })?;
         // Every other dataset needs only the documents' outlets, so the files are read side by
         // side: on a big run this is the serial tail of the whole run.
-        let outlets = std::mem::take(&mut f.outlet_of);
         let outlet = |doc_id: &str| outlets.get(doc_id).unwrap_or("(unknown outlet)").to_string();
         std::thread::scope(|s| -> Result<(), ExportError> {
             let blocks = s.spawn(|| {
@@ -493,7 +493,6 @@ impl RunFacts {
             (f.rejects, f.rejects_total) = joined(rejects)?;
             Ok(())
         })?;
-        f.outlet_of = outlets;
         Ok(f)
     }
 }
