@@ -1057,6 +1057,11 @@ impl Amendments {
     }
 }
 
+/// Where a spooled dataset's rows wait, in the staging folder, until corpus results amend them.
+fn spool_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.spool"))
+}
+
 /// Datasets rewritten after corpus-level steps.
 const SPOOLED: &[&str] = &["documents", "mentions", "quotes"];
 
@@ -1072,7 +1077,7 @@ impl Outputs {
         let Some(dir) = dir else { return Ok(out) };
         for name in datasets_of(config) {
             if SPOOLED.contains(&name) {
-                let spool = dir.join(format!(".{name}.spool"));
+                let spool = spool_path(dir, name);
                 out.spools.insert(name, JsonlWriter::scratch(&spool)?);
             } else {
                 let path = dir.join(JsonlWriter::file_name(name, out.compression));
@@ -1118,10 +1123,10 @@ impl Outputs {
                 let dir = &dir;
                 scope.spawn(move || -> Result<(String, DatasetSummary)> {
                     spool.finish()?;
-                    let spool_path = dir.join(format!(".{name}.spool"));
+                    let spooled = spool_path(dir, name);
                     let final_path = dir.join(JsonlWriter::file_name(name, compression));
                     let mut w = JsonlWriter::create(&final_path, compression)?;
-                    let mut reader = export::read_scratch(&spool_path)?;
+                    let mut reader = export::read_scratch(&spooled)?;
                     let mut line = String::new();
                     while reader.read_line(&mut line)? > 0 {
                         match amend.row(name, line.trim_end_matches('\n'))? {
@@ -1133,7 +1138,7 @@ impl Outputs {
                         }
                         line.clear();
                     }
-                    std::fs::remove_file(&spool_path)?;
+                    std::fs::remove_file(&spooled)?;
                     Ok((name.to_string(), w.finish()?))
                 })
             });
