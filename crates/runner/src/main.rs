@@ -121,6 +121,14 @@ fn load_config(path: &Path) -> Result<Config, Failure> {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    // A span's close line carries its time (`RUST_LOG=info` gives each phase of a run: discover,
+    // survey, main_pass, dedupe_documents, entity_linking, finish_datasets, report).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_span_events(FmtSpan::CLOSE)
+        .try_init();
 }

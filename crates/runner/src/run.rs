@@ -241,6 +241,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
     // Workers process one chunk while a writer thread appends the previous chunk's rows, so the
     // only serial work is copying bytes that workers have already serialised.
     let mut sink = MainPassSink::open(staging_dir, spill, config, &steps, &discover_rejects)?;
+    let main_pass = tracing::info_span!("main_pass").entered();
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileResult>>(1);
         let writer = scope.spawn(|| -> Result<()> {
@@ -273,6 +274,7 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
         writer.join().map_err(|p| anyhow::anyhow!("writer thread panicked: {}", panic_message(&p)))?
     })?;
     progress.finish_and_clear();
+    drop(main_pass);
     files.remove()?;
     // The chunks' buffers are gone: their pages go back before clustering reads its tables in.
     release_free_memory();
@@ -308,11 +310,11 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
 
     let export_started = Instant::now();
     if let Some(staging) = staging {
-        let datasets = out.finish(&amend)?;
+        let datasets = tracing::info_span!("finish_datasets").in_scope(|| out.finish(&amend))?;
         export::write_schemas(staging.path(), &datasets.keys().map(String::as_str).collect::<Vec<_>>())?;
         if config.export.report {
             let rows = datasets.iter().map(|(name, d)| (name.clone(), d.rows)).collect();
-            export::write_report_with_counts(staging.path(), &rows)?;
+            tracing::info_span!("report").in_scope(|| export::write_report_with_counts(staging.path(), &rows))?;
         }
         summary.datasets = datasets;
         summary.timings = cpu;
