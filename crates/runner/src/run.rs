@@ -1040,23 +1040,94 @@ impl Amendments {
             }
             "quotes" => {
                 let Some(res) = &self.entities else { return Ok(None) };
-                let keys: RowKeys = serde_json::from_str(line)?;
-                if keys.speaker_entity_id.is_none() {
-                    return Ok(None);
+                // Most quotes have a speaker: splicing the two fields gives the bytes the parse
+                // and re-serialisation would, without re-writing the quote's text.
+                match splice_speaker(line, res) {
+                    Some(spliced) => Ok(spliced),
+                    None => amend_quote_parsed(line, res),
                 }
-                let mut row: QuoteRow = serde_json::from_str(line)?;
-                let Some(id) = row.speaker_entity_id.clone() else { return Ok(None) };
-                let id = res.remap.get(&id).cloned().unwrap_or(id);
-                // `speaker` is the entity's canonical name across the corpus (DESIGN.md).
-                if let Ok(i) = res.entities.binary_search_by(|e| e.entity_id.as_str().cmp(&id)) {
-                    row.speaker = Some(res.entities[i].name.clone());
-                }
-                row.speaker_entity_id = Some(id);
-                Ok(Some(serde_json::to_string(&row)?))
             }
             _ => Ok(None),
         }
     }
+}
+
+/// A quote row with the speaker's corpus entity id and canonical name, by parsing and
+/// re-serialising it; None when the row has no speaker entity.
+fn amend_quote_parsed(line: &str, res: &annotate::entities::EntityResolution) -> Result<Option<String>> {
+    let keys: RowKeys = serde_json::from_str(line)?;
+    if keys.speaker_entity_id.is_none() {
+        return Ok(None);
+    }
+    let mut row: QuoteRow = serde_json::from_str(line)?;
+    let Some(id) = row.speaker_entity_id.clone() else { return Ok(None) };
+    let id = res.remap.get(&id).cloned().unwrap_or(id);
+    // `speaker` is the entity's canonical name across the corpus (DESIGN.md).
+    if let Ok(i) = res.entities.binary_search_by(|e| e.entity_id.as_str().cmp(&id)) {
+        row.speaker = Some(res.entities[i].name.clone());
+    }
+    row.speaker_entity_id = Some(id);
+    Ok(Some(serde_json::to_string(&row)?))
+}
+
+/// A quote row with the speaker's corpus entity id and canonical name spliced in: `Some(None)`
+/// when the row has no speaker entity (nothing changes), None when the row is not laid out as
+/// expected (the caller parses it). serde_json writes `,"speaker":` and `,"speaker_entity_id":`
+/// only as keys: inside a string value a `"` is always escaped, so `,"` never appears there.
+fn splice_speaker(line: &str, res: &annotate::entities::EntityResolution) -> Option<Option<String>> {
+    const SPEAKER: &str = ",\"speaker\":";
+    const ID: &str = ",\"speaker_entity_id\":";
+    let at = line.find(SPEAKER)? + SPEAKER.len();
+    let speaker_len = json_value_len(&line[at..])?;
+    let id_key = at + speaker_len;
+    let id_at = id_key + line[id_key..].strip_prefix(ID).map(|_| ID.len())?;
+    let rest = &line[id_at..];
+    if rest.starts_with("null,") {
+        return Some(None);
+    }
+    let id_len = json_value_len(rest)?;
+    let id = rest[..id_len].strip_prefix('"')?.strip_suffix('"')?;
+    if !is_plain_json_str(id) {
+        return None;
+    }
+    let id = res.remap.get(id).map(String::as_str).unwrap_or(id);
+    if !is_plain_json_str(id) {
+        return None;
+    }
+    let speaker = match res.entities.binary_search_by(|e| e.entity_id.as_str().cmp(id)) {
+        Ok(i) => serde_json::to_string(&res.entities[i].name).ok()?,
+        Err(_) => line[at..id_key].to_string(),
+    };
+    let mut out = String::with_capacity(line.len() + 32);
+    out.push_str(&line[..at]);
+    out.push_str(&speaker);
+    out.push_str(ID);
+    out.push('"');
+    out.push_str(id);
+    out.push('"');
+    out.push_str(&rest[id_len..]);
+    Some(Some(out))
+}
+
+/// Length of the JSON value (`null` or a string) that `s` starts with, when it is followed by a
+/// comma; None for anything else.
+fn json_value_len(s: &str) -> Option<usize> {
+    if s.starts_with("null,") {
+        return Some(4);
+    }
+    let b = s.as_bytes();
+    if b.first() != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return (b.get(i + 1) == Some(&b',')).then_some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Where a spooled dataset's rows wait, in the staging folder, until corpus results amend them.
@@ -1184,7 +1255,7 @@ fn datasets_of(config: &Config) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pipeline::EntityLabel;
+    use pipeline::{EntityLabel, EntityRow, SpeakerKind};
 
     fn mention(text: &str, entity_id: &str) -> MentionRow {
         MentionRow {
@@ -1219,5 +1290,60 @@ mod tests {
         // An id that needs escaping takes the parsing path and is still written right.
         let line = serde_json::to_string(&mention("Putin", "odd")).unwrap();
         assert_eq!(amend.row("mentions", &line).unwrap().unwrap(), serde_json::to_string(&mention("Putin", "e\"q")).unwrap());
+    }
+
+    #[test]
+    fn spliced_quote_rows_equal_reserialised_ones() {
+        let entity = |id: &str, name: &str| EntityRow {
+            entity_id: id.into(),
+            label: EntityLabel::PER,
+            name: name.into(),
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            n_docs: 1,
+            n_mentions: 1,
+        };
+        let remap = [("e1", "e9"), ("e2", "e8"), ("odd", "e\"q")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        // Sorted by entity_id, as linking gives them; e8 has no row, so its speaker stays as written.
+        let entities = vec![entity("e3", "Dmitry S. Peskov"), entity("e9", "Vladimir \"V.\" Putin\\ Путин")];
+        let amend = Amendments { clusters: BTreeMap::new(), entities: Some(annotate::entities::EntityResolution { remap, entities }) };
+        let res = amend.entities.as_ref().unwrap();
+        let quote = |text: &str, speaker: Option<&str>, id: Option<&str>| QuoteRow {
+            doc_id: "d1".into(),
+            quote_id: "d1-q0-5".into(),
+            start: 0,
+            end: 5,
+            text: text.into(),
+            speaker: speaker.map(Into::into),
+            speaker_entity_id: id.map(Into::into),
+            speaker_kind: SpeakerKind::PER,
+            speaker_start: Some(9),
+            speaker_end: None,
+            cue: Some("said".into()),
+            cue_start: None,
+            cue_end: None,
+            rule: "said_after".into(),
+        };
+        // Texts and speakers that hold the keys themselves, quotes and escapes must not fool it.
+        let texts = ["We have serious doubts", r#"x","speaker":"e1","speaker_entity_id":"e1"#, "a \"b\" \\", "\\", "Мы \n «тут»"];
+        let speakers = [None, Some("Putin"), Some(r#"Mr. "P""#), Some("\\"), Some(r#","speaker_entity_id":"e2"#)];
+        let ids = [None, Some("e1"), Some("e2"), Some("e3"), Some("e7"), Some("odd")];
+        let mut spliced = 0;
+        for text in texts {
+            for speaker in speakers {
+                for id in ids {
+                    let line = serde_json::to_string(&quote(text, speaker, id)).unwrap();
+                    let want = amend_quote_parsed(&line, res).unwrap().unwrap_or_else(|| line.clone());
+                    if let Some(got) = splice_speaker(&line, res) {
+                        spliced += 1;
+                        assert_eq!(got.unwrap_or_else(|| line.clone()), want, "{line}");
+                    }
+                    let got = amend.row("quotes", &line).unwrap().unwrap_or_else(|| line.clone());
+                    assert_eq!(got, want, "{line}");
+                }
+            }
+        }
+        // Only the id that needs escaping takes the parsing path.
+        assert_eq!(spliced, texts.len() * speakers.len() * (ids.len() - 1));
     }
 }
