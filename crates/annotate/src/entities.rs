@@ -11,6 +11,7 @@
 //! its aliases, roles ("Kremlin spokesman") and counts.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -680,7 +681,60 @@ impl DocStep for EntityTagger {
                 entity_id: id,
             });
         }
+        let input = doc.mentions.iter().zip(&spans).map(|(m, &(_, _, l))| (m.text.as_str(), l));
+        LAST_CANON.with(|last| *last.borrow_mut() = Some(CanonMemo::new(input, canon)));
         Ok(())
+    }
+}
+
+/// One [`canonicalize`] call, its input (surfaces joined, their ends and labels) and result.
+///
+/// The linker's [`EntityLinker::summarize`] canonicalizes a document's mentions again, right
+/// after the entities step on the same thread, with the mentions' canonical labels. Where those
+/// are the tagger's labels (most documents), the input is the one the entities step had, and so
+/// is the result: the step leaves it here and the summary takes it instead of recomputing.
+struct CanonMemo {
+    texts: String,
+    ends: Vec<usize>,
+    labels: Vec<EntityLabel>,
+    canon: Vec<(String, EntityLabel)>,
+}
+
+thread_local! {
+    static LAST_CANON: RefCell<Option<CanonMemo>> = const { RefCell::new(None) };
+}
+
+impl CanonMemo {
+    fn new<'a>(input: impl Iterator<Item = (&'a str, EntityLabel)>, canon: Vec<(String, EntityLabel)>) -> CanonMemo {
+        let mut memo = CanonMemo { texts: String::new(), ends: Vec::with_capacity(canon.len()), labels: Vec::with_capacity(canon.len()), canon };
+        for (text, label) in input {
+            memo.texts.push_str(text);
+            memo.ends.push(memo.texts.len());
+            memo.labels.push(label);
+        }
+        memo
+    }
+
+    /// Whether `input` is exactly the memo's input.
+    fn holds(&self, input: &[(&str, EntityLabel)]) -> bool {
+        if input.len() != self.ends.len() {
+            return false;
+        }
+        let mut from = 0;
+        input.iter().zip(&self.ends).zip(&self.labels).all(|(((text, label), &to), memo_label)| {
+            let same = label == memo_label && self.texts[from..to] == **text;
+            from = to;
+            same
+        })
+    }
+}
+
+/// `canonicalize(input)`, taken from this thread's last memo when that was made for the same input.
+fn canonicalize_again(input: &[(&str, EntityLabel)]) -> Vec<(String, EntityLabel)> {
+    let memo = LAST_CANON.with(|last| last.borrow_mut().take());
+    match memo {
+        Some(memo) if memo.holds(input) => memo.canon,
+        _ => canonicalize(input),
     }
 }
 
@@ -892,7 +946,7 @@ impl CorpusStep for EntityLinker {
 
     fn summarize(&self, doc: &Document) -> DocNames {
         let surfaces: Vec<(&str, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
-        let canon = canonicalize(&surfaces);
+        let canon = canonicalize_again(&surfaces);
         let map = CharMap::new(&doc.text);
         let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
         for (m, (name, label)) in doc.mentions.iter().zip(canon) {
@@ -1148,6 +1202,29 @@ mod tests {
         tagger.apply(&mut d, &CorpusKnowledge::default()).unwrap();
         d.check_spans().unwrap();
         d
+    }
+
+    /// The summary from the entities step's memo is the one computed afresh, and a memo is used
+    /// only for its own input.
+    #[test]
+    fn linker_summary_from_the_memo_is_the_recomputed_one() {
+        let text = "Kremlin spokesman Dmitry Peskov said Mr. Peskov and Peskov met NATO. The North Atlantic \
+                    Treaty Organization and Vladimir Putin answered; Putin, the Russian president, left for the U.S.";
+        let d = tagged(text);
+        let fresh = {
+            LAST_CANON.with(|last| last.borrow_mut().take());
+            EntityLinker.summarize(&d)
+        };
+        let d = tagged(text);
+        assert!(LAST_CANON.with(|last| last.borrow().is_some()));
+        assert_eq!(EntityLinker.summarize(&d), fresh);
+        assert!(LAST_CANON.with(|last| last.borrow().is_none()), "the memo is used once");
+        let input = [("Peskov", EntityLabel::PER), ("NATO", EntityLabel::ORG)];
+        let memo = CanonMemo::new(input.iter().copied(), vec![(String::new(), EntityLabel::MISC); 2]);
+        assert!(memo.holds(&input));
+        assert!(!memo.holds(&[("Peskov", EntityLabel::PER), ("NATO", EntityLabel::LOC)]));
+        assert!(!memo.holds(&[("Pesko", EntityLabel::PER), ("vNATO", EntityLabel::ORG)]));
+        assert!(!memo.holds(&input[..1]));
     }
 
     fn mention<'a>(d: &'a Document, text: &str) -> Option<&'a MentionRow> {
