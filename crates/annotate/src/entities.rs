@@ -376,10 +376,10 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
 }
 
 /// A name cleaned for grouping: words without titles, possessives and (for persons) middle
-/// initials, as written.
-fn clean_words(surface: &str, label: EntityLabel) -> Vec<String> {
+/// initials, as written (borrowed from `surface` unless the model form differs).
+fn clean_words(surface: &str, label: EntityLabel) -> Vec<Cow<'_, str>> {
     let toks = tokenize(surface);
-    let mut words: Vec<String> = toks.iter().map(|t| model_form(t.text(surface)).into_owned()).collect();
+    let mut words: Vec<Cow<str>> = toks.iter().map(|t| model_form(t.text(surface))).collect();
     while words.last().is_some_and(|w| is_possessive(w) || !w.chars().any(char::is_alphanumeric)) {
         words.pop();
     }
@@ -442,12 +442,13 @@ fn same_given_name(a: &str, b: &str) -> bool {
 /// Words an acronym skips in its expansion.
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "on", "in", "to"];
 
-fn acronym_of(words: &[String]) -> Option<String> {
+fn acronym_of<S: AsRef<str>>(words: &[S]) -> Option<String> {
     if words.len() < 2 {
         return None;
     }
     let mut a = String::new();
     for w in words {
+        let w = w.as_ref();
         if ACRONYM_SKIP.contains(&lowercase(w).as_ref()) {
             continue;
         }
@@ -487,11 +488,11 @@ fn looks_like_acronym(w: &str) -> bool {
 /// that surname, and stays alone when there is none or more than one. Other names group by their
 /// lower-cased words, and an acronym joins the one multi-word name it abbreviates.
 pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String, EntityLabel)> {
-    let cleaned: Vec<Vec<String>> = mentions.iter().map(|(s, l)| clean_words(s.as_ref(), *l)).collect();
+    let cleaned: Vec<Vec<Cow<str>>> = mentions.iter().map(|(s, l)| clean_words(s.as_ref(), *l)).collect();
     let n = mentions.len();
     // Cluster id per mention, by key.
     let mut cluster_of: Vec<String> = vec![String::new(); n];
-    let lower = |w: &String| w.to_lowercase();
+    let lower = |w: &str| w.to_lowercase();
     // Persons with at least two words.
     // Keyed by folded surname and given name; given names that are variants of one another
     // ("Joe"/"Joseph", "Sergey"/"Sergei") share the key of the most frequent variant.
@@ -567,7 +568,7 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
         if mentions[i].1 == EntityLabel::PER || cleaned[i].len() != 1 {
             continue;
         }
-        let word = undotted_acronym(&cleaned[i][0]).map_or(Cow::Borrowed(cleaned[i][0].as_str()), Cow::Owned);
+        let word = undotted_acronym(&cleaned[i][0]).map_or(Cow::Borrowed(cleaned[i][0].as_ref()), Cow::Owned);
         if looks_like_acronym(&word) {
             let a = word.to_lowercase();
             if let Some(set) = expansions.get(&a)
@@ -590,7 +591,8 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
     for (i, c) in cluster_of.iter().enumerate() {
         members.entry(c.as_str()).or_default().push(i);
     }
-    let mut canon: BTreeMap<&str, (String, EntityLabel)> = BTreeMap::new();
+    // Every mention is in one cluster: each gets its cluster's name and label.
+    let mut canon = vec![(String::new(), EntityLabel::MISC); n];
     for (c, ms) in &members {
         let mut label_votes = [0usize; 4];
         for &i in ms {
@@ -600,17 +602,19 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
         let name = if acronym_clusters.contains(*c) {
             c.trim_start_matches("ACR|").to_uppercase()
         } else {
-            let name = choose_name(ms.iter().map(|&i| &cleaned[i]));
+            let name = choose_name(ms.iter().map(|&i| cleaned[i].as_slice()));
             undotted_acronym(&name).unwrap_or(name)
         };
-        canon.insert(c, (name, label));
+        for &i in ms {
+            canon[i] = (name.clone(), label);
+        }
     }
-    cluster_of.iter().map(|c| canon.get(c.as_str()).cloned().unwrap_or((String::new(), EntityLabel::MISC))).collect()
+    canon
 }
 
 /// The fullest form; among forms as full, the most frequent, preferring mixed case over capitals
 /// (datelines and headlines shout) except for short acronym-like words.
-fn choose_name<'a>(forms: impl Iterator<Item = &'a Vec<String>>) -> String {
+fn choose_name<'a>(forms: impl Iterator<Item = &'a [Cow<'a, str>]>) -> String {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new(); // text -> (words, count)
     for f in forms {
         let text = join_words(f);
@@ -640,7 +644,7 @@ fn odd_case(t: &str) -> bool {
     })
 }
 
-fn join_words(words: &[String]) -> String {
+fn join_words(words: &[Cow<str>]) -> String {
     words.join(" ")
 }
 
