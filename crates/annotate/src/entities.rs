@@ -249,7 +249,7 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
 }
 
 fn key_of(words: &[&str]) -> String {
-    let mut k = String::new();
+    let mut k = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             k.push(' ');
@@ -266,33 +266,36 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
     const MAX_NAME: usize = 8;
     // Title cue: worth several plain votes, since the tagger's lexicon is older than most names.
     const CUE_VOTES: usize = 3;
-    // Votes per lower-cased name; a person's full name also votes for the surname alone.
-    let mut votes: BTreeMap<String, [usize; 4]> = BTreeMap::new();
-    for &(s, e, l, cue) in &spans {
-        let v = votes.entry(key_of(&words[s..e])).or_default();
+    // Votes per lower-cased name; a person's full name also votes for the surname alone. Each
+    // span's key is built once: the votes, the majorities and the split test below all use it.
+    let keys: Vec<String> = spans.iter().map(|&(s, e, _, _)| key_of(&words[s..e])).collect();
+    let surnames: Vec<Option<String>> = spans.iter().map(|&(s, e, l, _)| (l == 0 && e - s >= 2).then(|| key_of(&words[e - 1..e]))).collect();
+    let mut votes: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for ((&(_, _, l, cue), key), surname) in spans.iter().zip(&keys).zip(&surnames) {
+        let v = votes.entry(key.as_str()).or_default();
         v[l] += 1;
         if cue {
             v[0] += CUE_VOTES;
         }
-        if l == 0 && e - s >= 2 {
-            votes.entry(key_of(&words[e - 1..e])).or_default()[0] += 1;
+        if let Some(surname) = surname {
+            votes.entry(surname.as_str()).or_default()[0] += 1;
         }
     }
     let majority = |v: &[usize; 4]| (0..4).max_by_key(|&l| (v[l], 4 - l)).unwrap_or(0);
     let spans: Vec<(usize, usize, usize)> =
-        spans.into_iter().map(|(s, e, l, _)| (s, e, votes.get(&key_of(&words[s..e])).map(majority).unwrap_or(l))).collect();
+        spans.into_iter().zip(&keys).map(|((s, e, l, _), key)| (s, e, votes.get(key.as_str()).map(majority).unwrap_or(l))).collect();
     // Two names the tagger ran together ("Ukraine Putin"): a one-off span that splits into two
     // names the document uses on their own is split.
     let total = |k: &str| votes.get(k).map_or(0, |v| v.iter().sum::<usize>());
     let mut split: Vec<(usize, usize, usize)> = Vec::with_capacity(spans.len());
-    for (s, e, l) in spans {
-        let cut = (e - s >= 2 && total(&key_of(&words[s..e])) == 1)
+    for ((s, e, l), key) in spans.into_iter().zip(&keys) {
+        let cut = (e - s >= 2 && total(key) == 1)
             .then(|| (s + 1..e).find(|&k| total(&key_of(&words[s..k])) >= 2 && total(&key_of(&words[k..e])) >= 2))
             .flatten();
         match cut {
             Some(k) => {
                 for (a, b) in [(s, k), (k, e)] {
-                    split.push((a, b, votes.get(&key_of(&words[a..b])).map(majority).unwrap_or(l)));
+                    split.push((a, b, votes.get(key_of(&words[a..b]).as_str()).map(majority).unwrap_or(l)));
                 }
             }
             None => split.push((s, e, l)),
@@ -306,7 +309,7 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
         if l != 0
             && (2..=3).contains(&(e - s))
             && words[s..e].iter().all(|w| starts_upper(w))
-            && let Some(v) = votes.get(&key_of(&words[e - 1..e]))
+            && let Some(v) = votes.get(key_of(&words[e - 1..e]).as_str())
             && majority(v) == 0
             && v[0] >= 2
         {
@@ -314,14 +317,14 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
         }
     }
     // Names to look for: exact-case word sequences of tagged names, plus persons' surnames.
-    let mut known: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    // (Model forms borrow from the text unless they differ from it.)
+    let mut known: BTreeMap<Vec<Cow<str>>, usize> = BTreeMap::new();
     for &(s, e, l) in &spans {
-        let seq: Vec<String> = words[s..e].iter().map(|w| model_form(w).into_owned()).collect();
         if e - s <= MAX_NAME {
-            known.insert(seq.clone(), l);
+            known.insert(words[s..e].iter().map(|w| model_form(w)).collect(), l);
         }
         if l == 0 && e - s >= 2 && starts_upper(words[e - 1]) && words[e - 1].chars().count() > 1 {
-            known.entry(vec![model_form(words[e - 1]).into_owned()]).or_insert(0);
+            known.entry(vec![model_form(words[e - 1])]).or_insert(0);
         }
     }
     if known.is_empty() {
@@ -336,7 +339,7 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
     // name costs one lookup and the word sequences looked up are only those of a possible length.
     let mut openers: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     for k in known.keys() {
-        *openers.entry(k[0].as_str()).or_default() |= 1 << k.len();
+        *openers.entry(k[0].as_ref()).or_default() |= 1 << k.len();
     }
     for &(gs, ge) in groups {
         let mut i = gs;
@@ -351,7 +354,7 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
                 if lens & (1 << len) == 0 || covered[i..i + len].iter().any(|&c| c) {
                     continue;
                 }
-                let seq: Vec<String> = words[i..i + len].iter().map(|w| model_form(w).into_owned()).collect();
+                let seq: Vec<Cow<str>> = words[i..i + len].iter().map(|w| model_form(w)).collect();
                 if let Some(&l) = known.get(&seq) {
                     // A name does not end inside a longer capitalised run ("Putin" in "Putin Street").
                     let next_cap = i + len < ge && starts_upper(words[i + len]) && !is_possessive(words[i + len]);
