@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -664,14 +664,11 @@ impl DocStep for EntityTagger {
         let spans = self.tag_text(&doc.text, &starts);
         let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
         let canon = canonicalize(&surfaces);
-        // All mentions of an entity share its label and canonical name, so its id (a SHA-256)
-        // is computed once per entity rather than once per mention.
-        let mut ids: BTreeMap<(EntityLabel, &str), String> = BTreeMap::new();
         doc.mentions.clear();
         for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
             let i = doc.mentions.len();
             let (name, label) = &canon[i];
-            let id = ids.entry((*label, name.as_str())).or_insert_with(|| entity_id(label.as_str(), name)).clone();
+            let id = cached_entity_id(*label, name);
             let (start, end) = (map.char_of(*s), map.char_of(*e));
             let sent_index = match sent_bounds.partition_point(|&(b, _)| b <= start) {
                 0 => 0,
@@ -692,6 +689,32 @@ impl DocStep for EntityTagger {
         LAST_CANON.with(|last| *last.borrow_mut() = Some(CanonMemo::new(input, canon)));
         Ok(())
     }
+}
+
+thread_local! {
+    /// Entity ids computed on this thread, by canonical name, then label.
+    static ENTITY_IDS: RefCell<HashMap<String, Vec<(EntityLabel, String)>>> = RefCell::new(HashMap::new());
+}
+
+/// Names [`ENTITY_IDS`] holds at most: it starts over when full, so memory stays bounded.
+const MAX_CACHED_IDS: usize = 1 << 16;
+
+/// `entity_id(label, name)`, remembered across documents. All mentions of an entity share its
+/// label and canonical name, and the same entities recur from article to article, while an id
+/// is a SHA-256: it is computed once per entity and thread rather than once per mention.
+fn cached_entity_id(label: EntityLabel, name: &str) -> String {
+    ENTITY_IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        if let Some((_, id)) = ids.get(name).and_then(|known| known.iter().find(|(l, _)| *l == label)) {
+            return id.clone();
+        }
+        let id = entity_id(label.as_str(), name);
+        if ids.len() >= MAX_CACHED_IDS {
+            ids.clear();
+        }
+        ids.entry(name.to_string()).or_default().push((label, id.clone()));
+        id
+    })
 }
 
 /// One [`canonicalize`] call, its input (surfaces joined, their ends and labels) and result.
@@ -1232,6 +1255,17 @@ mod tests {
         assert!(!memo.holds(&[("Peskov", EntityLabel::PER), ("NATO", EntityLabel::LOC)]));
         assert!(!memo.holds(&[("Pesko", EntityLabel::PER), ("vNATO", EntityLabel::ORG)]));
         assert!(!memo.holds(&input[..1]));
+    }
+
+    #[test]
+    fn cached_entity_ids_are_the_computed_ones() {
+        for _ in 0..2 {
+            for name in ["Vladimir Putin", "Georgia", "NATO", "Ünal Öztürk", ""] {
+                for label in LABELS {
+                    assert_eq!(cached_entity_id(label, name), entity_id(label.as_str(), name));
+                }
+            }
+        }
     }
 
     fn mention<'a>(d: &'a Document, text: &str) -> Option<&'a MentionRow> {
