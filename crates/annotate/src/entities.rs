@@ -187,14 +187,21 @@ fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> V
 
 /// Honorifics: whatever follows is a person.
 fn is_honorific(w: &str) -> bool {
-    matches!(folded(w).as_ref(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
+    is_honorific_folded(&folded(w))
+}
+
+/// [`is_honorific`] of a word already [`folded`].
+fn is_honorific_folded(f: &str) -> bool {
+    matches!(f, "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
 }
 
 /// Words that, right before a name, say it is a person's ("President", "spokesman", "Sen.").
 fn is_person_cue(w: &str) -> bool {
-    is_honorific(w)
+    // Folded once for both tests.
+    let f = folded(w);
+    is_honorific_folded(&f)
         || matches!(
-            folded(w).as_ref(),
+            f.as_ref(),
             "president" | "sen" | "senator" | "gen" | "general" | "rep" | "gov" | "governor" | "secretary" | "chancellor"
                 | "minister" | "spokesman" | "spokeswoman" | "spokesperson" | "premier" | "ambassador" | "adviser"
                 | "advisor" | "aide" | "envoy" | "lt" | "col" | "capt" | "adm" | "sgt" | "prof" | "professor" | "pope"
