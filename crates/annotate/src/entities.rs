@@ -11,7 +11,8 @@
 //! its aliases, roles ("Kremlin spokesman") and counts.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -186,14 +187,21 @@ fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> V
 
 /// Honorifics: whatever follows is a person.
 fn is_honorific(w: &str) -> bool {
-    matches!(folded(w).as_ref(), "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
+    is_honorific_folded(&folded(w))
+}
+
+/// [`is_honorific`] of a word already [`folded`].
+fn is_honorific_folded(f: &str) -> bool {
+    matches!(f, "mr" | "mrs" | "ms" | "miss" | "dr" | "sir" | "dame" | "messrs" | "mme" | "mlle")
 }
 
 /// Words that, right before a name, say it is a person's ("President", "spokesman", "Sen.").
 fn is_person_cue(w: &str) -> bool {
-    is_honorific(w)
+    // Folded once for both tests.
+    let f = folded(w);
+    is_honorific_folded(&f)
         || matches!(
-            folded(w).as_ref(),
+            f.as_ref(),
             "president" | "sen" | "senator" | "gen" | "general" | "rep" | "gov" | "governor" | "secretary" | "chancellor"
                 | "minister" | "spokesman" | "spokeswoman" | "spokesperson" | "premier" | "ambassador" | "adviser"
                 | "advisor" | "aide" | "envoy" | "lt" | "col" | "capt" | "adm" | "sgt" | "prof" | "professor" | "pope"
@@ -248,7 +256,7 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
 }
 
 fn key_of(words: &[&str]) -> String {
-    let mut k = String::new();
+    let mut k = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             k.push(' ');
@@ -265,33 +273,36 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
     const MAX_NAME: usize = 8;
     // Title cue: worth several plain votes, since the tagger's lexicon is older than most names.
     const CUE_VOTES: usize = 3;
-    // Votes per lower-cased name; a person's full name also votes for the surname alone.
-    let mut votes: BTreeMap<String, [usize; 4]> = BTreeMap::new();
-    for &(s, e, l, cue) in &spans {
-        let v = votes.entry(key_of(&words[s..e])).or_default();
+    // Votes per lower-cased name; a person's full name also votes for the surname alone. Each
+    // span's key is built once: the votes, the majorities and the split test below all use it.
+    let keys: Vec<String> = spans.iter().map(|&(s, e, _, _)| key_of(&words[s..e])).collect();
+    let surnames: Vec<Option<String>> = spans.iter().map(|&(s, e, l, _)| (l == 0 && e - s >= 2).then(|| key_of(&words[e - 1..e]))).collect();
+    let mut votes: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for ((&(_, _, l, cue), key), surname) in spans.iter().zip(&keys).zip(&surnames) {
+        let v = votes.entry(key.as_str()).or_default();
         v[l] += 1;
         if cue {
             v[0] += CUE_VOTES;
         }
-        if l == 0 && e - s >= 2 {
-            votes.entry(key_of(&words[e - 1..e])).or_default()[0] += 1;
+        if let Some(surname) = surname {
+            votes.entry(surname.as_str()).or_default()[0] += 1;
         }
     }
     let majority = |v: &[usize; 4]| (0..4).max_by_key(|&l| (v[l], 4 - l)).unwrap_or(0);
     let spans: Vec<(usize, usize, usize)> =
-        spans.into_iter().map(|(s, e, l, _)| (s, e, votes.get(&key_of(&words[s..e])).map(majority).unwrap_or(l))).collect();
+        spans.into_iter().zip(&keys).map(|((s, e, l, _), key)| (s, e, votes.get(key.as_str()).map(majority).unwrap_or(l))).collect();
     // Two names the tagger ran together ("Ukraine Putin"): a one-off span that splits into two
     // names the document uses on their own is split.
     let total = |k: &str| votes.get(k).map_or(0, |v| v.iter().sum::<usize>());
     let mut split: Vec<(usize, usize, usize)> = Vec::with_capacity(spans.len());
-    for (s, e, l) in spans {
-        let cut = (e - s >= 2 && total(&key_of(&words[s..e])) == 1)
+    for ((s, e, l), key) in spans.into_iter().zip(&keys) {
+        let cut = (e - s >= 2 && total(key) == 1)
             .then(|| (s + 1..e).find(|&k| total(&key_of(&words[s..k])) >= 2 && total(&key_of(&words[k..e])) >= 2))
             .flatten();
         match cut {
             Some(k) => {
                 for (a, b) in [(s, k), (k, e)] {
-                    split.push((a, b, votes.get(&key_of(&words[a..b])).map(majority).unwrap_or(l)));
+                    split.push((a, b, votes.get(key_of(&words[a..b]).as_str()).map(majority).unwrap_or(l)));
                 }
             }
             None => split.push((s, e, l)),
@@ -305,7 +316,7 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
         if l != 0
             && (2..=3).contains(&(e - s))
             && words[s..e].iter().all(|w| starts_upper(w))
-            && let Some(v) = votes.get(&key_of(&words[e - 1..e]))
+            && let Some(v) = votes.get(key_of(&words[e - 1..e]).as_str())
             && majority(v) == 0
             && v[0] >= 2
         {
@@ -313,14 +324,14 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
         }
     }
     // Names to look for: exact-case word sequences of tagged names, plus persons' surnames.
-    let mut known: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    // (Model forms borrow from the text unless they differ from it.)
+    let mut known: BTreeMap<Vec<Cow<str>>, usize> = BTreeMap::new();
     for &(s, e, l) in &spans {
-        let seq: Vec<String> = words[s..e].iter().map(|w| model_form(w).into_owned()).collect();
         if e - s <= MAX_NAME {
-            known.insert(seq.clone(), l);
+            known.insert(words[s..e].iter().map(|w| model_form(w)).collect(), l);
         }
         if l == 0 && e - s >= 2 && starts_upper(words[e - 1]) && words[e - 1].chars().count() > 1 {
-            known.entry(vec![model_form(words[e - 1]).into_owned()]).or_insert(0);
+            known.entry(vec![model_form(words[e - 1])]).or_insert(0);
         }
     }
     if known.is_empty() {
@@ -335,7 +346,7 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
     // name costs one lookup and the word sequences looked up are only those of a possible length.
     let mut openers: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     for k in known.keys() {
-        *openers.entry(k[0].as_str()).or_default() |= 1 << k.len();
+        *openers.entry(k[0].as_ref()).or_default() |= 1 << k.len();
     }
     for &(gs, ge) in groups {
         let mut i = gs;
@@ -350,7 +361,7 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
                 if lens & (1 << len) == 0 || covered[i..i + len].iter().any(|&c| c) {
                     continue;
                 }
-                let seq: Vec<String> = words[i..i + len].iter().map(|w| model_form(w).into_owned()).collect();
+                let seq: Vec<Cow<str>> = words[i..i + len].iter().map(|w| model_form(w)).collect();
                 if let Some(&l) = known.get(&seq) {
                     // A name does not end inside a longer capitalised run ("Putin" in "Putin Street").
                     let next_cap = i + len < ge && starts_upper(words[i + len]) && !is_possessive(words[i + len]);
@@ -375,10 +386,10 @@ fn make_consistent(words: &[&str], groups: &[(usize, usize)], spans: Vec<Span>) 
 }
 
 /// A name cleaned for grouping: words without titles, possessives and (for persons) middle
-/// initials, as written.
-fn clean_words(surface: &str, label: EntityLabel) -> Vec<String> {
+/// initials, as written (borrowed from `surface` unless the model form differs).
+fn clean_words(surface: &str, label: EntityLabel) -> Vec<Cow<'_, str>> {
     let toks = tokenize(surface);
-    let mut words: Vec<String> = toks.iter().map(|t| model_form(t.text(surface)).into_owned()).collect();
+    let mut words: Vec<Cow<str>> = toks.iter().map(|t| model_form(t.text(surface))).collect();
     while words.last().is_some_and(|w| is_possessive(w) || !w.chars().any(char::is_alphanumeric)) {
         words.pop();
     }
@@ -441,12 +452,13 @@ fn same_given_name(a: &str, b: &str) -> bool {
 /// Words an acronym skips in its expansion.
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "on", "in", "to"];
 
-fn acronym_of(words: &[String]) -> Option<String> {
+fn acronym_of<S: AsRef<str>>(words: &[S]) -> Option<String> {
     if words.len() < 2 {
         return None;
     }
     let mut a = String::new();
     for w in words {
+        let w = w.as_ref();
         if ACRONYM_SKIP.contains(&lowercase(w).as_ref()) {
             continue;
         }
@@ -486,11 +498,11 @@ fn looks_like_acronym(w: &str) -> bool {
 /// that surname, and stays alone when there is none or more than one. Other names group by their
 /// lower-cased words, and an acronym joins the one multi-word name it abbreviates.
 pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String, EntityLabel)> {
-    let cleaned: Vec<Vec<String>> = mentions.iter().map(|(s, l)| clean_words(s.as_ref(), *l)).collect();
+    let cleaned: Vec<Vec<Cow<str>>> = mentions.iter().map(|(s, l)| clean_words(s.as_ref(), *l)).collect();
     let n = mentions.len();
     // Cluster id per mention, by key.
     let mut cluster_of: Vec<String> = vec![String::new(); n];
-    let lower = |w: &String| w.to_lowercase();
+    let lower = |w: &str| w.to_lowercase();
     // Persons with at least two words.
     // Keyed by folded surname and given name; given names that are variants of one another
     // ("Joe"/"Joseph", "Sergey"/"Sergei") share the key of the most frequent variant.
@@ -566,7 +578,7 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
         if mentions[i].1 == EntityLabel::PER || cleaned[i].len() != 1 {
             continue;
         }
-        let word = undotted_acronym(&cleaned[i][0]).map_or(Cow::Borrowed(cleaned[i][0].as_str()), Cow::Owned);
+        let word = undotted_acronym(&cleaned[i][0]).map_or(Cow::Borrowed(cleaned[i][0].as_ref()), Cow::Owned);
         if looks_like_acronym(&word) {
             let a = word.to_lowercase();
             if let Some(set) = expansions.get(&a)
@@ -589,7 +601,8 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
     for (i, c) in cluster_of.iter().enumerate() {
         members.entry(c.as_str()).or_default().push(i);
     }
-    let mut canon: BTreeMap<&str, (String, EntityLabel)> = BTreeMap::new();
+    // Every mention is in one cluster: each gets its cluster's name and label.
+    let mut canon = vec![(String::new(), EntityLabel::MISC); n];
     for (c, ms) in &members {
         let mut label_votes = [0usize; 4];
         for &i in ms {
@@ -599,17 +612,19 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
         let name = if acronym_clusters.contains(*c) {
             c.trim_start_matches("ACR|").to_uppercase()
         } else {
-            let name = choose_name(ms.iter().map(|&i| &cleaned[i]));
+            let name = choose_name(ms.iter().map(|&i| cleaned[i].as_slice()));
             undotted_acronym(&name).unwrap_or(name)
         };
-        canon.insert(c, (name, label));
+        for &i in ms {
+            canon[i] = (name.clone(), label);
+        }
     }
-    cluster_of.iter().map(|c| canon.get(c.as_str()).cloned().unwrap_or((String::new(), EntityLabel::MISC))).collect()
+    canon
 }
 
 /// The fullest form; among forms as full, the most frequent, preferring mixed case over capitals
 /// (datelines and headlines shout) except for short acronym-like words.
-fn choose_name<'a>(forms: impl Iterator<Item = &'a Vec<String>>) -> String {
+fn choose_name<'a>(forms: impl Iterator<Item = &'a [Cow<'a, str>]>) -> String {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new(); // text -> (words, count)
     for f in forms {
         let text = join_words(f);
@@ -639,7 +654,7 @@ fn odd_case(t: &str) -> bool {
     })
 }
 
-fn join_words(words: &[String]) -> String {
+fn join_words(words: &[Cow<str>]) -> String {
     words.join(" ")
 }
 
@@ -656,14 +671,11 @@ impl DocStep for EntityTagger {
         let spans = self.tag_text(&doc.text, &starts);
         let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
         let canon = canonicalize(&surfaces);
-        // All mentions of an entity share its label and canonical name, so its id (a SHA-256)
-        // is computed once per entity rather than once per mention.
-        let mut ids: BTreeMap<(EntityLabel, &str), String> = BTreeMap::new();
         doc.mentions.clear();
         for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
             let i = doc.mentions.len();
             let (name, label) = &canon[i];
-            let id = ids.entry((*label, name.as_str())).or_insert_with(|| entity_id(label.as_str(), name)).clone();
+            let id = cached_entity_id(*label, name);
             let (start, end) = (map.char_of(*s), map.char_of(*e));
             let sent_index = match sent_bounds.partition_point(|&(b, _)| b <= start) {
                 0 => 0,
@@ -680,7 +692,86 @@ impl DocStep for EntityTagger {
                 entity_id: id,
             });
         }
+        let input = doc.mentions.iter().zip(&spans).map(|(m, &(_, _, l))| (m.text.as_str(), l));
+        LAST_CANON.with(|last| *last.borrow_mut() = Some(CanonMemo::new(input, canon)));
         Ok(())
+    }
+}
+
+thread_local! {
+    /// Entity ids computed on this thread, by canonical name, then label.
+    static ENTITY_IDS: RefCell<HashMap<String, Vec<(EntityLabel, String)>>> = RefCell::new(HashMap::new());
+}
+
+/// Names [`ENTITY_IDS`] holds at most: it starts over when full, so memory stays bounded.
+const MAX_CACHED_IDS: usize = 1 << 16;
+
+/// `entity_id(label, name)`, remembered across documents. All mentions of an entity share its
+/// label and canonical name, and the same entities recur from article to article, while an id
+/// is a SHA-256: it is computed once per entity and thread rather than once per mention.
+fn cached_entity_id(label: EntityLabel, name: &str) -> String {
+    ENTITY_IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        if let Some((_, id)) = ids.get(name).and_then(|known| known.iter().find(|(l, _)| *l == label)) {
+            return id.clone();
+        }
+        let id = entity_id(label.as_str(), name);
+        if ids.len() >= MAX_CACHED_IDS {
+            ids.clear();
+        }
+        ids.entry(name.to_string()).or_default().push((label, id.clone()));
+        id
+    })
+}
+
+/// One [`canonicalize`] call, its input (surfaces joined, their ends and labels) and result.
+///
+/// The linker's [`EntityLinker::summarize`] canonicalizes a document's mentions again, right
+/// after the entities step on the same thread, with the mentions' canonical labels. Where those
+/// are the tagger's labels (most documents), the input is the one the entities step had, and so
+/// is the result: the step leaves it here and the summary takes it instead of recomputing.
+struct CanonMemo {
+    texts: String,
+    ends: Vec<usize>,
+    labels: Vec<EntityLabel>,
+    canon: Vec<(String, EntityLabel)>,
+}
+
+thread_local! {
+    static LAST_CANON: RefCell<Option<CanonMemo>> = const { RefCell::new(None) };
+}
+
+impl CanonMemo {
+    fn new<'a>(input: impl Iterator<Item = (&'a str, EntityLabel)>, canon: Vec<(String, EntityLabel)>) -> CanonMemo {
+        let mut memo = CanonMemo { texts: String::new(), ends: Vec::with_capacity(canon.len()), labels: Vec::with_capacity(canon.len()), canon };
+        for (text, label) in input {
+            memo.texts.push_str(text);
+            memo.ends.push(memo.texts.len());
+            memo.labels.push(label);
+        }
+        memo
+    }
+
+    /// Whether `input` is exactly the memo's input.
+    fn holds(&self, input: &[(&str, EntityLabel)]) -> bool {
+        if input.len() != self.ends.len() {
+            return false;
+        }
+        let mut from = 0;
+        input.iter().zip(&self.ends).zip(&self.labels).all(|(((text, label), &to), memo_label)| {
+            let same = label == memo_label && self.texts[from..to] == **text;
+            from = to;
+            same
+        })
+    }
+}
+
+/// `canonicalize(input)`, taken from this thread's last memo when that was made for the same input.
+fn canonicalize_again(input: &[(&str, EntityLabel)]) -> Vec<(String, EntityLabel)> {
+    let memo = LAST_CANON.with(|last| last.borrow_mut().take());
+    match memo {
+        Some(memo) if memo.holds(input) => memo.canon,
+        _ => canonicalize(input),
     }
 }
 
@@ -892,7 +983,7 @@ impl CorpusStep for EntityLinker {
 
     fn summarize(&self, doc: &Document) -> DocNames {
         let surfaces: Vec<(&str, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
-        let canon = canonicalize(&surfaces);
+        let canon = canonicalize_again(&surfaces);
         let map = CharMap::new(&doc.text);
         let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
         for (m, (name, label)) in doc.mentions.iter().zip(canon) {
@@ -1148,6 +1239,40 @@ mod tests {
         tagger.apply(&mut d, &CorpusKnowledge::default()).unwrap();
         d.check_spans().unwrap();
         d
+    }
+
+    /// The summary from the entities step's memo is the one computed afresh, and a memo is used
+    /// only for its own input.
+    #[test]
+    fn linker_summary_from_the_memo_is_the_recomputed_one() {
+        let text = "Kremlin spokesman Dmitry Peskov said Mr. Peskov and Peskov met NATO. The North Atlantic \
+                    Treaty Organization and Vladimir Putin answered; Putin, the Russian president, left for the U.S.";
+        let d = tagged(text);
+        let fresh = {
+            LAST_CANON.with(|last| last.borrow_mut().take());
+            EntityLinker.summarize(&d)
+        };
+        let d = tagged(text);
+        assert!(LAST_CANON.with(|last| last.borrow().is_some()));
+        assert_eq!(EntityLinker.summarize(&d), fresh);
+        assert!(LAST_CANON.with(|last| last.borrow().is_none()), "the memo is used once");
+        let input = [("Peskov", EntityLabel::PER), ("NATO", EntityLabel::ORG)];
+        let memo = CanonMemo::new(input.iter().copied(), vec![(String::new(), EntityLabel::MISC); 2]);
+        assert!(memo.holds(&input));
+        assert!(!memo.holds(&[("Peskov", EntityLabel::PER), ("NATO", EntityLabel::LOC)]));
+        assert!(!memo.holds(&[("Pesko", EntityLabel::PER), ("vNATO", EntityLabel::ORG)]));
+        assert!(!memo.holds(&input[..1]));
+    }
+
+    #[test]
+    fn cached_entity_ids_are_the_computed_ones() {
+        for _ in 0..2 {
+            for name in ["Vladimir Putin", "Georgia", "NATO", "Ünal Öztürk", ""] {
+                for label in LABELS {
+                    assert_eq!(cached_entity_id(label, name), entity_id(label.as_str(), name));
+                }
+            }
+        }
     }
 
     fn mention<'a>(d: &'a Document, text: &str) -> Option<&'a MentionRow> {
