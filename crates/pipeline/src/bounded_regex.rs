@@ -26,7 +26,9 @@
 //! A pattern with Unicode word boundaries (`\b`) also gets a form with ASCII ones, for texts
 //! whose word characters are all ASCII (see [`WordScan`]): there the two agree at every position,
 //! and the ASCII form stays on the DFAs where the Unicode one falls back to the slow PikeVM as
-//! soon as a curly quote or a dash is in the text.
+//! soon as a curly quote or a dash is in the text. The ASCII form is compiled at once, the
+//! Unicode one when a text first needs it (like [`crate::word_regex::WordRegex`]): a run over
+//! English news may never need it, and each compile is a fixed cost of every run.
 
 use std::sync::OnceLock;
 
@@ -45,7 +47,10 @@ const MIN_RELAXED_BOUND: u32 = 8;
 #[derive(Debug)]
 pub struct BoundedRegex {
     pattern: String,
-    relaxed: Regex,
+    /// The pattern with its bounds dropped, compiled as `relaxed`.
+    relaxed_pattern: String,
+    /// Compiled at once unless `ascii_words` is there, else on first need.
+    relaxed: OnceLock<Regex>,
     /// (capture group index, bound): a span of the group no longer than the bound proves the
     /// repeats it encloses kept their bounds.
     bounds: Vec<(usize, usize)>,
@@ -60,6 +65,7 @@ impl Clone for BoundedRegex {
     fn clone(&self) -> Self {
         BoundedRegex {
             pattern: self.pattern.clone(),
+            relaxed_pattern: self.relaxed_pattern.clone(),
             relaxed: self.relaxed.clone(),
             bounds: self.bounds.clone(),
             ascii_words: self.ascii_words.clone(),
@@ -84,16 +90,23 @@ impl BoundedRegex {
         let mut unicode_words = false;
         ascii_word_boundaries(&mut ast, &mut unicode_words);
         let ascii_words = if unicode_words { Some(Regex::new(&ast.to_string())?) } else { None };
-        let exact = OnceLock::new();
-        let relaxed = if bounds.is_empty() {
-            // Nothing to relax: the pattern as written is the relaxed regex too.
-            let re = Regex::new(pattern)?;
-            exact.set(re.clone()).expect("just made");
-            re
-        } else {
-            Regex::new(&relaxed_pattern)?
-        };
-        Ok(BoundedRegex { pattern: pattern.to_string(), relaxed, bounds, ascii_words, exact, exact_nfa: OnceLock::new() })
+        // Nothing to relax: the pattern as written is the relaxed regex too.
+        let relaxed_pattern = if bounds.is_empty() { pattern.to_string() } else { relaxed_pattern };
+        let relaxed = OnceLock::new();
+        if ascii_words.is_none() {
+            // Compiled now, so that a bad pattern is an error here. (The Unicode form of a
+            // pattern whose ASCII form compiled differs only in its `\b`: it compiles too.)
+            relaxed.set(Regex::new(&relaxed_pattern)?).expect("just made");
+        }
+        Ok(BoundedRegex {
+            pattern: pattern.to_string(),
+            relaxed_pattern,
+            relaxed,
+            bounds,
+            ascii_words,
+            exact: OnceLock::new(),
+            exact_nfa: OnceLock::new(),
+        })
     }
 
     /// The pattern as written.
@@ -102,11 +115,20 @@ impl BoundedRegex {
     }
 
     pub fn capture_names(&self) -> regex::CaptureNames<'_> {
-        self.relaxed.capture_names()
+        // The same groups in both forms.
+        self.ascii_words.as_ref().unwrap_or_else(|| self.relaxed()).capture_names()
+    }
+
+    /// The relaxed regex with Unicode word boundaries, compiled on first need.
+    fn relaxed(&self) -> &Regex {
+        self.relaxed.get_or_init(|| Regex::new(&self.relaxed_pattern).expect("its ASCII form compiled"))
     }
 
     /// The regex as written, compiled on first need.
     fn exact(&self) -> &Regex {
+        if self.bounds.is_empty() {
+            return self.relaxed();
+        }
         self.exact.get_or_init(|| Regex::new(&self.pattern).expect("its relaxed form compiled"))
     }
 
@@ -119,7 +141,7 @@ impl BoundedRegex {
     fn relaxed_for(&self, text: &str) -> &Regex {
         match &self.ascii_words {
             Some(ascii) if WordScan::of(text).ascii_words() => ascii,
-            _ => &self.relaxed,
+            _ => self.relaxed(),
         }
     }
 
@@ -256,7 +278,7 @@ mod tests {
             assert_eq!(spans(b.captures(&t)), want, "{pattern} on {t:?}");
             assert_eq!(b.is_match(&t), want.is_some(), "{pattern} on {t:?}");
             matched += usize::from(want.is_some());
-            rejected += usize::from(spans(b.relaxed.captures(&t)).is_some_and(|r| Some(r) != want));
+            rejected += usize::from(spans(b.relaxed().captures(&t)).is_some_and(|r| Some(r) != want));
         }
         // The texts exercise both matches and relaxed matches that break a bound.
         assert!(matched > 20 && rejected > 5, "{pattern}: {matched} matches, {rejected} relaxed winners rejected");
@@ -294,6 +316,9 @@ mod tests {
         let p = r"(?i)\bcontributed (reporting|to this report)|^(additional )?reporting by\b|\breported from \p{Lu}[\p{L}]+\.?\s*$|\Bx\b{start}y\b{end-half}";
         let b = BoundedRegex::new(p).unwrap();
         assert!(b.ascii_words.is_some() && b.bounds.is_empty());
+        // The Unicode form waits for a text with a non-ASCII word character.
+        assert!(b.is_match("“x” — contributed reporting") && b.relaxed.get().is_none());
+        assert!(b.is_match("Zürich contributed reporting") && b.relaxed.get().is_some());
         let words: &[&str] = &["contributed", "reporting", "Reporting by", "reported from", "é", "“", "—", " ", "x", "y", "Kyiv", "Zürich", "ſ", "K", "\u{212A}iev", "to this report"];
         agrees_anyway(p, &[words, words, words, words]);
     }
