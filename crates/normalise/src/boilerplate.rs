@@ -16,7 +16,7 @@ use pipeline::bounded_regex::BoundedRegex;
 use regex::Regex;
 
 use pipeline::config::BoilerplateConfig;
-use pipeline::text::count_words;
+use pipeline::text::count_words_up_to;
 use pipeline::{BlockKind, CorpusKnowledge, DocStep, Document, StepError};
 
 use crate::rules::{BoilerplateRules, EDGE_BLOCKS, OutletRule, Position};
@@ -94,8 +94,17 @@ struct Shape {
     starts_upper: bool,
 }
 
+/// Words a real paragraph has at least ([`Shape::is_paragraph`]).
+const PARAGRAPH_WORDS: usize = 8;
+
 impl Shape {
     fn of(text: &str) -> Shape {
+        Shape::counting_up_to(text, usize::MAX)
+    }
+
+    /// The shape, with `words` counted only up to `limit` (enough for comparisons with smaller
+    /// numbers; a long paragraph then costs no more than its first words).
+    fn counting_up_to(text: &str, limit: usize) -> Shape {
         let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '”' | '’' | '"' | '\'' | ')' | ']' | '»' | '*'));
         let terminal = t.ends_with(['.', '!', '?', '…', ':']);
         let starts_upper = text
@@ -103,12 +112,12 @@ impl Shape {
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        Shape { words: count_words(text), terminal, starts_upper }
+        Shape { words: count_words_up_to(text, limit), terminal, starts_upper }
     }
 
     /// A real paragraph: a finished sentence of some length.
     fn is_paragraph(&self) -> bool {
-        self.terminal && self.words >= 8
+        self.terminal && self.words >= PARAGRAPH_WORDS
     }
 
     /// A short line that does not end like a sentence: a title, heading or promo headline.
@@ -120,7 +129,7 @@ impl Shape {
 /// Whether a line could ever be judged boilerplate by recurrence: paragraphs never are (syndicated
 /// copies share them), so the line survey need not remember them.
 pub fn could_recur_as_boilerplate(line: &str) -> bool {
-    !Shape::of(line).is_paragraph()
+    !Shape::counting_up_to(line, PARAGRAPH_WORDS).is_paragraph()
 }
 
 /// "WASHINGTON — ...", "WILMINGTON, Del. (AP) – ...", "MOSCOW, Dec. 7 (Reuters) - ...".
