@@ -87,11 +87,10 @@ impl AlignedText {
         let mut origins = Vec::with_capacity(self.raw.len());
         let mut edit_chars = Vec::with_capacity(self.edits.len());
         let mut pos = self.raw_base; // next raw code point not yet emitted
+        // Whole runs of raw characters at once: `extend` reserves once per run, not per char.
         let push_raw = |text: &mut String, origins: &mut Vec<Origin>, from: usize, to: usize, raw: &[char], base: usize| {
-            for p in from..to {
-                text.push(raw[p - base]);
-                origins.push(Origin { start: p, end: p + 1, edit: None });
-            }
+            text.extend(&raw[from - base..to - base]);
+            origins.extend((from..to).map(|p| Origin { start: p, end: p + 1, edit: None }));
         };
         for (i, e) in self.edits.iter().enumerate() {
             let s = e.raw_start.max(pos);
