@@ -16,7 +16,7 @@ use pipeline::bounded_regex::BoundedRegex;
 use regex::Regex;
 
 use pipeline::config::BoilerplateConfig;
-use pipeline::text::count_words;
+use pipeline::text::count_words_up_to;
 use pipeline::{BlockKind, CorpusKnowledge, DocStep, Document, StepError};
 
 use crate::rules::{BoilerplateRules, EDGE_BLOCKS, OutletRule, Position};
@@ -94,8 +94,17 @@ struct Shape {
     starts_upper: bool,
 }
 
+/// Words a real paragraph has at least ([`Shape::is_paragraph`]).
+const PARAGRAPH_WORDS: usize = 8;
+
 impl Shape {
     fn of(text: &str) -> Shape {
+        Shape::counting_up_to(text, usize::MAX)
+    }
+
+    /// The shape, with `words` counted only up to `limit` (enough for comparisons with smaller
+    /// numbers; a long paragraph then costs no more than its first words).
+    fn counting_up_to(text: &str, limit: usize) -> Shape {
         let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '”' | '’' | '"' | '\'' | ')' | ']' | '»' | '*'));
         let terminal = t.ends_with(['.', '!', '?', '…', ':']);
         let starts_upper = text
@@ -103,12 +112,12 @@ impl Shape {
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        Shape { words: count_words(text), terminal, starts_upper }
+        Shape { words: count_words_up_to(text, limit), terminal, starts_upper }
     }
 
     /// A real paragraph: a finished sentence of some length.
     fn is_paragraph(&self) -> bool {
-        self.terminal && self.words >= 8
+        self.terminal && self.words >= PARAGRAPH_WORDS
     }
 
     /// A short line that does not end like a sentence: a title, heading or promo headline.
@@ -120,7 +129,7 @@ impl Shape {
 /// Whether a line could ever be judged boilerplate by recurrence: paragraphs never are (syndicated
 /// copies share them), so the line survey need not remember them.
 pub fn could_recur_as_boilerplate(line: &str) -> bool {
-    !Shape::of(line).is_paragraph()
+    !Shape::counting_up_to(line, PARAGRAPH_WORDS).is_paragraph()
 }
 
 /// "WASHINGTON — ...", "WILMINGTON, Del. (AP) – ...", "MOSCOW, Dec. 7 (Reuters) - ...".
@@ -315,9 +324,22 @@ impl BlockClassifier<'_> {
 ///
 /// Words are the runs of alphanumeric characters, lower-cased and joined by one space. One pass
 /// over the bytes: ASCII (most of any text) is handled byte by byte into a byte buffer (no UTF-8
-/// encoding per character), other characters are decoded and mapped with the Unicode tables (for
-/// ASCII both give the same result).
+/// encoding per character) with one table look-up, other characters are decoded and mapped with
+/// the Unicode tables (for ASCII both give the same result).
 pub fn comparable(text: &str) -> String {
+    /// For each ASCII byte: itself lower-cased if it is a letter or digit, else 0 (a separator).
+    static FOLD: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphanumeric() {
+                t[b] = c.to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        t
+    };
     let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let bytes = text.as_bytes();
     let mut in_word = false;
@@ -326,7 +348,8 @@ pub fn comparable(text: &str) -> String {
         let b = bytes[i];
         if b.is_ascii() {
             i += 1;
-            if !b.is_ascii_alphanumeric() {
+            let folded = FOLD[usize::from(b)];
+            if folded == 0 {
                 in_word = false;
                 continue;
             }
@@ -334,7 +357,7 @@ pub fn comparable(text: &str) -> String {
                 out.push(b' ');
             }
             in_word = true;
-            out.push(b.to_ascii_lowercase());
+            out.push(folded);
             continue;
         }
         let c = text[i..].chars().next().expect("i is on a char boundary");
@@ -396,6 +419,30 @@ mod tests {
             "MOSCOW — The Kremlin expects a swift start to talks; officials said.",
         ] {
             assert_eq!(comparable(t), reference(t), "{t:?}");
+        }
+        // Every ASCII character, and random mixes of ASCII runs, punctuation and non-ASCII
+        // letters, marks and symbols.
+        for b in 0u8..128 {
+            let c = b as char;
+            for t in [c.to_string(), format!("a{c}B"), format!("{c}é{c}")] {
+                assert_eq!(comparable(&t), reference(&t), "{t:?}");
+            }
+        }
+        let pieces = [
+            "a", "Zq", "Putin", "2021", " ", "  ", ".", "'", "-", "\t", "\n", "é", "\u{301}", "Кремль", "“", "’", "😀", "İ", "ß", "Σ", "\u{a0}",
+            "ǅ", "Ⅻ", "٣", "ﬁ",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let t: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            assert_eq!(comparable(&t), reference(&t), "{t:?}");
         }
     }
 

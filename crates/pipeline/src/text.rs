@@ -105,6 +105,12 @@ const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2010}'..='\u{202
 
 /// Number of whitespace-separated words.
 pub fn count_words(text: &str) -> usize {
+    count_words_up_to(text, usize::MAX)
+}
+
+/// [`count_words`], but the scan stops once `limit` (at least 1) words are found and returns `limit`:
+/// enough for "at least n words" questions, which long paragraphs answer in their first words.
+pub fn count_words_up_to(text: &str, limit: usize) -> usize {
     // A word counts at its first alphanumeric character, and the next whitespace starts a new
     // word (same as `split_whitespace` + `any(is_alphanumeric)`). So the scan looks for only one
     // kind of ASCII byte at a time: alphanumeric outside a word, whitespace inside one; every
@@ -143,6 +149,9 @@ pub fn count_words(text: &str) -> usize {
         if bytes[i].is_ascii() {
             // Alphanumeric outside a word opens one; whitespace inside one closes it.
             words += usize::from(!in_word);
+            if words == limit {
+                break;
+            }
             in_word = !in_word;
             i += 1;
             continue;
@@ -154,6 +163,9 @@ pub fn count_words(text: &str) -> usize {
             in_word = false;
         } else if !in_word && c.is_alphanumeric() {
             words += 1;
+            if words == limit {
+                break;
+            }
             in_word = true;
         }
         i += c.len_utf8();
@@ -225,6 +237,16 @@ mod tests {
             for t in [c.to_string(), format!("a{c}b"), format!("{c}a{c}")] {
                 let want = t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
                 assert_eq!(count_words(&t), want, "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counting_up_to_a_limit_stops_there() {
+        for t in ["", "a", " a\u{a0}b\u{2003}Кремль\x0bx\x1cy — “z” 😀 ½ é\r\n\t.", "one two, three. Кремль é", "٢٠٢١ ,, x,"] {
+            let all = count_words(t);
+            for limit in 1..all + 3 {
+                assert_eq!(count_words_up_to(t, limit), all.min(limit), "{t:?} {limit}");
             }
         }
     }
