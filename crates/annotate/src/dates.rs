@@ -1053,11 +1053,17 @@ static KEYWORDS: LazyLock<Keywords> = LazyLock::new(|| {
 ///   end ("midJan." is "mid" + "Jan."), so every run that *ends* with such a word is kept whole.
 /// Checked against every rule's matches by `cuts_are_never_inside_a_match`.
 fn is_cut(text: &str, i: usize, c: char) -> bool {
-    /// Words a pattern can consume right before `.`, `,` or `:` (ordinal suffixes aside).
-    static BEFORE_PUNCT: LazyLock<Vec<String>> = LazyLock::new(|| {
+    /// Words a pattern can consume right before `.`, `,` or `:` (ordinal suffixes aside), by
+    /// their last letter: a run of letters is checked only against words it could end with.
+    static BEFORE_PUNCT: LazyLock<[Vec<Vec<u8>>; 26]> = LazyLock::new(|| {
         let months = format!("{MONTH_FULL}|{MONTH_ABBR}").replace(['\\', '.', '?'], "");
         let times = "a|p|m|am|pm|noon|midnight|est|edt|cst|cdt|mst|mdt|pst|pdt|gmt|utc|bst|cet|msk";
-        [months.as_str(), WEEKDAY, times].iter().flat_map(|ws| ws.split('|')).map(str::to_ascii_lowercase).collect()
+        let mut by_last: [Vec<Vec<u8>>; 26] = Default::default();
+        for w in [months.as_str(), WEEKDAY, times].iter().flat_map(|ws| ws.split('|')) {
+            let w = w.to_ascii_lowercase().into_bytes();
+            by_last[(w[w.len() - 1] - b'a') as usize].push(w);
+        }
+        by_last
     });
     match c {
         '"' | ';' | '(' | ')' | '[' | ']' | '{' | '}' | '?' | '!' | '|' | '<' | '>' | '*' | '=' | '@' | '^' | '~' | '`' | '#' | '$'
@@ -1068,19 +1074,38 @@ fn is_cut(text: &str, i: usize, c: char) -> bool {
             if letters == 0 {
                 return false;
             }
-            let run = before[i - letters..].to_ascii_lowercase();
-            let ordinal = [&b"st"[..], b"nd", b"rd", b"th"].contains(&run.as_slice());
-            !ordinal && !BEFORE_PUNCT.iter().any(|w| run.ends_with(w.as_bytes()))
+            let run = &before[i - letters..];
+            let ordinal = ["st", "nd", "rd", "th"].iter().any(|o| run.eq_ignore_ascii_case(o.as_bytes()));
+            let last = run[letters - 1].to_ascii_lowercase();
+            let ends_with = |w: &Vec<u8>| letters >= w.len() && run[letters - w.len()..].eq_ignore_ascii_case(w);
+            !ordinal && !BEFORE_PUNCT[(last - b'a') as usize].iter().any(ends_with)
         }
         _ => false,
     }
 }
 
+/// Bytes that may start a cut character: the ASCII ones [`is_cut`] can accept, and the lead
+/// bytes of its non-ASCII ones (all two- or three-byte characters led by 0xC2 or 0xE2).
+static MAY_CUT: [bool; 256] = {
+    let mut t = [false; 256];
+    let ascii = b"\";()[]{}?!|<>*=@^~`#$%&+\\.,:";
+    let mut i = 0;
+    while i < ascii.len() {
+        t[ascii[i] as usize] = true;
+        i += 1;
+    }
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
+
 /// The stretches of `text` between cut characters ([`is_cut`]), as byte ranges.
 fn segments(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
+    // A table lookup per byte: most bytes are letters and spaces, never cuts.
+    for (i, _) in text.bytes().enumerate().filter(|&(_, b)| MAY_CUT[b as usize]) {
+        let c = text[i..].chars().next().expect("a character starts here");
         if is_cut(text, i, c) {
             if start < i {
                 out.push(start..i);
@@ -1310,6 +1335,15 @@ mod tests {
         let t = "He said: “It was Dec. 7, 2021; then (at 3:35 p.m. EST, Monday) they left.” Why? In March, May.";
         let segs: Vec<&str> = segments(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(segs, ["He said", " ", "It was Dec. 7, 2021", " then ", "at 3:35 p.m. EST, Monday", " they left", " Why", " In March, May."]);
+    }
+
+    #[test]
+    fn may_cut_holds_every_cut_character() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let t = format!("said{c}");
+            let mut buf = [0; 4];
+            assert!(!is_cut(&t, 4, c) || MAY_CUT[c.encode_utf8(&mut buf).as_bytes()[0] as usize], "{c:?}");
+        }
     }
 
     #[test]
