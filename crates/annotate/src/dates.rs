@@ -176,25 +176,25 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "month_day_year",
             re: lazy_wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "day_month_year",
             re: lazy_wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_day",
             re: lazy_wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: month_day,
         },
         Rule {
             name: "day_month",
             re: lazy_wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: month_day,
         },
         Rule {
@@ -212,7 +212,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "month_year",
             re: lazy_wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: |c, _| {
                 let m = month_number(&c["mon"])?;
                 abs(format!("{}-{m:02}", &c["year"]), Granularity::Month)
@@ -377,7 +377,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "clock_time",
             re: lazy_wre(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
-            needs: &[&["a.m", "p.m", "am", "pm", ":", "noon", "midnight"]],
+            // Every time has an hour's digits or is noon or midnight: "am" alone is in too many words.
+            needs: &[&["a.m", "p.m", "am", "pm", ":", "noon", "midnight"], &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "noon", "midnight"]],
             resolve: clock_time,
         },
         Rule {
