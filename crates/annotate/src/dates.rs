@@ -166,6 +166,9 @@ const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "frida
 /// A word in every alternative of [`UNIT`].
 const UNITS: &[&str] = &["second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "centur", "quarter"];
 const SEASONS: &[&str] = &["spring", "summer", "fall", "autumn", "winter"];
+/// Every match of the numeric rules holds an ASCII digit wherever keyword skipping applies: a text
+/// with a non-ASCII digit is searched with the Unicode forms ([`WordText`]), which skip nothing.
+const DIGITS: &[&str] = &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     let month = format!("{MONTH_FULL}|{MONTH_ABBR}");
@@ -173,43 +176,43 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "month_day_year",
             re: lazy_wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "day_month_year",
             re: lazy_wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{month}),?\s+(?P<year>\d{{4}})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_day",
             re: lazy_wre(&format!(r"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{month})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: month_day,
         },
         Rule {
             name: "day_month",
             re: lazy_wre(&format!(r"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: month_day,
         },
         Rule {
             name: "iso_date",
             re: lazy_wre(r"\b(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\b"),
-            needs: &[],
+            needs: &[DIGITS],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "us_numeric_date",
             re: lazy_wre(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
-            needs: &[],
+            needs: &[DIGITS],
             resolve: |c, _| abs_day(&c["year"], &c["mon"], &c["day"]),
         },
         Rule {
             name: "month_year",
             re: lazy_wre(&format!(r"\b(?:(?P<mod>[Ee]arly|[Ll]ate|[Mm]id-?|the end of|the beginning of|the middle of|the start of)\s*)?(?P<mon>{month}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b")),
-            needs: &[MONTHS3],
+            needs: &[MONTHS3, DIGITS],
             resolve: |c, _| {
                 let m = month_number(&c["mon"])?;
                 abs(format!("{}-{m:02}", &c["year"]), Granularity::Month)
@@ -254,7 +257,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "year",
             re: lazy_wre(r"\b(?:(?P<mod>[Ff]iscal|[Ee]arly|[Ll]ate|[Mm]id-|the end of|the beginning of|the year)\s*)?(?P<year>1[6-9]\d\d|20\d\d)\b"),
-            needs: &[],
+            needs: &[DIGITS],
             resolve: year,
         },
         Rule {
@@ -374,7 +377,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Rule {
             name: "clock_time",
             re: lazy_wre(&format!(r"(?i)\b(?:(?P<h>\d{{1,2}})(?::(?P<m>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|a\.m\b|p\.m\b|am\b|pm\b)|(?P<h2>\d{{1,2}}):(?P<m2>[0-5]\d)\b|(?P<word>noon|midnight)\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|BST|CET|MSK)\b)?(?-i:,?\s+(?:on\s+)?(?P<wd>{WEEKDAY})\b|,?\s+(?P<mon>{month})\s+(?P<day>\d{{1,2}})\b)?")),
-            needs: &[&["a.m", "p.m", "am", "pm", ":", "noon", "midnight"]],
+            // Every time has an hour's digits or is noon or midnight: "am" alone is in too many words.
+            needs: &[&["a.m", "p.m", "am", "pm", ":", "noon", "midnight"], &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "noon", "midnight"]],
             resolve: clock_time,
         },
         Rule {
@@ -1035,29 +1039,167 @@ static KEYWORDS: LazyLock<Keywords> = LazyLock::new(|| {
     Keywords { ac, needs }
 });
 
+/// Where no rule's match can reach across: the text splits into segments at characters no rule
+/// can consume, so every match lies inside one segment, and a rule need only search the segments
+/// that hold its words ([`Rule::needs`]) instead of the whole text (28 passes of 28 lazy DFAs
+/// over every text were most of the step's cycles, in cache misses).
+///
+/// A cut character is a non-word character, so `\b` at a segment's edges reads the same whether
+/// the search sees the text beyond or not. It is either
+/// - a character no pattern consumes anywhere (`"`, `;`, `(`, `?`, curly double quotes, dashes...),
+/// - or `.`, `,` or `:` after an ASCII letter ending a run of letters that no pattern puts right
+///   before such a character: patterns consume `.` only in month abbreviations, "a.m."/"p.m." and
+///   between digits, `,` only after a weekday, a month, a day's digits or ordinal suffix, a time
+///   ("a.m", "pm", "noon", a time zone), and `:` only after a digit. The run is compared by its
+///   end ("midJan." is "mid" + "Jan."), so every run that *ends* with such a word is kept whole.
+/// Checked against every rule's matches by `cuts_are_never_inside_a_match`.
+fn is_cut(text: &str, i: usize, c: char) -> bool {
+    /// Words a pattern can consume right before `.`, `,` or `:` (ordinal suffixes aside), by
+    /// their last letter: a run of letters is checked only against words it could end with.
+    static BEFORE_PUNCT: LazyLock<[Vec<Vec<u8>>; 26]> = LazyLock::new(|| {
+        let months = format!("{MONTH_FULL}|{MONTH_ABBR}").replace(['\\', '.', '?'], "");
+        let times = "a|p|m|am|pm|noon|midnight|est|edt|cst|cdt|mst|mdt|pst|pdt|gmt|utc|bst|cet|msk";
+        let mut by_last: [Vec<Vec<u8>>; 26] = Default::default();
+        for w in [months.as_str(), WEEKDAY, times].iter().flat_map(|ws| ws.split('|')) {
+            let w = w.to_ascii_lowercase().into_bytes();
+            by_last[(w[w.len() - 1] - b'a') as usize].push(w);
+        }
+        by_last
+    });
+    match c {
+        '"' | ';' | '(' | ')' | '[' | ']' | '{' | '}' | '?' | '!' | '|' | '<' | '>' | '*' | '=' | '@' | '^' | '~' | '`' | '#' | '$'
+        | '%' | '&' | '+' | '\\' | '“' | '”' | '‘' | '—' | '–' | '…' | '«' | '»' | '•' | '·' | '€' | '£' => true,
+        '.' | ',' | ':' => {
+            let before = &text.as_bytes()[..i];
+            let letters = before.iter().rev().take_while(|b| b.is_ascii_alphabetic()).count();
+            if letters == 0 {
+                return false;
+            }
+            let run = &before[i - letters..];
+            let ordinal = ["st", "nd", "rd", "th"].iter().any(|o| run.eq_ignore_ascii_case(o.as_bytes()));
+            let last = run[letters - 1].to_ascii_lowercase();
+            let ends_with = |w: &Vec<u8>| letters >= w.len() && run[letters - w.len()..].eq_ignore_ascii_case(w);
+            !ordinal && !BEFORE_PUNCT[(last - b'a') as usize].iter().any(ends_with)
+        }
+        _ => false,
+    }
+}
+
+/// Bytes that may start a cut character: the ASCII ones [`is_cut`] can accept, and the lead
+/// bytes of its non-ASCII ones (all two- or three-byte characters led by 0xC2 or 0xE2).
+static MAY_CUT: [bool; 256] = {
+    let mut t = [false; 256];
+    let ascii = b"\";()[]{}?!|<>*=@^~`#$%&+\\.,:";
+    let mut i = 0;
+    while i < ascii.len() {
+        t[ascii[i] as usize] = true;
+        i += 1;
+    }
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+};
+
+/// The stretches of `text` between cut characters ([`is_cut`]), as byte ranges.
+fn segments(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    // A table lookup per byte: most bytes are letters and spaces, never cuts.
+    for (i, _) in text.bytes().enumerate().filter(|&(_, b)| MAY_CUT[b as usize]) {
+        let c = text[i..].chars().next().expect("a character starts here");
+        if is_cut(text, i, c) {
+            if start < i {
+                out.push(start..i);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
 fn find_timexes(text: &str, anchor: Option<NaiveDate>) -> Vec<Timex> {
+    settle(candidates(text, anchor, true))
+}
+
+/// Every rule's resolved matches, in no particular order. `by_segment` searches each rule only in
+/// the segments that hold its words; without it, each rule scans the whole text (the reference).
+fn candidates(text: &str, anchor: Option<NaiveDate>, by_segment: bool) -> Vec<Timex> {
     let mut cands: Vec<Timex> = Vec::new();
     let words = WordText::new(text);
-    let mut present = vec![false; KEYWORDS.ac.patterns_len()];
-    for m in KEYWORDS.ac.find_overlapping_iter(text) {
-        present[m.pattern().as_usize()] = true;
-    }
-    for (rule, needs) in RULES.iter().zip(&KEYWORDS.needs) {
-        // Skipping is exact only where the match's letters are ASCII (see `searches_ascii`),
-        // which they always are in a text whose word characters are: then a skipped rule need
-        // not even be compiled.
-        if needs.iter().any(|group| !group.iter().any(|&w| present[w])) && (words.ascii_words() || rule.re.searches_ascii(&words)) {
-            continue;
+    let mut push = |rule: &Rule, c: &Captures| {
+        let m = c.get(0).expect("match");
+        let ctx = Ctx { text, words: &words, anchor, start: m.start(), end: m.end() };
+        if let Some(r) = (rule.resolve)(c, &ctx) {
+            let value = if r.relative && anchor.is_none() { None } else { r.value };
+            cands.push(Timex { start: m.start(), end: m.end(), value, granularity: r.granularity, relative: r.relative, rule: rule.name });
         }
-        for c in rule.re.captures_iter(&words) {
-            let m = c.get(0).expect("match");
-            let ctx = Ctx { text, words: &words, anchor, start: m.start(), end: m.end() };
-            if let Some(r) = (rule.resolve)(&c, &ctx) {
-                let value = if r.relative && anchor.is_none() { None } else { r.value };
-                cands.push(Timex { start: m.start(), end: m.end(), value, granularity: r.granularity, relative: r.relative, rule: rule.name });
+    };
+    // Skipping by words is exact only where the match's letters are ASCII (see `searches_ascii`),
+    // which they always are in a text whose word characters are: then a skipped rule need not
+    // even be compiled. Every rule masks (`every_pattern_searches_masked_text`), so this fails
+    // only for texts searched with the Unicode forms.
+    let skippable = |rule: &Rule| !rule.needs.is_empty() && (words.ascii_words() || rule.re.searches_ascii(&words));
+    let segs = if by_segment { segments(text) } else { vec![0..text.len()] };
+    // The keywords found in each segment, as (segment, pattern id), grouped by segment.
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    for m in KEYWORDS.ac.find_overlapping_iter(text) {
+        let s = segs.partition_point(|r| r.end < m.end());
+        if segs.get(s).is_some_and(|r| r.start <= m.start() && m.end() <= r.end) {
+            hits.push((s, m.pattern().as_usize()));
+        }
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    for rule in RULES.iter() {
+        if !skippable(rule) {
+            for c in rule.re.captures_iter(&words) {
+                push(rule, &c);
             }
         }
     }
+    // Which rules each segment with keywords needs searched: one bit per rule.
+    assert!(RULES.len() <= u64::BITS as usize, "a rule mask has a bit per rule");
+    let mut present = vec![false; KEYWORDS.ac.patterns_len()];
+    let mut todo: Vec<(std::ops::Range<usize>, u64)> = Vec::new();
+    for group in hits.chunk_by(|a, b| a.0 == b.0) {
+        group.iter().for_each(|&(_, w)| present[w] = true);
+        let mut mask = 0;
+        for (i, (rule, needs)) in RULES.iter().zip(&KEYWORDS.needs).enumerate() {
+            if skippable(rule) && needs.iter().all(|g| g.iter().any(|&w| present[w])) {
+                mask |= 1 << i;
+            }
+        }
+        group.iter().for_each(|&(_, w)| present[w] = false);
+        todo.push((segs[group[0].0].clone(), mask));
+    }
+    // Rule by rule, so that one rule's lazy DFA stays in cache over all its segments (segment by
+    // segment, the 28 DFAs took turns and missed the data cache half again as often).
+    for (i, rule) in RULES.iter().enumerate() {
+        for (seg, _) in todo.iter().filter(|(_, mask)| mask & 1 << i != 0) {
+            // No match crosses the segment's ends, so the matches found in it are those a scan of
+            // the whole text finds there: the same leftmost-first steps from the same places.
+            let (re, hay) = rule.re.search(&words);
+            let hay = &hay[..seg.end];
+            let mut at = seg.start;
+            // `find_at` first: most searches find nothing, and captures cost more.
+            while let Some(m) = re.find_at(hay, at) {
+                let c = re.captures_at(hay, m.start()).expect("a match starts here");
+                push(rule, &c);
+                // No rule matches the empty string, so this moves on, as `captures_iter` does.
+                at = m.end();
+            }
+        }
+    }
+    cands
+}
+
+/// Settles overlapping candidates in favour of the longest; returns the kept ones in text order.
+fn settle(mut cands: Vec<Timex>) -> Vec<Timex> {
+    // The sort below orders candidates fully (no rule yields two at one start), so the order the
+    // rules were searched in does not matter.
     // Longest first; among equal lengths, the earlier rule (more specific) wins.
     let order: Vec<&'static str> = RULES.iter().map(|r| r.name).collect();
     let rank = |n: &str| order.iter().position(|x| *x == n).unwrap_or(usize::MAX);
@@ -1170,7 +1312,8 @@ mod tests {
         }
     }
 
-    /// Every match holds a word of each of its rule's `needs` groups, as skipping assumes.
+    /// Every match holds a word of each of its rule's `needs` groups, as skipping assumes, and
+    /// has no cut character ([`is_cut`]) inside; searching by segment finds what full scans do.
     fn assert_needs_hold(text: &str) {
         let words = WordText::new(text);
         for rule in RULES.iter() {
@@ -1179,7 +1322,62 @@ mod tests {
                 for group in rule.needs {
                     assert!(group.iter().any(|w| lower.contains(w)), "{}: {:?} holds none of {group:?}", rule.name, m.as_str());
                 }
+                for (i, c) in m.as_str().char_indices() {
+                    assert!(!is_cut(text, m.start() + i, c), "{}: {:?} has a cut at {i}", rule.name, m.as_str());
+                }
             }
+        }
+        assert_same_as_full_scans(text);
+    }
+
+    fn assert_same_as_full_scans(text: &str) {
+        for anchor in [d("2021-12-30"), None] {
+            let key = |t: &Timex| (t.start, t.end, t.rule, t.value.clone());
+            let mut segmented: Vec<_> = candidates(text, anchor, true).iter().map(key).collect();
+            let mut full: Vec<_> = candidates(text, anchor, false).iter().map(key).collect();
+            segmented.sort();
+            full.sort();
+            assert_eq!(segmented, full, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn segments_split_at_cuts_only() {
+        let t = "He said: “It was Dec. 7, 2021; then (at 3:35 p.m. EST, Monday) they left.” Why? In March, May.";
+        let segs: Vec<&str> = segments(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(segs, ["He said", " ", "It was Dec. 7, 2021", " then ", "at 3:35 p.m. EST, Monday", " they left", " Why", " In March, May."]);
+    }
+
+    #[test]
+    fn may_cut_holds_every_cut_character() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let t = format!("said{c}");
+            let mut buf = [0; 4];
+            assert!(!is_cut(&t, 4, c) || MAY_CUT[c.encode_utf8(&mut buf).as_bytes()[0] as usize], "{c:?}");
+        }
+    }
+
+    #[test]
+    fn segmented_search_matches_full_scans_on_random_text() {
+        // Pieces that sit next to cuts in every way the patterns care about.
+        let pieces = [
+            "Thursday", "Thursday,", " ", "  \n\n ", "Dec.", "Dec", "7", "7th", ",", ".", ":", ";", "“", "”", "\"", "(", ")", "?", " 2021",
+            "said", "said.", "said,", "a.m.", "p.m", "pm", "EST", "noon", "midJan.", "mid-", "March", "May", "—", "’", "'90s", "90s",
+            "the", "last", "week", "two", "years", "ago", "next", "year", "of", "every", "quarter", "spring", "2021-12-07", "12/7/2021",
+            "1/2", "½", "and", "a", "half", "hours", "now", "today", "Christmas", "New Year", "Кремль", "café", "$", "%", "15", "3:35",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 59) + 1 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                if seed >> 62 == 0 {
+                    t.push(' ');
+                }
+            }
+            assert_needs_hold(&t);
         }
     }
 
