@@ -14,9 +14,20 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub struct PremixedHasher(u64);
 
 impl Hasher for PremixedHasher {
+    /// String keys (the per-document word table) are taken eight bytes at a time. Nothing
+    /// stores or iterates these hashes, so only their spread matters, not their values.
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x100000001b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(29) ^ x).wrapping_mul(0x9E3779B97F4A7C15);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            let x = u64::from_le_bytes(last) ^ (rest.len() as u64) << 59;
+            self.0 = (self.0.rotate_left(29) ^ x).wrapping_mul(0x9E3779B97F4A7C15);
         }
     }
     fn write_u64(&mut self, x: u64) {
@@ -245,25 +256,46 @@ impl DocFeatures {
         // A document repeats its words ("the", "said", its names): each distinct word's hashes
         // are computed once and copied to its other tokens.
         let n_tokens: usize = sents.iter().map(Vec::len).sum();
-        let mut by_word: HashMap<&str, TokenInfo, BuildHasherDefault<PremixedHasher>> =
+        // The word's character tests the document context needs, also once per distinct word.
+        const ALPHA: u8 = 1;
+        const LOWER_WORD: u8 = 2;
+        let classes = |w: &str| {
+            let alpha = if w.chars().any(char::is_alphabetic) { ALPHA } else { 0 };
+            let lower = w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase);
+            alpha | if lower { LOWER_WORD } else { 0 }
+        };
+        let mut by_word: HashMap<&str, (TokenInfo, u8), BuildHasherDefault<PremixedHasher>> =
             HashMap::with_capacity_and_hasher(n_tokens / 2, Default::default());
+        // Every token's classes, in document order.
+        let mut word_classes: Vec<u8> = Vec::with_capacity(n_tokens);
         let infos: Vec<Vec<TokenInfo>> = sents
             .iter()
-            .map(|s| s.iter().map(|&w| *by_word.entry(w).or_insert_with(|| TokenInfo::of(w))).collect())
+            .map(|s| {
+                s.iter()
+                    .map(|&w| {
+                        let &mut (info, c) = by_word.entry(w).or_insert_with(|| (TokenInfo::of(w), classes(w)));
+                        word_classes.push(c);
+                        info
+                    })
+                    .collect()
+            })
             .collect();
         // What the document shows of each lower-cased form: LOWER_SEEN | CAP_MID_SEEN bits, in one
         // table so a token's context costs one lookup.
         const LOWER_SEEN: u8 = 1;
         const CAP_MID_SEEN: u8 = 2;
-        let mut seen: FastMap<u64, u8> = FastMap::default();
+        let mut seen: FastMap<u64, u8> = FastMap::with_capacity_and_hasher(n_tokens / 2, Default::default());
         let mut caps_sent = Vec::with_capacity(sents.len());
+        let mut rest = &word_classes[..];
         for (s, inf) in sents.iter().zip(&infos) {
-            let n_alpha = s.iter().filter(|w| w.chars().any(char::is_alphabetic)).count();
-            let n_caps = inf.iter().zip(s.iter()).filter(|(t, w)| t.all_upper && w.chars().any(char::is_alphabetic)).count();
+            let (cls, r) = rest.split_at(s.len());
+            rest = r;
+            let n_alpha = cls.iter().filter(|&&c| c & ALPHA != 0).count();
+            let n_caps = inf.iter().zip(cls).filter(|&(t, &c)| t.all_upper && c & ALPHA != 0).count();
             let caps = n_alpha >= 2 && n_caps * 10 >= n_alpha * 8;
             caps_sent.push(caps);
-            for (i, (w, t)) in s.iter().zip(inf).enumerate() {
-                if w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase) {
+            for (i, (t, &c)) in inf.iter().zip(cls).enumerate() {
+                if c & LOWER_WORD != 0 {
                     *seen.entry(t.norm).or_default() |= LOWER_SEEN;
                 } else if i > 0 && !caps && t.first_upper && !is_after_opening(s, i) {
                     *seen.entry(t.norm).or_default() |= CAP_MID_SEEN;
@@ -590,6 +622,46 @@ mod tests {
             assert_eq!(s.len(), inf.len());
             for (w, t) in s.iter().zip(inf) {
                 assert_eq!(fields(t), fields(&TokenInfo::of(w)), "{w}");
+            }
+        }
+    }
+
+    /// The document context (computed from per-word character classes) is what the tests on each
+    /// token's own text give.
+    #[test]
+    fn document_context_matches_per_token_tests() {
+        let text = "The U.S. said the US and the U.S. Army said . PUTIN AND NATO MET IN KYIV . \" Putin , putin and PUTIN met Zelensky in Kyiv . Кремль said кремль 1996 -- Ébola . ( Said 42 ) x";
+        let words: Vec<&str> = text.split(' ').collect();
+        let sents: Vec<Vec<&str>> = words.split(|w| *w == ".").map(|s| s.to_vec()).collect();
+        let df = DocFeatures::new(&sents);
+        let infos: Vec<Vec<TokenInfo>> = sents.iter().map(|s| s.iter().map(|w| TokenInfo::of(w)).collect()).collect();
+        let alpha = |w: &str| w.chars().any(char::is_alphabetic);
+        let caps: Vec<bool> = sents
+            .iter()
+            .zip(&infos)
+            .map(|(s, inf)| {
+                let n_alpha = s.iter().filter(|w| alpha(w)).count();
+                let n_caps = inf.iter().zip(s).filter(|(t, w)| t.all_upper && alpha(w)).count();
+                n_alpha >= 2 && n_caps * 10 >= n_alpha * 8
+            })
+            .collect();
+        let (mut lower, mut cap_mid) = (HashSet::new(), HashSet::new());
+        for ((s, inf), &c) in sents.iter().zip(&infos).zip(&caps) {
+            for (i, (w, t)) in s.iter().zip(inf).enumerate() {
+                if w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase) {
+                    lower.insert(t.norm);
+                } else if i > 0 && !c && t.first_upper && !is_after_opening(s, i) {
+                    cap_mid.insert(t.norm);
+                }
+            }
+        }
+        assert!(caps.contains(&true) && !lower.is_empty() && !cap_mid.is_empty());
+        for ((inf, ctx), &c) in infos.iter().zip(&df.ctx).zip(&caps) {
+            for (t, x) in inf.iter().zip(ctx) {
+                assert_eq!(
+                    (x.lower_seen, x.cap_mid_seen, x.caps_sentence),
+                    (lower.contains(&t.norm), cap_mid.contains(&t.norm), c)
+                );
             }
         }
     }

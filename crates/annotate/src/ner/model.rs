@@ -227,12 +227,29 @@ const NEG: f32 = -1e30;
 /// picks exactly the predecessor a back-pointer table would have held, without filling one
 /// for every tag of every token.
 pub fn viterbi(em: &[[f32; N_TAGS]], trans: &[[f32; N_TAGS]; N_TAGS], start: &[f32; N_TAGS], end: &[f32; N_TAGS]) -> Vec<usize> {
+    let mut tags = Vec::new();
+    viterbi_into(em, trans, start, end, &mut Vec::new(), &mut tags);
+    tags
+}
+
+/// [`viterbi`] writing the tags into `tags` and keeping its path scores in `scores`, so a caller
+/// decoding sentence after sentence reuses both buffers instead of allocating them per sentence.
+pub fn viterbi_into(
+    em: &[[f32; N_TAGS]],
+    trans: &[[f32; N_TAGS]; N_TAGS],
+    start: &[f32; N_TAGS],
+    end: &[f32; N_TAGS],
+    scores: &mut Vec<[f32; N_TAGS]>,
+    tags: &mut Vec<usize>,
+) {
     let n = em.len();
+    tags.clear();
     if n == 0 {
-        return Vec::new();
+        return;
     }
     // scores[i][t]: best score of a well-formed path over tokens 0..=i ending in tag t.
-    let mut scores = vec![[NEG; N_TAGS]; n];
+    scores.clear();
+    scores.resize(n, [NEG; N_TAGS]);
     for t in 0..N_TAGS {
         if allowed_start(t) {
             scores[0][t] = em[0][t] + start[t];
@@ -285,12 +302,11 @@ pub fn viterbi(em: &[[f32; N_TAGS]], trans: &[[f32; N_TAGS]; N_TAGS], start: &[f
             }
         }
     }
-    let mut tags = vec![0; n];
+    tags.resize(n, 0);
     tags[n - 1] = arg;
     for i in (1..n).rev() {
         tags[i - 1] = predecessor(&scores[i - 1], trans, tags[i]);
     }
-    tags
 }
 
 /// The tag before `b` on the best path to `b`, given the previous token's path scores: the first
@@ -366,6 +382,9 @@ impl NerModel {
         let mut feats: Vec<u64> = Vec::with_capacity(64);
         let mut ems: Vec<Vec<[f32; N_TAGS]>> = Vec::with_capacity(sents.len());
         let mut first_tags = Vec::with_capacity(sents.len());
+        // Viterbi's path scores and the second pass's tags, reused from sentence to sentence.
+        let mut scores: Vec<[f32; N_TAGS]> = Vec::new();
+        let mut tags: Vec<usize> = Vec::new();
         for (si, inf) in df.infos.iter().enumerate() {
             let gaz = self.gazetteer.mark(inf);
             let mut em = Vec::with_capacity(inf.len());
@@ -374,7 +393,9 @@ impl NerModel {
                 token_features(inf, &df.ctx[si], &gaz, i, &mut feats);
                 em.push(self.first.score(&feats));
             }
-            first_tags.push(self.first.viterbi(&em));
+            let mut first = Vec::with_capacity(em.len());
+            viterbi_into(&em, &self.first.trans, &self.first.start, &self.first.end, &mut scores, &mut first);
+            first_tags.push(first);
             ems.push(em);
         }
         // Second pass: the first pass's scores plus what its votes elsewhere in the document say.
@@ -393,7 +414,8 @@ impl NerModel {
                     }
                 }
             }
-            out.push(spans_of(&viterbi(em, tr, st, en)));
+            viterbi_into(em, tr, st, en, &mut scores, &mut tags);
+            out.push(spans_of(&tags));
         }
         out
     }
@@ -539,6 +561,41 @@ mod tests {
         assert!(allowed(1, 3));
         assert!(!allowed(0, 2));
         assert!(!allowed(1, 0));
+    }
+
+    /// Decoding with buffers reused across sentences of varying lengths (longer, shorter, empty)
+    /// gives what decoding each with fresh buffers gives.
+    #[test]
+    fn viterbi_into_reuses_buffers_exactly() {
+        let mut seed = 987654321u64;
+        let mut rnd = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % 2000) as f32 / 100.0 - 10.0
+        };
+        let mut trans = [[0f32; N_TAGS]; N_TAGS];
+        for row in trans.iter_mut() {
+            for v in row.iter_mut() {
+                *v = rnd();
+            }
+        }
+        let (mut st, mut en) = ([0f32; N_TAGS], [0f32; N_TAGS]);
+        for t in 0..N_TAGS {
+            st[t] = rnd();
+            en[t] = rnd();
+        }
+        let (mut scores, mut tags) = (Vec::new(), Vec::new());
+        for n in [7, 30, 2, 0, 1, 12, 40, 3] {
+            let mut em = vec![[0f32; N_TAGS]; n];
+            for row in em.iter_mut() {
+                for v in row.iter_mut() {
+                    *v = rnd();
+                }
+            }
+            viterbi_into(&em, &trans, &st, &en, &mut scores, &mut tags);
+            assert_eq!(tags, viterbi(&em, &trans, &st, &en), "n = {n}");
+        }
     }
 
     /// Viterbi's hand-written predecessor sets agree with exhaustive search over well-formed
