@@ -547,16 +547,7 @@ mod tests {
     fn skipping_chars_equals_stepping_through_them() {
         let reference = |s: &str, from: usize, n: usize| s[from..].char_indices().nth(n).map_or(s.len(), |(b, _)| from + b);
         let pieces = ["a", "bc", " ", "defghijkl", "é", "Кремль", "“", "😀", "\u{301}", "x.y"];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..5_000 {
-            let len = (next() % 10) as usize;
-            let t: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+        for t in crate::test_texts::random_texts(&pieces, 10).take(5_000) {
             let chars = t.chars().count();
             for from in t.char_indices().map(|(b, _)| b).chain([t.len()]) {
                 for n in 0..chars + 3 {

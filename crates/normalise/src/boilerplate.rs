@@ -432,16 +432,7 @@ mod tests {
             "a", "Zq", "Putin", "2021", " ", "  ", ".", "'", "-", "\t", "\n", "é", "\u{301}", "Кремль", "“", "’", "😀", "İ", "ß", "Σ", "\u{a0}",
             "ǅ", "Ⅻ", "٣", "ﬁ",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let len = (next() % 12) as usize;
-            let t: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+        for t in crate::test_texts::random_texts(&pieces, 12).take(20_000) {
             assert_eq!(comparable(&t), reference(&t), "{t:?}");
         }
     }

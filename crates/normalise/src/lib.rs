@@ -24,6 +24,8 @@ pub mod mt_artifacts;
 pub mod near_dup;
 pub mod rules;
 pub mod survey;
+#[cfg(test)]
+mod test_texts;
 pub mod typography;
 pub mod unicode;
 pub mod whitespace;

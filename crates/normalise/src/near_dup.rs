@@ -718,18 +718,10 @@ mod tests {
     fn minhash_equals_the_definition_on_random_texts() {
         // Short texts (fewer words than a shingle), repeated shingles and non-ASCII words.
         let pieces = ["a", "the", "Putin", "said", "talks", "2021", "Кремль", "é", " ", ", ", ".", "—", "x"];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut texts = crate::test_texts::random_texts(&pieces, 40);
         for shingle_words in [1, 2, 5] {
             let step = NearDuplicates::new(&DedupeDocumentsConfig { shingle_words, num_hashes: 20, bands: 4, ..Default::default() }).unwrap();
-            for _ in 0..3_000 {
-                let len = (next() % 40) as usize;
-                let t: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            for t in texts.by_ref().take(3_000) {
                 assert_eq!(step.signature(&t), reference_minhash(&step, &comparable(&t)), "{t:?}");
             }
         }

@@ -223,16 +223,7 @@ mod tests {
             "a", "Z", " ", "\t", ".", "~", "\u{7f}", "\u{0}", "\n", "é", "e", "\u{301}", "\u{323}", "\u{a0}", "\u{200b}", "\u{200c}",
             "\u{200d}", "\u{feff}", "\u{ad}", "\u{85}", "Кремль", "“", "’", "😀", "\u{3000}", "\u{2029}", "ᄀ", "\u{1161}", "Å", "A\u{30a}",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let len = (next() % 12) as usize;
-            let t: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+        for t in crate::test_texts::random_texts(&pieces, 12).take(20_000) {
             assert_eq!(unicode_changes(&t), reference(&t), "{t:?}");
         }
         for t in ["tête-à-tête", "Кремль “said” — 😀", "👩\u{200d}💻 works", "ab\u{200d}cd", "e\u{301}\u{323}", "plain ASCII text."] {
