@@ -563,36 +563,42 @@ mod tests {
         assert!(!allowed(1, 0));
     }
 
+    /// Seeded random scores in [-10, 10) for the Viterbi tests (xorshift64).
+    struct RandomScores(u64);
+
+    impl RandomScores {
+        fn next(&mut self) -> f32 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % 2000) as f32 / 100.0 - 10.0
+        }
+
+        fn emissions(&mut self, n: usize) -> Vec<[f32; N_TAGS]> {
+            (0..n).map(|_| std::array::from_fn(|_| self.next())).collect()
+        }
+
+        /// Transition, start and end scores.
+        fn model(&mut self) -> ([[f32; N_TAGS]; N_TAGS], [f32; N_TAGS], [f32; N_TAGS]) {
+            let trans = std::array::from_fn(|_| std::array::from_fn(|_| self.next()));
+            let (mut st, mut en) = ([0f32; N_TAGS], [0f32; N_TAGS]);
+            for t in 0..N_TAGS {
+                st[t] = self.next();
+                en[t] = self.next();
+            }
+            (trans, st, en)
+        }
+    }
+
     /// Decoding with buffers reused across sentences of varying lengths (longer, shorter, empty)
     /// gives what decoding each with fresh buffers gives.
     #[test]
     fn viterbi_into_reuses_buffers_exactly() {
-        let mut seed = 987654321u64;
-        let mut rnd = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % 2000) as f32 / 100.0 - 10.0
-        };
-        let mut trans = [[0f32; N_TAGS]; N_TAGS];
-        for row in trans.iter_mut() {
-            for v in row.iter_mut() {
-                *v = rnd();
-            }
-        }
-        let (mut st, mut en) = ([0f32; N_TAGS], [0f32; N_TAGS]);
-        for t in 0..N_TAGS {
-            st[t] = rnd();
-            en[t] = rnd();
-        }
+        let mut rnd = RandomScores(987654321);
+        let (trans, st, en) = rnd.model();
         let (mut scores, mut tags) = (Vec::new(), Vec::new());
         for n in [7, 30, 2, 0, 1, 12, 40, 3] {
-            let mut em = vec![[0f32; N_TAGS]; n];
-            for row in em.iter_mut() {
-                for v in row.iter_mut() {
-                    *v = rnd();
-                }
-            }
+            let em = rnd.emissions(n);
             viterbi_into(&em, &trans, &st, &en, &mut scores, &mut tags);
             assert_eq!(tags, viterbi(&em, &trans, &st, &en), "n = {n}");
         }
@@ -602,31 +608,10 @@ mod tests {
     /// sequences.
     #[test]
     fn viterbi_is_exact() {
-        let mut seed = 12345u64;
-        let mut rnd = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % 2000) as f32 / 100.0 - 10.0
-        };
+        let mut rnd = RandomScores(12345);
         for n in 1..=3 {
-            let mut em = vec![[0f32; N_TAGS]; n];
-            for row in em.iter_mut() {
-                for v in row.iter_mut() {
-                    *v = rnd();
-                }
-            }
-            let mut trans = [[0f32; N_TAGS]; N_TAGS];
-            for row in trans.iter_mut() {
-                for v in row.iter_mut() {
-                    *v = rnd();
-                }
-            }
-            let (mut st, mut en) = ([0f32; N_TAGS], [0f32; N_TAGS]);
-            for t in 0..N_TAGS {
-                st[t] = rnd();
-                en[t] = rnd();
-            }
+            let em = rnd.emissions(n);
+            let (trans, st, en) = rnd.model();
             let got = viterbi(&em, &trans, &st, &en);
             let score = |seq: &[usize]| {
                 let mut s = st[seq[0]] + en[seq[n - 1]];
