@@ -249,6 +249,10 @@ pub struct DocContext {
 pub struct DocFeatures {
     pub infos: Vec<Vec<TokenInfo>>,
     pub ctx: Vec<Vec<DocContext>>,
+    /// The document's distinct words' infos, in order of first occurrence.
+    pub words: Vec<TokenInfo>,
+    /// Every token's index in `words`, in document order (sentence after sentence).
+    pub word_of: Vec<u32>,
 }
 
 impl DocFeatures {
@@ -264,18 +268,26 @@ impl DocFeatures {
             let lower = w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase);
             alpha | if lower { LOWER_WORD } else { 0 }
         };
-        let mut by_word: HashMap<&str, (TokenInfo, u8), BuildHasherDefault<PremixedHasher>> =
+        let mut by_word: HashMap<&str, u32, BuildHasherDefault<PremixedHasher>> =
             HashMap::with_capacity_and_hasher(n_tokens / 2, Default::default());
-        // Every token's classes, in document order.
+        let mut words: Vec<TokenInfo> = Vec::with_capacity(n_tokens / 2);
+        let mut classes_of: Vec<u8> = Vec::with_capacity(n_tokens / 2);
+        // Every token's word and classes, in document order.
+        let mut word_of: Vec<u32> = Vec::with_capacity(n_tokens);
         let mut word_classes: Vec<u8> = Vec::with_capacity(n_tokens);
         let infos: Vec<Vec<TokenInfo>> = sents
             .iter()
             .map(|s| {
                 s.iter()
                     .map(|&w| {
-                        let &mut (info, c) = by_word.entry(w).or_insert_with(|| (TokenInfo::of(w), classes(w)));
-                        word_classes.push(c);
-                        info
+                        let id = *by_word.entry(w).or_insert_with(|| {
+                            words.push(TokenInfo::of(w));
+                            classes_of.push(classes(w));
+                            (words.len() - 1) as u32
+                        }) as usize;
+                        word_of.push(id as u32);
+                        word_classes.push(classes_of[id]);
+                        words[id]
                     })
                     .collect()
             })
@@ -318,7 +330,7 @@ impl DocFeatures {
                     .collect()
             })
             .collect();
-        DocFeatures { infos, ctx }
+        DocFeatures { infos, ctx, words, word_of }
     }
 }
 
@@ -351,15 +363,33 @@ const T_NORM_SHAPE_CTX: u64 = 83;
 const PAD: u64 = 0x5eed_0000_0000_0001;
 const PAD_END: u64 = 0x5eed_0000_0000_0002;
 
-/// Appends the feature hashes of token `i` of a sentence to `out`.
-#[allow(clippy::too_many_arguments)]
-pub fn token_features(
-    infos: &[TokenInfo],
-    ctx: &[DocContext],
-    gaz: &[u32],
-    i: usize,
-    out: &mut Vec<u64>,
-) {
+/// Appends the feature hashes of token `i` of a sentence to `out`: its word's own features, then
+/// those of its context.
+pub fn token_features(infos: &[TokenInfo], ctx: &[DocContext], gaz: &[u32], i: usize, out: &mut Vec<u64>) {
+    word_features(&infos[i], out);
+    context_features(infos, ctx, gaz, i, out);
+}
+
+/// Appends the features that depend on the word alone (bias, word, shape, affixes), so are the
+/// same on every token of the word.
+pub fn word_features(t: &TokenInfo, out: &mut Vec<u64>) {
+    // The features every token has go in as whole blocks, so most of a token's features cost no
+    // capacity check of their own; the order is the order they were always pushed in.
+    const BIAS: u64 = feat1(T_BIAS, 0);
+    out.extend_from_slice(&[BIAS, feat1(T_EXACT, t.exact), feat1(T_NORM, t.norm), feat1(T_SHAPE, t.shape)]);
+    for k in 0..4 {
+        if t.prefix[k] != 0 {
+            out.push(feat1(T_PREFIX + k as u64, t.prefix[k]));
+        }
+        if t.suffix[k] != 0 {
+            out.push(feat1(T_SUFFIX + k as u64, t.suffix[k]));
+        }
+    }
+}
+
+/// Appends the rest of token `i`'s features: its neighbours, gazetteer matches and document
+/// context.
+pub fn context_features(infos: &[TokenInfo], ctx: &[DocContext], gaz: &[u32], i: usize, out: &mut Vec<u64>) {
     let t = &infos[i];
     let n = infos.len();
     let norm_at = |j: isize| -> u64 {
@@ -381,18 +411,6 @@ pub fn token_features(
         }
     };
     let ii = i as isize;
-    // The features every token has go in as whole blocks, so most of a token's features cost no
-    // capacity check of their own; the order is the order they were always pushed in.
-    const BIAS: u64 = feat1(T_BIAS, 0);
-    out.extend_from_slice(&[BIAS, feat1(T_EXACT, t.exact), feat1(T_NORM, t.norm), feat1(T_SHAPE, t.shape)]);
-    for k in 0..4 {
-        if t.prefix[k] != 0 {
-            out.push(feat1(T_PREFIX + k as u64, t.prefix[k]));
-        }
-        if t.suffix[k] != 0 {
-            out.push(feat1(T_SUFFIX + k as u64, t.suffix[k]));
-        }
-    }
     let (pn, nn) = (norm_at(ii - 1), norm_at(ii + 1));
     let (ps, ns) = (shape_at(ii - 1), shape_at(ii + 1));
     out.extend_from_slice(&[
@@ -618,12 +636,17 @@ mod tests {
         let words: Vec<&str> = text.split(' ').collect();
         let sents: Vec<Vec<&str>> = words.split(|w| *w == ".").map(|s| s.to_vec()).collect();
         let df = DocFeatures::new(&sents);
+        let mut word_of = df.word_of.iter();
         for (s, inf) in sents.iter().zip(&df.infos) {
             assert_eq!(s.len(), inf.len());
             for (w, t) in s.iter().zip(inf) {
                 assert_eq!(fields(t), fields(&TokenInfo::of(w)), "{w}");
+                assert_eq!(fields(&df.words[*word_of.next().unwrap() as usize]), fields(t), "{w}");
             }
         }
+        assert!(word_of.next().is_none());
+        let distinct: HashSet<&str> = words.iter().filter(|w| **w != ".").copied().collect();
+        assert_eq!(df.words.len(), distinct.len());
     }
 
     /// The document context (computed from per-word character classes) is what the tests on each

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 
 use super::NerError;
-use super::features::{DocFeatures, N_TAGS, doc_votes, spans_of, token_features, vote_features};
+use super::features::{DocFeatures, N_TAGS, context_features, doc_votes, spans_of, vote_features, word_features};
 use super::gazetteer::Gazetteer;
 
 const MAGIC: &[u8; 8] = b"PWNER02\n";
@@ -168,7 +168,32 @@ impl Linear {
     /// Emission scores of a token's features.
     #[inline]
     pub fn score(&self, feats: &[u64]) -> [f32; N_TAGS] {
-        // Integer sums are exact, so the order features are added in does not matter.
+        self.score_from(&Row([0; LANES]), feats)
+    }
+
+    /// Summed quantised weights of some features: with [`Linear::score_from`], a part of a
+    /// token's features can be summed once and reused.
+    fn sums(&self, feats: &[u64]) -> Row {
+        Row(self.add_rows(feats))
+    }
+
+    /// Emission scores of `base` (from [`Linear::sums`]) and the features `feats`. Integer sums
+    /// are exact, so this equals [`Linear::score`] of both sets of features together.
+    #[inline]
+    fn score_from(&self, base: &Row, feats: &[u64]) -> [f32; N_TAGS] {
+        let acc = self.add_rows(feats);
+        let mut row = [0f32; N_TAGS];
+        for t in 0..N_TAGS {
+            row[t] = (base.0[t] + acc[t]) as f32 * self.scale;
+        }
+        row
+    }
+
+    /// The sum of the features' weight rows.
+    #[inline]
+    fn add_rows(&self, feats: &[u64]) -> [i32; LANES] {
+        // Integer sums are exact, so the order features are added in does not matter. (The sums
+        // start from zero here: started from a caller's row, LLVM keeps them in 20 scalars.)
         let mut acc = [0i32; LANES];
         // In batches: prefetch every feature's slot, then find the rows and prefetch those, then
         // add them up, so the cache misses of a batch overlap instead of queueing.
@@ -198,11 +223,7 @@ impl Linear {
                 }
             }
         }
-        let mut row = [0f32; N_TAGS];
-        for t in 0..N_TAGS {
-            row[t] = acc[t] as f32 * self.scale;
-        }
-        row
+        acc
     }
 
     /// Best well-formed tag sequence for the emission scores.
@@ -380,23 +401,15 @@ impl NerModel {
     pub fn tag_document(&self, sents: &[Vec<&str>]) -> Vec<SentSpans> {
         let df = DocFeatures::new(sents);
         let mut feats: Vec<u64> = Vec::with_capacity(64);
-        let mut ems: Vec<Vec<[f32; N_TAGS]>> = Vec::with_capacity(sents.len());
+        let mut ems = self.first_emissions(&df, &mut feats);
         let mut first_tags = Vec::with_capacity(sents.len());
         // Viterbi's path scores and the second pass's tags, reused from sentence to sentence.
         let mut scores: Vec<[f32; N_TAGS]> = Vec::new();
         let mut tags: Vec<usize> = Vec::new();
-        for (si, inf) in df.infos.iter().enumerate() {
-            let gaz = self.gazetteer.mark(inf);
-            let mut em = Vec::with_capacity(inf.len());
-            for i in 0..inf.len() {
-                feats.clear();
-                token_features(inf, &df.ctx[si], &gaz, i, &mut feats);
-                em.push(self.first.score(&feats));
-            }
+        for em in &ems {
             let mut first = Vec::with_capacity(em.len());
-            viterbi_into(&em, &self.first.trans, &self.first.start, &self.first.end, &mut scores, &mut first);
+            viterbi_into(em, &self.first.trans, &self.first.start, &self.first.end, &mut scores, &mut first);
             first_tags.push(first);
-            ems.push(em);
         }
         // Second pass: the first pass's scores plus what its votes elsewhere in the document say.
         let votes = doc_votes(&df.infos, &first_tags);
@@ -418,6 +431,40 @@ impl NerModel {
             out.push(spans_of(&tags));
         }
         out
+    }
+
+    /// First-pass emission scores of every token of a document, sentence by sentence.
+    fn first_emissions(&self, df: &DocFeatures, feats: &mut Vec<u64>) -> Vec<Vec<[f32; N_TAGS]>> {
+        // A document repeats its words, and the features of a word alone (about 12 of a token's
+        // 30) are the same on each of its tokens: their weights are summed once per distinct
+        // word, and each token adds only its context's features to its word's sums.
+        let word_sums: Vec<Row> = df
+            .words
+            .iter()
+            .map(|w| {
+                feats.clear();
+                word_features(w, feats);
+                self.first.sums(feats)
+            })
+            .collect();
+        let mut word_of = &df.word_of[..];
+        let mut ems = Vec::with_capacity(df.infos.len());
+        for (inf, ctx) in df.infos.iter().zip(&df.ctx) {
+            let gaz = self.gazetteer.mark(inf);
+            let (ids, rest) = word_of.split_at(inf.len());
+            word_of = rest;
+            let em: Vec<[f32; N_TAGS]> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| {
+                    feats.clear();
+                    context_features(inf, ctx, &gaz, i, feats);
+                    self.first.score_from(&word_sums[w as usize], feats)
+                })
+                .collect();
+            ems.push(em);
+        }
+        ems
     }
 
     /// The model as gzip-compressed bytes.
@@ -633,6 +680,47 @@ mod tests {
                 }
             }
             assert_eq!(got, best.1, "n={n}");
+        }
+    }
+
+    /// Random documents over a small vocabulary of names, capitals, affixes, digits and
+    /// punctuation, so words repeat within a document as they do in news.
+    fn random_documents(seed: u64) -> Vec<Vec<Vec<&'static str>>> {
+        let vocab = [
+            "The", "the", "said", "Putin", "PUTIN", "putin", "New", "York", "Times", "Bank", "of", "England", "in", "Kyiv",
+            "Zelensky", "met", "on", "Monday", ",", ".", "\"", "(", ")", "1996", "U.S.", "Army", "NATO", "talks", "Кремль",
+            "Ébola", "McDonald's", "e-mail", "3rd", "and", "a", "Germany", "German", "European", "Union", "minister",
+        ];
+        let mut x = seed;
+        let mut next = move |m: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as usize
+        };
+        (0..40).map(|_| (0..next(12)).map(|_| (0..next(30)).map(|_| vocab[next(vocab.len())]).collect()).collect()).collect()
+    }
+
+    /// First-pass emissions from per-word sums plus context features are those of each token's
+    /// full feature list, and the tagger's output is unchanged by the split.
+    #[test]
+    fn word_sums_give_the_full_scores() {
+        use crate::ner::features::token_features;
+        let model = crate::ner::embedded_model().unwrap();
+        for doc in random_documents(0x2545F4914F6CDD1D) {
+            let df = DocFeatures::new(&doc);
+            let got = model.first_emissions(&df, &mut Vec::new());
+            assert_eq!(got.len(), doc.len());
+            for (si, inf) in df.infos.iter().enumerate() {
+                let gaz = model.gazetteer.mark(inf);
+                let mut feats = Vec::new();
+                for i in 0..inf.len() {
+                    feats.clear();
+                    token_features(inf, &df.ctx[si], &gaz, i, &mut feats);
+                    let want = model.first.score(&feats);
+                    assert_eq!(got[si][i].map(f32::to_bits), want.map(f32::to_bits), "{:?} token {i}", doc[si]);
+                }
+            }
         }
     }
 
