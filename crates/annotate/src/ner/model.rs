@@ -196,8 +196,10 @@ impl Linear {
         // start from zero here: started from a caller's row, LLVM keeps them in 20 scalars.)
         let mut acc = [0i32; LANES];
         // In batches: prefetch every feature's slot, then find the rows and prefetch those, then
-        // add them up, so the cache misses of a batch overlap instead of queueing.
-        const BATCH: usize = 64;
+        // add them up, so the cache misses of a batch overlap instead of queueing. A batch holds
+        // a word's features or a token's context features (about 12 and 17-25); its scratch
+        // arrays are zeroed on every call, so they are no bigger than that.
+        const BATCH: usize = 32;
         for batch in feats.chunks(BATCH) {
             // Each feature's key and home slot, computed once for the prefetch and the probe.
             let mut probes = [(0u32, 0u32); BATCH];
