@@ -155,22 +155,30 @@ impl EntityTagger {
     }
 }
 
-/// Token ranges of sentences: the sentence step's sentences when given, else split after
-/// sentence-final punctuation; always split at line breaks.
+/// Token ranges of sentences: the sentence step's sentences when given (`sentence_starts`,
+/// sorted), else split after sentence-final punctuation; always split at line breaks.
 fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> Vec<(usize, usize)> {
     const MAX_LEN: usize = 400;
     let mut groups = Vec::new();
     let mut start = 0;
+    // Number of sentence starts at or before the previous token's start. Tokens and starts are
+    // both in order, so one cursor walks the starts once instead of two binary searches a token.
+    let mut starts_before = tokens.first().map_or(0, |t| sentence_starts.partition_point(|&s| s <= t.start));
     for i in 1..tokens.len() {
         let gap = &text[tokens[i - 1].end..tokens[i].start];
         let prev = tokens[i - 1].text(text);
         let next = tokens[i].text(text);
-        let boundary = if gap.contains('\n') || i - start >= MAX_LEN {
+        // Whether a sentence starts after the previous token's start, at or before this one's.
+        let a = starts_before;
+        while starts_before < sentence_starts.len() && sentence_starts[starts_before] <= tokens[i].start {
+            starts_before += 1;
+        }
+        let sentence_starts_here = a != starts_before;
+        // (Gaps are mostly one space: a byte loop, not memchr.)
+        let boundary = if gap.bytes().any(|b| b == b'\n') || i - start >= MAX_LEN {
             true
         } else if !sentence_starts.is_empty() {
-            let a = sentence_starts.partition_point(|&s| s <= tokens[i - 1].start);
-            let b = sentence_starts.partition_point(|&s| s <= tokens[i].start);
-            a != b
+            sentence_starts_here
         } else {
             matches!(prev, "." | "!" | "?" | "..." | "…")
                 && !gap.is_empty()
@@ -1632,6 +1640,41 @@ mod proptests {
             let linker = EntityLinker;
             let res = linker.finish(vec![linker.summarize(&d)]);
             res.apply(&mut d);
+        }
+
+        /// The cursor over sentence starts splits where the plain rule (a sentence start in
+        /// (previous token's start, this token's start], found by binary search) does.
+        #[test]
+        fn sentence_groups_match_the_binary_search_rule(
+            text in "([A-Z][a-z]{0,6}|[ .,!?“”\\n]|Mr\\. |U\\.S\\. ){0,80}",
+            picks in proptest::collection::vec(0usize..400, 0..12),
+        ) {
+            let tokens = crate::tokenize::tokenize(&text);
+            let mut starts: Vec<usize> = picks.into_iter().filter(|&p| p <= text.len()).collect();
+            starts.sort_unstable();
+            let reference = {
+                let mut groups = Vec::new();
+                let mut start = 0;
+                for i in 1..tokens.len() {
+                    let gap = &text[tokens[i - 1].end..tokens[i].start];
+                    let boundary = if gap.contains('\n') || i - start >= 400 {
+                        true
+                    } else if !starts.is_empty() {
+                        starts.partition_point(|&s| s <= tokens[i - 1].start) != starts.partition_point(|&s| s <= tokens[i].start)
+                    } else {
+                        sentence_groups(&text, &tokens[i - 1..=i], &[]).len() == 2
+                    };
+                    if boundary {
+                        groups.push((start, i));
+                        start = i;
+                    }
+                }
+                groups.push((start, tokens.len()));
+                groups
+            };
+            if !tokens.is_empty() {
+                prop_assert_eq!(sentence_groups(&text, &tokens, &starts), reference);
+            }
         }
 
         #[test]
