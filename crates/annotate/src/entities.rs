@@ -60,21 +60,56 @@ const ROLE_MODIFIERS: &[&str] = &[
 ];
 
 /// A token's model form, lower-cased, without trailing periods: what the word lists hold.
-fn folded(w: &str) -> Cow<'_, str> {
+fn folded(w: &str) -> Lower<'_> {
     match model_form(w) {
         Cow::Borrowed(f) => lowercase(f.trim_end_matches('.')),
-        Cow::Owned(f) => Cow::Owned(f.trim_end_matches('.').to_lowercase()),
+        Cow::Owned(f) => Lower::Owned(f.trim_end_matches('.').to_lowercase()),
     }
 }
 
-/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
-fn lowercase(w: &str) -> Cow<'_, str> {
+/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals or are short.
+fn lowercase(w: &str) -> Lower<'_> {
     if !w.is_ascii() {
-        Cow::Owned(w.to_lowercase())
-    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(w.to_ascii_lowercase())
+        Lower::Owned(w.to_lowercase())
+    } else if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+        Lower::Borrowed(w)
+    } else if w.len() <= INLINE_WORD {
+        let mut bytes = [0; INLINE_WORD];
+        bytes[..w.len()].copy_from_slice(w.as_bytes());
+        bytes[..w.len()].make_ascii_lowercase();
+        Lower::Inline(bytes, w.len() as u8)
     } else {
-        Cow::Borrowed(w)
+        Lower::Owned(w.to_ascii_lowercase())
+    }
+}
+
+/// Longest ASCII word [`Lower`] holds in place; longer ones (rare) go to the heap.
+const INLINE_WORD: usize = 30;
+
+/// A lower-cased word: the word itself when it has no capitals, in place when it is short ASCII
+/// (a capitalised word: "President", "Mr."), on the heap otherwise. The word-list tests lower-case
+/// the words around every name, and a String for each was a good share of the step's allocations.
+enum Lower<'a> {
+    Borrowed(&'a str),
+    Inline([u8; INLINE_WORD], u8),
+    Owned(String),
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Lower::Borrowed(w) => w,
+            Lower::Inline(bytes, len) => std::str::from_utf8(&bytes[..*len as usize]).expect("lower-cased ASCII is UTF-8"),
+            Lower::Owned(w) => w,
+        }
+    }
+}
+
+impl AsRef<str> for Lower<'_> {
+    fn as_ref(&self) -> &str {
+        self
     }
 }
 
@@ -263,13 +298,21 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
     out
 }
 
+/// The words' model forms, lower-cased, joined by spaces.
 fn key_of(words: &[&str]) -> String {
     let mut k = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             k.push(' ');
         }
-        k.push_str(&lowercase(&model_form(w)));
+        if w.is_ascii() {
+            // Its own model form: lower-cased in place, in the key.
+            let from = k.len();
+            k.push_str(w);
+            k[from..].make_ascii_lowercase();
+        } else {
+            k.push_str(&lowercase(&model_form(w)));
+        }
     }
     k
 }
@@ -805,7 +848,8 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     let tokens_of = |from: usize, to: usize, min: usize| -> Vec<Token> {
         tokenize_prefix(&text[from..to], min).into_iter().map(|t| Token { start: t.start + from, end: t.end + from }).collect()
     };
-    let w = |t: &Token| lowercase(&model_form(t.text(text))).into_owned();
+    // Whether the token, lower-cased, is one of `words`.
+    let lower_in = |t: &Token, words: &[&str]| words.contains(&&*lowercase(&model_form(t.text(text))));
     let is_head = |t: &Token| {
         let f = model_form(t.text(text));
         ROLE_HEADS.contains(&lowercase(&f).as_ref())
@@ -861,7 +905,7 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
         }
         // Drop leading honorifics and determiners.
         while first < last
-            && (is_title_honorific(before[first].text(text)) || matches!(w(&before[first]).as_str(), "the" | "a" | "an" | "of" | "and"))
+            && (is_title_honorific(before[first].text(text)) || lower_in(&before[first], &["the", "a", "an", "of", "and"]))
         {
             first += 1;
         }
@@ -871,7 +915,7 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     if after.first().is_some_and(|t| t.text(text) == ",") {
         // Reads at most after[10]: i <= 2, j < i + 8, then after.get(j).
         let mut i = 1;
-        if after.get(i).is_some_and(|t| matches!(w(t).as_str(), "the" | "a" | "an")) {
+        if after.get(i).is_some_and(|t| lower_in(t, &["the", "a", "an"])) {
             i += 1;
         }
         let first = i;
@@ -1640,6 +1684,19 @@ mod proptests {
             let linker = EntityLinker;
             let res = linker.finish(vec![linker.summarize(&d)]);
             res.apply(&mut d);
+        }
+
+        /// `lowercase` (borrowed, in place or on the heap) and `folded` are the plain
+        /// lower-casing; `key_of`'s in-key ASCII lower-casing is the plain key.
+        #[test]
+        fn lowercase_and_keys_match_to_lowercase(words in proptest::collection::vec("([A-Za-z.]{0,40}|\\PC{0,6}|[A-Z]’S|Sr\u{f1}or)", 1..5)) {
+            for w in &words {
+                prop_assert_eq!(&*lowercase(w), w.to_lowercase());
+                prop_assert_eq!(&*folded(w), model_form(w).trim_end_matches('.').to_lowercase());
+            }
+            let ws: Vec<&str> = words.iter().map(String::as_str).collect();
+            let plain: Vec<String> = ws.iter().map(|w| model_form(w).to_lowercase()).collect();
+            prop_assert_eq!(key_of(&ws), plain.join(" "));
         }
 
         /// The cursor over sentence starts splits where the plain rule (a sentence start in
