@@ -1035,28 +1035,37 @@ impl CorpusStep for EntityLinker {
 
     fn summarize(&self, doc: &Document) -> DocNames {
         let surfaces: Vec<(&str, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
-        let canon = canonicalize_again(&surfaces);
+        let mut canon = canonicalize_again(&surfaces);
         let map = CharMap::new(&doc.text);
-        let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
-        for (m, (name, label)) in doc.mentions.iter().zip(canon) {
-            let e = by_id.entry(m.entity_id.clone()).or_insert_with(|| DocEntity {
-                entity_id: m.entity_id.clone(),
-                label,
-                name,
-                aliases: BTreeMap::new(),
-                roles: BTreeSet::new(),
-                n_mentions: 0,
-            });
-            *e.aliases.entry(m.text.clone()).or_default() += 1;
-            e.n_mentions += 1;
-            if m.label == EntityLabel::PER {
-                let (s, t) = (map.byte_of(m.start), map.byte_of(m.end));
-                if s <= t && t <= doc.text.len() {
-                    e.roles.extend(roles_near(&doc.text, s, t));
+        // The mentions by entity id (the table's order), in document order within an entity
+        // (a stable sort): each entity's id and each distinct alias is copied once, not once
+        // per mention into a map. Its first mention gives its name and label.
+        let mentions = &doc.mentions;
+        let mut order: Vec<usize> = (0..mentions.len()).collect();
+        order.sort_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id));
+        let mut entities = Vec::new();
+        for group in order.chunk_by(|&a, &b| mentions[a].entity_id == mentions[b].entity_id) {
+            let (name, label) = std::mem::replace(&mut canon[group[0]], (String::new(), EntityLabel::MISC));
+            let mut aliases: BTreeMap<String, usize> = BTreeMap::new();
+            let mut roles = BTreeSet::new();
+            for &i in group {
+                let m = &mentions[i];
+                match aliases.get_mut(m.text.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        aliases.insert(m.text.clone(), 1);
+                    }
+                }
+                if m.label == EntityLabel::PER {
+                    let (s, t) = (map.byte_of(m.start), map.byte_of(m.end));
+                    if s <= t && t <= doc.text.len() {
+                        roles.extend(roles_near(&doc.text, s, t));
+                    }
                 }
             }
+            entities.push(DocEntity { entity_id: mentions[group[0]].entity_id.clone(), label, name, aliases, roles, n_mentions: group.len() });
         }
-        DocNames { doc_id: doc.doc_id.clone(), entities: by_id.into_values().collect() }
+        DocNames { doc_id: doc.doc_id.clone(), entities }
     }
 
     fn finish(&self, summaries: Vec<DocNames>) -> EntityResolution {
@@ -1684,6 +1693,34 @@ mod proptests {
             let linker = EntityLinker;
             let res = linker.finish(vec![linker.summarize(&d)]);
             res.apply(&mut d);
+        }
+
+        /// The summary grouped by a stable sort on entity ids is the one a map by id builds.
+        #[test]
+        fn summary_matches_the_map_by_id(text in "([A-Z][a-z]{1,8}|[ .,’'“”—\\n]|Mr\\. |Putin|Vladimir Putin|, the Russian president,|U\\.S\\. ){0,60}") {
+            let src = SourceInfo::in_memory("p.txt", "");
+            let mut d = Document::new("p".into(), src, text.clone(), Metadata::default());
+            tagger().apply(&mut d, &CorpusKnowledge::default()).unwrap();
+            let surfaces: Vec<(&str, EntityLabel)> = d.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
+            let map = CharMap::new(&d.text);
+            let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
+            for (m, (name, label)) in d.mentions.iter().zip(canonicalize(&surfaces)) {
+                let e = by_id.entry(m.entity_id.clone()).or_insert_with(|| DocEntity {
+                    entity_id: m.entity_id.clone(),
+                    label,
+                    name,
+                    aliases: BTreeMap::new(),
+                    roles: BTreeSet::new(),
+                    n_mentions: 0,
+                });
+                *e.aliases.entry(m.text.clone()).or_default() += 1;
+                e.n_mentions += 1;
+                if m.label == EntityLabel::PER {
+                    e.roles.extend(roles_near(&d.text, map.byte_of(m.start), map.byte_of(m.end)));
+                }
+            }
+            let reference = DocNames { doc_id: "p".into(), entities: by_id.into_values().collect() };
+            prop_assert_eq!(EntityLinker.summarize(&d), reference);
         }
 
         /// `lowercase` (borrowed, in place or on the heap) and `folded` are the plain
