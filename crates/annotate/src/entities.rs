@@ -597,7 +597,7 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
             Some(plain) => plain.to_lowercase(),
             // The lower-cased words joined by spaces, built in one string.
             _ => {
-                let mut key = String::new();
+                let mut key = String::with_capacity(cleaned[i].iter().map(|w| w.len() + 1).sum());
                 for (j, w) in cleaned[i].iter().enumerate() {
                     if j > 0 {
                         key.push(' ');
@@ -666,8 +666,12 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
             let name = choose_name(ms.iter().map(|&i| cleaned[i].as_slice()));
             undotted_acronym(&name).unwrap_or(name)
         };
-        for &i in ms {
-            canon[i] = (name.clone(), label);
+        // The last member takes the name itself.
+        if let Some((&last, rest)) = ms.split_last() {
+            for &i in rest {
+                canon[i] = (name.clone(), label);
+            }
+            canon[last] = (name, label);
         }
     }
     canon
@@ -676,23 +680,28 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
 /// The fullest form; among forms as full, the most frequent, preferring mixed case over capitals
 /// (datelines and headlines shout) except for short acronym-like words.
 fn choose_name<'a>(forms: impl Iterator<Item = &'a [Cow<'a, str>]>) -> String {
-    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new(); // text -> (words, count)
+    // (text, words, count) per distinct form. A cluster has a few forms, so a list searched
+    // in turn beats a map; their order does not matter, as the order below is total (the text
+    // breaks ties) and the texts are distinct.
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
     for f in forms {
         let text = join_words(f);
-        let e = counts.entry(text).or_insert((f.len(), 0));
-        e.1 += 1;
+        match counts.iter_mut().find(|(t, _, _)| *t == text) {
+            Some(e) => e.2 += 1,
+            None => counts.push((text, f.len(), 1)),
+        }
     }
     let shouting = |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
     let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !t.contains(' ');
-    let none_shouting = counts.keys().all(|k| !shouting(k));
+    let none_shouting = counts.iter().all(|(k, _, _)| !shouting(k));
     counts
-        .iter()
-        .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
+        .into_iter()
+        .max_by(|(ta, wa, ca), (tb, wb, cb)| {
             let pa = if shouting(ta) { short(ta) } else { !short(ta) || none_shouting };
             let pb = if shouting(tb) { short(tb) } else { !short(tb) || none_shouting };
             wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
         })
-        .map(|(t, _)| t.clone())
+        .map(|(t, _, _)| t)
         .unwrap_or_default()
 }
 
@@ -723,6 +732,7 @@ impl DocStep for EntityTagger {
         let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
         let canon = canonicalize(&surfaces);
         doc.mentions.clear();
+        doc.mentions.reserve(spans.len());
         for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
             let i = doc.mentions.len();
             let (name, label) = &canon[i];
@@ -1721,6 +1731,32 @@ mod proptests {
             }
             let reference = DocNames { doc_id: "p".into(), entities: by_id.into_values().collect() };
             prop_assert_eq!(EntityLinker.summarize(&d), reference);
+        }
+
+        /// `choose_name` over a list of forms picks what it picked over a map by text.
+        #[test]
+        fn chosen_name_matches_the_map_by_text(forms in proptest::collection::vec(
+            proptest::collection::vec("(Putin|PUTIN|PUtin|Vladimir|VLADIMIR|NATO|Nato|U\\.S\\.|US|de|[A-Z][a-z]{0,3})", 1..4), 1..8)) {
+            let forms: Vec<Vec<Cow<str>>> = forms.into_iter().map(|f| f.into_iter().map(Cow::Owned).collect()).collect();
+            let reference = {
+                let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+                for f in &forms {
+                    counts.entry(join_words(f)).or_insert((f.len(), 0)).1 += 1;
+                }
+                let shouting = |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+                let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !t.contains(' ');
+                let none_shouting = counts.keys().all(|k| !shouting(k));
+                counts
+                    .iter()
+                    .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
+                        let pa = if shouting(ta) { short(ta) } else { !short(ta) || none_shouting };
+                        let pb = if shouting(tb) { short(tb) } else { !short(tb) || none_shouting };
+                        wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
+                    })
+                    .map(|(t, _)| t.clone())
+                    .unwrap_or_default()
+            };
+            prop_assert_eq!(choose_name(forms.iter().map(Vec::as_slice)), reference);
         }
 
         /// `lowercase` (borrowed, in place or on the heap) and `folded` are the plain
