@@ -60,21 +60,56 @@ const ROLE_MODIFIERS: &[&str] = &[
 ];
 
 /// A token's model form, lower-cased, without trailing periods: what the word lists hold.
-fn folded(w: &str) -> Cow<'_, str> {
+fn folded(w: &str) -> Lower<'_> {
     match model_form(w) {
         Cow::Borrowed(f) => lowercase(f.trim_end_matches('.')),
-        Cow::Owned(f) => Cow::Owned(f.trim_end_matches('.').to_lowercase()),
+        Cow::Owned(f) => Lower::Owned(f.trim_end_matches('.').to_lowercase()),
     }
 }
 
-/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals.
-fn lowercase(w: &str) -> Cow<'_, str> {
+/// `w.to_lowercase()`, without allocating for ASCII words that have no capitals or are short.
+fn lowercase(w: &str) -> Lower<'_> {
     if !w.is_ascii() {
-        Cow::Owned(w.to_lowercase())
-    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(w.to_ascii_lowercase())
+        Lower::Owned(w.to_lowercase())
+    } else if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+        Lower::Borrowed(w)
+    } else if w.len() <= INLINE_WORD {
+        let mut bytes = [0; INLINE_WORD];
+        bytes[..w.len()].copy_from_slice(w.as_bytes());
+        bytes[..w.len()].make_ascii_lowercase();
+        Lower::Inline(bytes, w.len() as u8)
     } else {
-        Cow::Borrowed(w)
+        Lower::Owned(w.to_ascii_lowercase())
+    }
+}
+
+/// Longest ASCII word [`Lower`] holds in place; longer ones (rare) go to the heap.
+const INLINE_WORD: usize = 30;
+
+/// A lower-cased word: the word itself when it has no capitals, in place when it is short ASCII
+/// (a capitalised word: "President", "Mr."), on the heap otherwise. The word-list tests lower-case
+/// the words around every name, and a String for each was a good share of the step's allocations.
+enum Lower<'a> {
+    Borrowed(&'a str),
+    Inline([u8; INLINE_WORD], u8),
+    Owned(String),
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Lower::Borrowed(w) => w,
+            Lower::Inline(bytes, len) => std::str::from_utf8(&bytes[..*len as usize]).expect("lower-cased ASCII is UTF-8"),
+            Lower::Owned(w) => w,
+        }
+    }
+}
+
+impl AsRef<str> for Lower<'_> {
+    fn as_ref(&self) -> &str {
+        self
     }
 }
 
@@ -155,22 +190,30 @@ impl EntityTagger {
     }
 }
 
-/// Token ranges of sentences: the sentence step's sentences when given, else split after
-/// sentence-final punctuation; always split at line breaks.
+/// Token ranges of sentences: the sentence step's sentences when given (`sentence_starts`,
+/// sorted), else split after sentence-final punctuation; always split at line breaks.
 fn sentence_groups(text: &str, tokens: &[Token], sentence_starts: &[usize]) -> Vec<(usize, usize)> {
     const MAX_LEN: usize = 400;
     let mut groups = Vec::new();
     let mut start = 0;
+    // Number of sentence starts at or before the previous token's start. Tokens and starts are
+    // both in order, so one cursor walks the starts once instead of two binary searches a token.
+    let mut starts_before = tokens.first().map_or(0, |t| sentence_starts.partition_point(|&s| s <= t.start));
     for i in 1..tokens.len() {
         let gap = &text[tokens[i - 1].end..tokens[i].start];
         let prev = tokens[i - 1].text(text);
         let next = tokens[i].text(text);
-        let boundary = if gap.contains('\n') || i - start >= MAX_LEN {
+        // Whether a sentence starts after the previous token's start, at or before this one's.
+        let a = starts_before;
+        while starts_before < sentence_starts.len() && sentence_starts[starts_before] <= tokens[i].start {
+            starts_before += 1;
+        }
+        let sentence_starts_here = a != starts_before;
+        // (Gaps are mostly one space: a byte loop, not memchr.)
+        let boundary = if gap.bytes().any(|b| b == b'\n') || i - start >= MAX_LEN {
             true
         } else if !sentence_starts.is_empty() {
-            let a = sentence_starts.partition_point(|&s| s <= tokens[i - 1].start);
-            let b = sentence_starts.partition_point(|&s| s <= tokens[i].start);
-            a != b
+            sentence_starts_here
         } else {
             matches!(prev, "." | "!" | "?" | "..." | "…")
                 && !gap.is_empty()
@@ -255,13 +298,21 @@ fn trim_spans(words: &[&str], spans: Vec<(usize, usize, usize)>) -> Vec<Span> {
     out
 }
 
+/// The words' model forms, lower-cased, joined by spaces.
 fn key_of(words: &[&str]) -> String {
     let mut k = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             k.push(' ');
         }
-        k.push_str(&lowercase(&model_form(w)));
+        if w.is_ascii() {
+            // Its own model form: lower-cased in place, in the key.
+            let from = k.len();
+            k.push_str(w);
+            k[from..].make_ascii_lowercase();
+        } else {
+            k.push_str(&lowercase(&model_form(w)));
+        }
     }
     k
 }
@@ -546,7 +597,7 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
             Some(plain) => plain.to_lowercase(),
             // The lower-cased words joined by spaces, built in one string.
             _ => {
-                let mut key = String::new();
+                let mut key = String::with_capacity(cleaned[i].iter().map(|w| w.len() + 1).sum());
                 for (j, w) in cleaned[i].iter().enumerate() {
                     if j > 0 {
                         key.push(' ');
@@ -615,8 +666,12 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
             let name = choose_name(ms.iter().map(|&i| cleaned[i].as_slice()));
             undotted_acronym(&name).unwrap_or(name)
         };
-        for &i in ms {
-            canon[i] = (name.clone(), label);
+        // The last member takes the name itself.
+        if let Some((&last, rest)) = ms.split_last() {
+            for &i in rest {
+                canon[i] = (name.clone(), label);
+            }
+            canon[last] = (name, label);
         }
     }
     canon
@@ -625,23 +680,28 @@ pub fn canonicalize<S: AsRef<str>>(mentions: &[(S, EntityLabel)]) -> Vec<(String
 /// The fullest form; among forms as full, the most frequent, preferring mixed case over capitals
 /// (datelines and headlines shout) except for short acronym-like words.
 fn choose_name<'a>(forms: impl Iterator<Item = &'a [Cow<'a, str>]>) -> String {
-    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new(); // text -> (words, count)
+    // (text, words, count) per distinct form. A cluster has a few forms, so a list searched
+    // in turn beats a map; their order does not matter, as the order below is total (the text
+    // breaks ties) and the texts are distinct.
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
     for f in forms {
         let text = join_words(f);
-        let e = counts.entry(text).or_insert((f.len(), 0));
-        e.1 += 1;
+        match counts.iter_mut().find(|(t, _, _)| *t == text) {
+            Some(e) => e.2 += 1,
+            None => counts.push((text, f.len(), 1)),
+        }
     }
     let shouting = |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
     let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !t.contains(' ');
-    let none_shouting = counts.keys().all(|k| !shouting(k));
+    let none_shouting = counts.iter().all(|(k, _, _)| !shouting(k));
     counts
-        .iter()
-        .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
+        .into_iter()
+        .max_by(|(ta, wa, ca), (tb, wb, cb)| {
             let pa = if shouting(ta) { short(ta) } else { !short(ta) || none_shouting };
             let pb = if shouting(tb) { short(tb) } else { !short(tb) || none_shouting };
             wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
         })
-        .map(|(t, _)| t.clone())
+        .map(|(t, _, _)| t)
         .unwrap_or_default()
 }
 
@@ -672,6 +732,7 @@ impl DocStep for EntityTagger {
         let surfaces: Vec<(String, EntityLabel)> = spans.iter().map(|&(s, e, l)| (doc.text[s..e].to_string(), l)).collect();
         let canon = canonicalize(&surfaces);
         doc.mentions.clear();
+        doc.mentions.reserve(spans.len());
         for ((s, e, _), (text, _)) in spans.iter().zip(surfaces) {
             let i = doc.mentions.len();
             let (name, label) = &canon[i];
@@ -797,7 +858,8 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     let tokens_of = |from: usize, to: usize, min: usize| -> Vec<Token> {
         tokenize_prefix(&text[from..to], min).into_iter().map(|t| Token { start: t.start + from, end: t.end + from }).collect()
     };
-    let w = |t: &Token| lowercase(&model_form(t.text(text))).into_owned();
+    // Whether the token, lower-cased, is one of `words`.
+    let lower_in = |t: &Token, words: &[&str]| words.contains(&&*lowercase(&model_form(t.text(text))));
     let is_head = |t: &Token| {
         let f = model_form(t.text(text));
         ROLE_HEADS.contains(&lowercase(&f).as_ref())
@@ -853,7 +915,7 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
         }
         // Drop leading honorifics and determiners.
         while first < last
-            && (is_title_honorific(before[first].text(text)) || matches!(w(&before[first]).as_str(), "the" | "a" | "an" | "of" | "and"))
+            && (is_title_honorific(before[first].text(text)) || lower_in(&before[first], &["the", "a", "an", "of", "and"]))
         {
             first += 1;
         }
@@ -863,7 +925,7 @@ pub fn roles_near(text: &str, start: usize, end: usize) -> Vec<String> {
     if after.first().is_some_and(|t| t.text(text) == ",") {
         // Reads at most after[10]: i <= 2, j < i + 8, then after.get(j).
         let mut i = 1;
-        if after.get(i).is_some_and(|t| matches!(w(t).as_str(), "the" | "a" | "an")) {
+        if after.get(i).is_some_and(|t| lower_in(t, &["the", "a", "an"])) {
             i += 1;
         }
         let first = i;
@@ -983,28 +1045,37 @@ impl CorpusStep for EntityLinker {
 
     fn summarize(&self, doc: &Document) -> DocNames {
         let surfaces: Vec<(&str, EntityLabel)> = doc.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
-        let canon = canonicalize_again(&surfaces);
+        let mut canon = canonicalize_again(&surfaces);
         let map = CharMap::new(&doc.text);
-        let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
-        for (m, (name, label)) in doc.mentions.iter().zip(canon) {
-            let e = by_id.entry(m.entity_id.clone()).or_insert_with(|| DocEntity {
-                entity_id: m.entity_id.clone(),
-                label,
-                name,
-                aliases: BTreeMap::new(),
-                roles: BTreeSet::new(),
-                n_mentions: 0,
-            });
-            *e.aliases.entry(m.text.clone()).or_default() += 1;
-            e.n_mentions += 1;
-            if m.label == EntityLabel::PER {
-                let (s, t) = (map.byte_of(m.start), map.byte_of(m.end));
-                if s <= t && t <= doc.text.len() {
-                    e.roles.extend(roles_near(&doc.text, s, t));
+        // The mentions by entity id (the table's order), in document order within an entity
+        // (a stable sort): each entity's id and each distinct alias is copied once, not once
+        // per mention into a map. Its first mention gives its name and label.
+        let mentions = &doc.mentions;
+        let mut order: Vec<usize> = (0..mentions.len()).collect();
+        order.sort_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id));
+        let mut entities = Vec::new();
+        for group in order.chunk_by(|&a, &b| mentions[a].entity_id == mentions[b].entity_id) {
+            let (name, label) = std::mem::replace(&mut canon[group[0]], (String::new(), EntityLabel::MISC));
+            let mut aliases: BTreeMap<String, usize> = BTreeMap::new();
+            let mut roles = BTreeSet::new();
+            for &i in group {
+                let m = &mentions[i];
+                match aliases.get_mut(m.text.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        aliases.insert(m.text.clone(), 1);
+                    }
+                }
+                if m.label == EntityLabel::PER {
+                    let (s, t) = (map.byte_of(m.start), map.byte_of(m.end));
+                    if s <= t && t <= doc.text.len() {
+                        roles.extend(roles_near(&doc.text, s, t));
+                    }
                 }
             }
+            entities.push(DocEntity { entity_id: mentions[group[0]].entity_id.clone(), label, name, aliases, roles, n_mentions: group.len() });
         }
-        DocNames { doc_id: doc.doc_id.clone(), entities: by_id.into_values().collect() }
+        DocNames { doc_id: doc.doc_id.clone(), entities }
     }
 
     fn finish(&self, summaries: Vec<DocNames>) -> EntityResolution {
@@ -1632,6 +1703,108 @@ mod proptests {
             let linker = EntityLinker;
             let res = linker.finish(vec![linker.summarize(&d)]);
             res.apply(&mut d);
+        }
+
+        /// The summary grouped by a stable sort on entity ids is the one a map by id builds.
+        #[test]
+        fn summary_matches_the_map_by_id(text in "([A-Z][a-z]{1,8}|[ .,’'“”—\\n]|Mr\\. |Putin|Vladimir Putin|, the Russian president,|U\\.S\\. ){0,60}") {
+            let src = SourceInfo::in_memory("p.txt", "");
+            let mut d = Document::new("p".into(), src, text.clone(), Metadata::default());
+            tagger().apply(&mut d, &CorpusKnowledge::default()).unwrap();
+            let surfaces: Vec<(&str, EntityLabel)> = d.mentions.iter().map(|m| (m.text.as_str(), m.label)).collect();
+            let map = CharMap::new(&d.text);
+            let mut by_id: BTreeMap<String, DocEntity> = BTreeMap::new();
+            for (m, (name, label)) in d.mentions.iter().zip(canonicalize(&surfaces)) {
+                let e = by_id.entry(m.entity_id.clone()).or_insert_with(|| DocEntity {
+                    entity_id: m.entity_id.clone(),
+                    label,
+                    name,
+                    aliases: BTreeMap::new(),
+                    roles: BTreeSet::new(),
+                    n_mentions: 0,
+                });
+                *e.aliases.entry(m.text.clone()).or_default() += 1;
+                e.n_mentions += 1;
+                if m.label == EntityLabel::PER {
+                    e.roles.extend(roles_near(&d.text, map.byte_of(m.start), map.byte_of(m.end)));
+                }
+            }
+            let reference = DocNames { doc_id: "p".into(), entities: by_id.into_values().collect() };
+            prop_assert_eq!(EntityLinker.summarize(&d), reference);
+        }
+
+        /// `choose_name` over a list of forms picks what it picked over a map by text.
+        #[test]
+        fn chosen_name_matches_the_map_by_text(forms in proptest::collection::vec(
+            proptest::collection::vec("(Putin|PUTIN|PUtin|Vladimir|VLADIMIR|NATO|Nato|U\\.S\\.|US|de|[A-Z][a-z]{0,3})", 1..4), 1..8)) {
+            let forms: Vec<Vec<Cow<str>>> = forms.into_iter().map(|f| f.into_iter().map(Cow::Owned).collect()).collect();
+            let reference = {
+                let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+                for f in &forms {
+                    counts.entry(join_words(f)).or_insert((f.len(), 0)).1 += 1;
+                }
+                let shouting = |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+                let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() <= 5 && !t.contains(' ');
+                let none_shouting = counts.keys().all(|k| !shouting(k));
+                counts
+                    .iter()
+                    .max_by(|(ta, (wa, ca)), (tb, (wb, cb))| {
+                        let pa = if shouting(ta) { short(ta) } else { !short(ta) || none_shouting };
+                        let pb = if shouting(tb) { short(tb) } else { !short(tb) || none_shouting };
+                        wa.cmp(wb).then((!odd_case(ta)).cmp(&!odd_case(tb))).then(pa.cmp(&pb)).then(ca.cmp(cb)).then(tb.cmp(ta))
+                    })
+                    .map(|(t, _)| t.clone())
+                    .unwrap_or_default()
+            };
+            prop_assert_eq!(choose_name(forms.iter().map(Vec::as_slice)), reference);
+        }
+
+        /// `lowercase` (borrowed, in place or on the heap) and `folded` are the plain
+        /// lower-casing; `key_of`'s in-key ASCII lower-casing is the plain key.
+        #[test]
+        fn lowercase_and_keys_match_to_lowercase(words in proptest::collection::vec("([A-Za-z.]{0,40}|\\PC{0,6}|[A-Z]’S|Sr\u{f1}or)", 1..5)) {
+            for w in &words {
+                prop_assert_eq!(&*lowercase(w), w.to_lowercase());
+                prop_assert_eq!(&*folded(w), model_form(w).trim_end_matches('.').to_lowercase());
+            }
+            let ws: Vec<&str> = words.iter().map(String::as_str).collect();
+            let plain: Vec<String> = ws.iter().map(|w| model_form(w).to_lowercase()).collect();
+            prop_assert_eq!(key_of(&ws), plain.join(" "));
+        }
+
+        /// The cursor over sentence starts splits where the plain rule (a sentence start in
+        /// (previous token's start, this token's start], found by binary search) does.
+        #[test]
+        fn sentence_groups_match_the_binary_search_rule(
+            text in "([A-Z][a-z]{0,6}|[ .,!?“”\\n]|Mr\\. |U\\.S\\. ){0,80}",
+            picks in proptest::collection::vec(0usize..400, 0..12),
+        ) {
+            let tokens = crate::tokenize::tokenize(&text);
+            let mut starts: Vec<usize> = picks.into_iter().filter(|&p| p <= text.len()).collect();
+            starts.sort_unstable();
+            let reference = {
+                let mut groups = Vec::new();
+                let mut start = 0;
+                for i in 1..tokens.len() {
+                    let gap = &text[tokens[i - 1].end..tokens[i].start];
+                    let boundary = if gap.contains('\n') || i - start >= 400 {
+                        true
+                    } else if !starts.is_empty() {
+                        starts.partition_point(|&s| s <= tokens[i - 1].start) != starts.partition_point(|&s| s <= tokens[i].start)
+                    } else {
+                        sentence_groups(&text, &tokens[i - 1..=i], &[]).len() == 2
+                    };
+                    if boundary {
+                        groups.push((start, i));
+                        start = i;
+                    }
+                }
+                groups.push((start, tokens.len()));
+                groups
+            };
+            if !tokens.is_empty() {
+                prop_assert_eq!(sentence_groups(&text, &tokens, &starts), reference);
+            }
         }
 
         #[test]

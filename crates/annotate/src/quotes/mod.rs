@@ -42,6 +42,7 @@ mod lexicon;
 mod marks;
 
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use pipeline::ids::span_id;
 use pipeline::text::CharMap;
@@ -518,12 +519,15 @@ impl<'a> Ctx<'a> {
 // people known in the document
 
 /// A mention of a person or organisation that a pronoun or a name can resolve to (bytes).
+///
+/// Name and id are shared (`Rc`): a document has a Known per mention but a few entities, and
+/// copying both strings for every mention was most of the step's allocations.
 #[derive(Debug, Clone)]
 struct Known {
     s: usize,
     e: usize,
-    name: String,
-    entity_id: Option<String>,
+    name: Rc<str>,
+    entity_id: Option<Rc<str>>,
     kind: SpeakerKind,
 }
 
@@ -605,13 +609,21 @@ impl People {
         }
         let mut mentions = Vec::new();
         let mut places = Vec::new();
+        // Each entity's id and canonical name, made shareable once.
+        let mut shared: BTreeMap<&str, (Rc<str>, Rc<str>)> = BTreeMap::new();
         for m in &doc.mentions {
             let (s, e) = (map.byte_of(m.start), map.byte_of(m.end));
             if inside_quote(quotes, s) {
                 continue;
             }
-            let name = canonical.get(&m.entity_id).cloned().unwrap_or_else(|| strip_titles(&m.text));
-            let entity_id = Some(m.entity_id.clone());
+            let (id, name) = shared
+                .entry(m.entity_id.as_str())
+                .or_insert_with(|| {
+                    let name = canonical.get(&m.entity_id).cloned().unwrap_or_else(|| strip_titles(&m.text));
+                    (m.entity_id.as_str().into(), name.into())
+                })
+                .clone();
+            let entity_id = Some(id);
             match m.label {
                 EntityLabel::PER => mentions.push(Known { s, e, name, entity_id, kind: SpeakerKind::PER }),
                 EntityLabel::ORG => mentions.push(Known { s, e, name, entity_id, kind: SpeakerKind::ORG }),
@@ -705,7 +717,7 @@ impl People {
             let name = strip_titles(&text[s..e]);
             let Some(surname) = name.split_whitespace().last() else { continue };
             if is_org_name(&name) {
-                mentions.push(Known { s, e, name, entity_id: None, kind: SpeakerKind::ORG });
+                mentions.push(Known { s, e, name: name.into(), entity_id: None, kind: SpeakerKind::ORG });
             } else if let Some(c) = canonical.get(surname) {
                 match text[s..e].split_whitespace().next() {
                     Some("Mrs." | "Ms." | "Mrs" | "Ms" | "Madam") => {
@@ -716,7 +728,7 @@ impl People {
                     }
                     _ => {}
                 }
-                mentions.push(Known { s, e, name: c.clone(), entity_id: None, kind: SpeakerKind::PER });
+                mentions.push(Known { s, e, name: c.as_str().into(), entity_id: None, kind: SpeakerKind::PER });
             }
         }
         People { mentions, places: Vec::new(), canonical, from_entities: false, sentences: Vec::new(), genders: std::cell::RefCell::new(genders) }
@@ -733,7 +745,7 @@ impl People {
             list[from..to.max(from)].iter().filter(|m| head_start < m.e).max_by_key(|m| m.e - m.s).cloned()
         };
         if let Some(m) = overlapping(&self.mentions).or_else(|| overlapping(&self.places)) {
-            return (Some(m.name), m.entity_id, m.kind, Some((m.s, m.e)));
+            return (Some(m.name.to_string()), m.entity_id.as_deref().map(str::to_string), m.kind, Some((m.s, m.e)));
         }
         let name = strip_titles(&text[s..e]);
         if is_org_name(&name) {
@@ -762,7 +774,7 @@ impl People {
         // (news subjects are mostly men, so an unknown person is a poor guess for "she").
         let genders = self.genders.borrow();
         let female = pronoun == "she";
-        let compatible = |m: &&Known| want == SpeakerKind::ORG || genders.get(&m.name).is_none_or(|&f| f == female);
+        let compatible = |m: &&Known| want == SpeakerKind::ORG || genders.get(&*m.name).is_none_or(|&f| f == female);
         let kind_ok = |m: &&Known| m.kind == want || (want == SpeakerKind::PER && m.kind == SpeakerKind::ANON);
         // Only mentions from six sentences back count here (both lists are in text order), so the
         // work per pronoun does not grow with the document.
@@ -776,7 +788,7 @@ impl People {
         let cands: Vec<&Known> =
             in_window(&self.mentions).iter().chain(in_window(extra).iter()).filter(|m| m.e <= pos).filter(kind_ok).filter(compatible).collect();
         if female {
-            let known = cands.iter().filter(|m| m.s >= window_start && genders.get(&m.name) == Some(&true)).max_by_key(|m| (m.e, m.s));
+            let known = cands.iter().filter(|m| m.s >= window_start && genders.get(&*m.name) == Some(&true)).max_by_key(|m| (m.e, m.s));
             if let Some(m) = known {
                 return Some((*m).clone());
             }
@@ -1012,7 +1024,7 @@ pub fn attribute_quotes(doc: &Document) -> Vec<QuoteRow> {
             // Kept in text order (a run reuses an earlier mention) for the windowed look-ups.
             let at = speakers_seen.partition_point(|k| (k.s, k.e) <= (s, e));
             if at == 0 || (speakers_seen[at - 1].s, speakers_seen[at - 1].e) != (s, e) {
-                speakers_seen.insert(at, Known { s, e, name, entity_id: att.entity_id.clone(), kind: att.kind });
+                speakers_seen.insert(at, Known { s, e, name: name.into(), entity_id: att.entity_id.as_deref().map(Rc::from), kind: att.kind });
             }
         }
         if att.kind != SpeakerKind::UNKNOWN {
@@ -1366,9 +1378,9 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
                 "he" | "she" | "it" => match people.antecedent(np.s, &p, seen) {
                     Some(k) => {
                         if p != "it" {
-                            people.genders.borrow_mut().insert(k.name.clone(), p == "she");
+                            people.genders.borrow_mut().insert(k.name.to_string(), p == "she");
                         }
-                        (Some(k.name), k.entity_id, k.kind, format!("{rule}+pronoun"))
+                        (Some(k.name.to_string()), k.entity_id.as_deref().map(str::to_string), k.kind, format!("{rule}+pronoun"))
                     }
                     None if p == "it" => (None, None, SpeakerKind::ORG, format!("{rule}+pronoun_unresolved")),
                     None => (None, None, SpeakerKind::PER, format!("{rule}+pronoun_unresolved")),
@@ -1385,7 +1397,7 @@ fn resolve(ctx: &Ctx, people: &People, seen: &[Known], np: Np, cue: (usize, usiz
             match hit {
                 Some(m) => {
                     mention = (m.s, m.e);
-                    (Some(m.name.clone()), m.entity_id.clone(), m.kind, rule.to_string())
+                    (Some(m.name.to_string()), m.entity_id.as_deref().map(str::to_string), m.kind, rule.to_string())
                 }
                 None => (Some(phrase.to_string()), None, SpeakerKind::ANON, rule.to_string()),
             }
