@@ -46,7 +46,10 @@ struct Origin {
 /// `raw_base`; `edits` are the block's repair edits, sorted and non-overlapping.
 #[derive(Debug, Clone)]
 pub struct AlignedText {
-    raw: Vec<char>,
+    raw: String,
+    /// Byte offset in `raw` of each raw code point, plus `raw.len()`: raw code points are copied
+    /// and sliced as byte ranges, not one character at a time.
+    raw_byte_of: Vec<usize>,
     raw_base: usize,
     edits: Vec<EditRow>,
     text: String,
@@ -61,8 +64,8 @@ impl AlignedText {
     /// Builds the working text of a block from its raw text and its repair edits (flags and edits
     /// outside the block are ignored).
     pub fn new(raw_block: &str, raw_base: usize, edits: &[EditRow]) -> Self {
-        let raw: Vec<char> = raw_block.chars().collect();
-        let end = raw_base + raw.len();
+        let raw_byte_of = char_offsets(raw_block);
+        let end = raw_base + raw_byte_of.len() - 1;
         let mut own: Vec<EditRow> = edits
             .iter()
             .filter(|e| e.kind == EditKind::Repair && e.raw_start >= raw_base && e.raw_end <= end)
@@ -70,7 +73,8 @@ impl AlignedText {
             .collect();
         sort_edits(&mut own);
         let mut at = AlignedText {
-            raw,
+            raw: raw_block.to_string(),
+            raw_byte_of,
             raw_base,
             edits: own,
             text: String::new(),
@@ -82,34 +86,49 @@ impl AlignedText {
         at
     }
 
+    /// Number of raw code points.
+    fn raw_chars(&self) -> usize {
+        self.raw_byte_of.len() - 1
+    }
+
     fn rebuild(&mut self) {
         let mut text = String::with_capacity(self.raw.len());
-        let mut origins = Vec::with_capacity(self.raw.len());
+        let mut byte_of = Vec::with_capacity(self.raw_byte_of.len());
+        let mut origins = Vec::with_capacity(self.raw_chars());
         let mut edit_chars = Vec::with_capacity(self.edits.len());
         let mut pos = self.raw_base; // next raw code point not yet emitted
-        // Whole runs of raw characters at once: `extend` reserves once per run, not per char.
-        let push_raw = |text: &mut String, origins: &mut Vec<Origin>, from: usize, to: usize, raw: &[char], base: usize| {
-            text.extend(&raw[from - base..to - base]);
+        // Raw code points `from..to` (document offsets) as they are: one byte slice, their offsets
+        // shifted and their origins in one go each (no character decoded or pushed one by one).
+        let push_raw = |text: &mut String, byte_of: &mut Vec<usize>, origins: &mut Vec<Origin>, from: usize, to: usize| {
+            let (a, b) = (from - self.raw_base, to - self.raw_base);
+            let (start, at) = (self.raw_byte_of[a], text.len());
+            byte_of.extend(self.raw_byte_of[a..b].iter().map(|&x| x - start + at));
+            text.push_str(&self.raw[start..self.raw_byte_of[b]]);
             origins.extend((from..to).map(|p| Origin { start: p, end: p + 1, edit: None }));
         };
         for (i, e) in self.edits.iter().enumerate() {
             let s = e.raw_start.max(pos);
-            push_raw(&mut text, &mut origins, pos, s, &self.raw, self.raw_base);
+            push_raw(&mut text, &mut byte_of, &mut origins, pos, s);
             let first = origins.len();
             for c in e.after.chars() {
+                byte_of.push(text.len());
                 text.push(c);
                 origins.push(Origin { start: e.raw_start, end: e.raw_end, edit: Some(i) });
             }
             edit_chars.push((first, origins.len()));
             pos = e.raw_end.max(s);
         }
-        push_raw(&mut text, &mut origins, pos, self.raw_base + self.raw.len(), &self.raw, self.raw_base);
-        let mut byte_of: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        push_raw(&mut text, &mut byte_of, &mut origins, pos, self.raw_base + self.raw_chars());
         byte_of.push(text.len());
         self.text = text;
         self.origins = origins;
         self.edit_chars = edit_chars;
         self.byte_of = byte_of;
+    }
+
+    /// Working code points `a..b`.
+    fn working(&self, a: usize, b: usize) -> &str {
+        &self.text[self.byte_of[a]..self.byte_of[b]]
     }
 
     /// The working text.
@@ -143,12 +162,12 @@ impl AlignedText {
             let p = self.origins[a - 1].end;
             (p, p)
         } else {
-            (self.raw_base + self.raw.len(), self.raw_base + self.raw.len())
+            (self.raw_base + self.raw_chars(), self.raw_base + self.raw_chars())
         }
     }
 
     fn raw_slice(&self, s: usize, e: usize) -> String {
-        self.raw[s - self.raw_base..e - self.raw_base].iter().collect()
+        self.raw[self.raw_byte_of[s - self.raw_base]..self.raw_byte_of[e - self.raw_base]].to_string()
     }
 
     /// Applies `changes` (byte offsets into [`Self::text`], sorted by start, non-overlapping; any
@@ -156,7 +175,6 @@ impl AlignedText {
     /// without changing the text. Returns the flag rows (doc_id left empty for the caller).
     pub fn commit(&mut self, changes: &[Change]) -> Vec<EditRow> {
         let mut flags = Vec::new();
-        let chars: Vec<char> = self.text.chars().collect();
         // Changes in code points, validated.
         let mut ok: Vec<(usize, usize, &Change)> = Vec::new();
         let mut last_end = 0usize;
@@ -169,7 +187,7 @@ impl AlignedText {
                 continue;
             }
             if c.kind == EditKind::Flag {
-                flags.push(self.flag_row(&chars, a, b, c));
+                flags.push(self.flag_row(a, b, c));
                 continue;
             }
             if a == b && c.replacement.is_empty() {
@@ -234,11 +252,11 @@ impl AlignedText {
             let mut after = String::new();
             let mut cur = x;
             for &(a, b, c) in &g.changes {
-                after.extend(&chars[cur..a]);
+                after.push_str(self.working(cur, a));
                 after.push_str(&c.replacement);
                 cur = b;
             }
-            after.extend(&chars[cur..y]);
+            after.push_str(self.working(cur, y));
             let mut rules: Vec<String> = Vec::new();
             for &i in &g.edits {
                 removed[i] = true;
@@ -283,7 +301,7 @@ impl AlignedText {
         lo..hi.max(lo)
     }
 
-    fn flag_row(&self, chars: &[char], a: usize, b: usize, c: &Change) -> EditRow {
+    fn flag_row(&self, a: usize, b: usize, c: &Change) -> EditRow {
         let (s, e) = self.raw_span(a, b);
         // Widen to whole earlier edits so `before` is raw text and `after` the full suggestion.
         let (mut s2, mut e2) = (s, e);
@@ -300,9 +318,9 @@ impl AlignedText {
                 }
             }
         }
-        let mut after: String = chars[x..a].iter().collect();
+        let mut after = self.working(x, a).to_string();
         after.push_str(&c.replacement);
-        after.extend(&chars[b..y]);
+        after.push_str(self.working(b, y));
         EditRow {
             doc_id: String::new(),
             rule: c.rule.to_string(),
@@ -382,6 +400,19 @@ fn skip_chars(s: &str, from: usize, mut n: usize) -> usize {
         }
     }
     at
+}
+
+/// Byte offset of each code point of `s`, plus `s.len()`.
+fn char_offsets(s: &str) -> Vec<usize> {
+    if s.is_ascii() {
+        return (0..=s.len()).collect(); // one byte a code point (most blocks): nothing to decode
+    }
+    // A code point starts at every byte that is not a UTF-8 continuation byte (0b10xx_xxxx):
+    // one test a byte, no decoding.
+    let mut offsets = Vec::with_capacity(s.len() + 1);
+    offsets.extend(s.bytes().enumerate().filter(|&(_, b)| b & 0xc0 != 0x80).map(|(i, _)| i));
+    offsets.push(s.len());
+    offsets
 }
 
 /// Raw order; an insertion sorts before a replacement starting at the same point, as it reads.
@@ -530,6 +561,10 @@ mod tests {
                 }
                 let rebuilt = AlignedText::new(&raw, 7, at.edits());
                 proptest::prop_assert_eq!(rebuilt.text(), at.text());
+                // The offsets built from raw byte ranges are those of the characters.
+                let offsets: Vec<usize> = at.text().char_indices().map(|(b, _)| b).chain([at.text().len()]).collect();
+                proptest::prop_assert_eq!(&at.byte_of, &offsets);
+                proptest::prop_assert_eq!(at.origins.len(), offsets.len() - 1);
             }
         }
     }
@@ -541,6 +576,15 @@ mod tests {
         assert_eq!(at.text(), "a,b;c");
         assert_eq!(at.edits().len(), 2);
         check(&at, raw);
+    }
+
+    #[test]
+    fn char_offsets_are_those_of_char_indices() {
+        let pieces = ["a", "bc", " ", "é", "Кремль", "“", "😀", "\u{301}", "\u{7f}", "\u{80}", "\u{7ff}", "\u{800}", "\u{ffff}", "\u{10000}"];
+        for t in crate::test_texts::random_texts(&pieces, 10).take(5_000) {
+            let want: Vec<usize> = t.char_indices().map(|(b, _)| b).chain([t.len()]).collect();
+            assert_eq!(char_offsets(&t), want, "{t:?}");
+        }
     }
 
     #[test]

@@ -491,17 +491,25 @@ fn fold_minima_portable(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) {
     }
 }
 
-/// [`fold_minima_portable`], by the AVX2 kernel when the CPU has it (the default target is plain
-/// x86-64, whose SIMD has no 64-bit multiply to speak of) for all whole blocks of seeds. Integer
-/// arithmetic only, so every build gives the same minima bit for bit.
+/// [`fold_minima_portable`], by the AVX-512 kernel and then the AVX2 one when the CPU has them
+/// (the default target is plain x86-64, whose SIMD has no 64-bit multiply to speak of) for all
+/// whole blocks of seeds. Integer arithmetic only, so every build and every CPU gives the same
+/// minima bit for bit.
 fn fold_minima(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above).
-        let done = unsafe { avx2::fold_minima(seeds, shingles, minima) };
+    {
+        let mut done = 0;
+        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU supports AVX-512 F and DQ (checked just above).
+            done = unsafe { avx512::fold_minima(seeds, shingles, minima) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            done += unsafe { avx2::fold_minima(&seeds[done..], shingles, &mut minima[done..]) };
+        }
         fold_minima_portable(&seeds[done..], shingles, &mut minima[done..]);
-        return;
     }
+    #[cfg(not(target_arch = "x86_64"))]
     fold_minima_portable(seeds, shingles, minima)
 }
 
@@ -592,6 +600,73 @@ mod avx2 {
             }
             for r in 0..REGS {
                 store(&mut minima[r * LANES..], _mm256_xor_si256(min[r], flip));
+            }
+            done += SEED_BLOCK;
+        }
+        done
+    }
+}
+
+/// The MinHash core in AVX-512 (F and DQ), where the CPU has it: eight lanes a register, and a
+/// 64-bit multiply and an unsigned minimum are one instruction each (in AVX2 six and three), so
+/// a pair of shingle and seed costs about a fifth of the AVX2 kernel's instructions and, on the
+/// EPYC hosts this runs on, a quarter of its time. Same scheme as [`avx2::fold_minima`]: a block
+/// of seeds keeps its running minima in registers for a whole pass over the shingles.
+/// (Valgrind does not emulate AVX-512, so under callgrind the AVX2 kernel runs instead.)
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{MIX_MUL1, MIX_MUL2, avx2::pre};
+
+    const LANES: usize = 8;
+    /// Seeds folded together: four registers of running minima.
+    pub const SEED_BLOCK: usize = 4 * LANES;
+
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    fn load(v: &[u64]) -> __m512i {
+        assert!(v.len() >= LANES);
+        // SAFETY: eight u64 in bounds (checked above); unaligned loads are allowed.
+        unsafe { _mm512_loadu_epi64(v.as_ptr().cast()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq")]
+    fn store(v: &mut [u64], x: __m512i) {
+        assert!(v.len() >= LANES);
+        // SAFETY: eight u64 in bounds (checked above); unaligned stores are allowed.
+        unsafe { _mm512_storeu_epi64(v.as_mut_ptr().cast(), x) }
+    }
+
+    /// [`super::fold_minima_portable`] over the whole blocks of [`SEED_BLOCK`] seeds; returns
+    /// how many seeds it folded (the rest are left to the caller).
+    #[target_feature(enable = "avx512f,avx512dq")]
+    pub fn fold_minima(seeds: &[u64], shingles: &[u64], minima: &mut [u64]) -> usize {
+        const REGS: usize = SEED_BLOCK / LANES;
+        let m1 = _mm512_set1_epi64(MIX_MUL1 as i64);
+        let m2 = _mm512_set1_epi64(MIX_MUL2 as i64);
+        let mut done = 0;
+        for (seeds, minima) in seeds.chunks_exact(SEED_BLOCK).zip(minima.chunks_exact_mut(SEED_BLOCK)) {
+            let mut pre_seed = [_mm512_setzero_si512(); REGS];
+            let mut min = [_mm512_setzero_si512(); REGS];
+            for r in 0..REGS {
+                let seed = load(&seeds[r * LANES..]);
+                pre_seed[r] = _mm512_xor_si512(seed, _mm512_srli_epi64(seed, 30));
+                min[r] = load(&minima[r * LANES..]);
+            }
+            for &s in shingles {
+                let pre_s = _mm512_set1_epi64(pre(s) as i64);
+                for r in 0..REGS {
+                    // The rest of mix(s ^ seed), from pre(s) ^ pre(seed) (see `avx2::pre`).
+                    let z = _mm512_mullo_epi64(_mm512_xor_si512(pre_s, pre_seed[r]), m1);
+                    let z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
+                    let h = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+                    min[r] = _mm512_min_epu64(min[r], h);
+                }
+            }
+            for r in 0..REGS {
+                store(&mut minima[r * LANES..], min[r]);
             }
             done += SEED_BLOCK;
         }
@@ -751,6 +826,32 @@ mod tests {
             assert_eq!(got, want);
         }
         assert_eq!(avx2::pre(0x1234_5678_9abc_def0 ^ 0xfedc_ba98_7654_3210), avx2::pre(0x1234_5678_9abc_def0) ^ avx2::pre(0xfedc_ba98_7654_3210));
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx512_minima_equal_the_plain_loop_on_random_shingles() {
+        if !(std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq")) {
+            return;
+        }
+        let mut state = 11u64;
+        for (num_seeds, num_shingles) in [(128, 300), (100, 57), (32, 1), (48, 10), (3, 10), (40, 0)] {
+            let seeds: Vec<u64> = (0..num_seeds).map(|_| splitmix64(&mut state)).collect();
+            // Random values, and values with the top bit set or clear (the unsigned minimum).
+            let mut shingles: Vec<u64> = (0..num_shingles).map(|_| splitmix64(&mut state)).collect();
+            shingles.extend([0, 1, u64::MAX, 1 << 63, (1 << 63) - 1]);
+            let mut want = vec![u64::MAX; num_seeds];
+            fold_minima_portable(&seeds, &shingles, &mut want);
+            let mut got = vec![u64::MAX; num_seeds];
+            // SAFETY: the CPU supports AVX-512 F and DQ (checked above).
+            let done = unsafe { avx512::fold_minima(&seeds, &shingles, &mut got) };
+            assert_eq!(done, num_seeds / avx512::SEED_BLOCK * avx512::SEED_BLOCK);
+            assert_eq!(got[..done], want[..done], "{num_seeds} seeds, {num_shingles} shingles");
+            // The dispatcher: AVX-512 blocks, then AVX2 blocks, then the plain loop.
+            let mut got = vec![u64::MAX; num_seeds];
+            fold_minima(&seeds, &shingles, &mut got);
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -18,32 +18,72 @@ use pipeline::{CorpusKnowledge, Document, StepError};
 use crate::boilerplate::could_recur_as_boilerplate;
 use crate::rules::BoilerplateRules;
 
-/// Stable 64-bit FNV-1a hash of a line normalised for comparison (case, spacing).
+/// Stable 64-bit FNV-1a hash of a line normalised for comparison (case, spacing): the bytes of
+/// its lower-cased characters, each run of white space hashed as one space, none at the ends.
 pub fn line_hash(line: &str) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
+    /// For each byte: itself lower-cased if it is ASCII other than white space and NUL (most of
+    /// any line: hashed straight from the byte, no character decoding), else 0 (white space, NUL
+    /// and the bytes of other characters take the general path below).
+    static SIMPLE: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 1;
+        while b < 128 {
+            let c = b as u8;
+            // `char::is_whitespace` in ASCII: space and \t \n \x0B \x0C \r.
+            if !(c == b' ' || (c >= b'\t' && c <= b'\r')) {
+                t[b] = c.to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        t
+    };
+    let step = |h: u64, b: u8| (h ^ u64::from(b)).wrapping_mul(PRIME);
+    let bytes = line.as_bytes();
     let mut h = OFFSET;
     let mut pending_space = false;
     let mut started = false;
-    for c in line.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if SIMPLE[usize::from(bytes[i])] != 0 {
+            if pending_space {
+                h = step(h, b' ');
+                pending_space = false;
+            }
+            started = true;
+            // The whole run of such bytes (a word, most often) in a tight loop.
+            for &b in &bytes[i..] {
+                let simple = SIMPLE[usize::from(b)];
+                if simple == 0 {
+                    break;
+                }
+                h = step(h, simple);
+                i += 1;
+            }
+            continue;
+        }
+        if matches!(bytes[i], b' ' | b'\t'..=b'\r') {
+            // ASCII white space, settled without decoding.
+            pending_space = started;
+            i += 1;
+            continue;
+        }
+        let c = line[i..].chars().next().expect("i is on a char boundary");
+        i += c.len_utf8();
         if c.is_whitespace() {
             pending_space = started;
             continue;
         }
         if pending_space {
-            h = (h ^ u64::from(b' ')).wrapping_mul(PRIME);
+            h = step(h, b' ');
             pending_space = false;
         }
         started = true;
-        if c.is_ascii() {
-            // Same bytes as the general path below, without the case-mapping tables.
-            h = (h ^ u64::from(c.to_ascii_lowercase() as u8)).wrapping_mul(PRIME);
-            continue;
-        }
+        let mut buf = [0u8; 4];
         for lc in c.to_lowercase() {
-            let mut buf = [0u8; 4];
-            for b in lc.encode_utf8(&mut buf).bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+            for &b in lc.encode_utf8(&mut buf).as_bytes() {
+                h = step(h, b);
             }
         }
     }
@@ -157,6 +197,29 @@ mod tests {
         assert_eq!(line_hash("The Washington Post  Democracy"), line_hash(" the washington\u{a0}post democracy "));
         assert_ne!(line_hash("The Washington Post"), line_hash("The Washington Posts"));
         assert_ne!(line_hash("ab c"), line_hash("a bc"));
+    }
+
+    #[test]
+    fn hash_equals_the_definition_on_random_lines() {
+        // The definition: FNV-1a over the lower-cased words joined by single spaces.
+        let reference = |line: &str| -> u64 {
+            let words: Vec<String> = line.split(char::is_whitespace).filter(|w| !w.is_empty()).map(|w| w.chars().flat_map(char::to_lowercase).collect()).collect();
+            let mut h = 0xcbf2_9ce4_8422_2325u64;
+            for b in words.join(" ").bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            h & !STORY_TAG
+        };
+        for b in 0u8..128 {
+            let c = b as char;
+            for t in [c.to_string(), format!("a{c}B"), format!("{c}é{c}"), format!(" {c}{c} ")] {
+                assert_eq!(line_hash(&t), reference(&t), "{t:?}");
+            }
+        }
+        let pieces = ["a", "Zq", "DAILY", "2021", " ", "  ", "\t", "\x0b", "\r", "\0", ".", "é", "É", "\u{a0}", "\u{2003}", "\u{85}", "Кремль", "İ", "ẞ", "Σ", "ǅ", "😀", "\u{301}"];
+        for t in crate::test_texts::random_texts(&pieces, 12).take(20_000) {
+            assert_eq!(line_hash(&t), reference(&t), "{t:?}");
+        }
     }
 
     #[test]

@@ -118,7 +118,16 @@ fn edit_ranges(doc: &Document) -> Vec<(usize, usize)> {
 
 /// Runs a repair rule over every block: `rule(block_index, working_text)` proposes changes, which
 /// become repair or flag rows. Keeps `doc.edits` sorted and reassembles the clean text.
-pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Vec<Change>) {
+pub fn repair_blocks(doc: &mut Document, rule: impl FnMut(usize, &str) -> Vec<Change>) {
+    repair_edits(doc, rule);
+    assemble(doc);
+}
+
+/// [`repair_blocks`] without reassembling the clean text, for a step that runs several rules in
+/// a row: rules read the blocks' working text (blocks and edits), never `doc.text`, so the step
+/// assembles once at the end (each assembly, and the paragraph count of each changed text, cost
+/// about as much as a rule) and must do so before it returns.
+pub(crate) fn repair_edits(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Vec<Change>) {
     ensure_blocks(doc);
     sort_edits(&mut doc.edits);
     let ranges = edit_ranges(doc);
@@ -181,7 +190,6 @@ pub fn repair_blocks(doc: &mut Document, mut rule: impl FnMut(usize, &str) -> Ve
     sort_edits(&mut out);
     out.dedup();
     doc.edits = out;
-    assemble(doc);
 }
 
 /// Sets `doc.text` (and paragraphs) to the kept blocks' working text, one paragraph per block.
