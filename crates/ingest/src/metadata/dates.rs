@@ -469,6 +469,16 @@ fn context_of(ws: &[(usize, &str)]) -> MentionContext {
 /// Adds the date and weekday mentions of one line to `ev` (`caption`: the line is a photo
 /// caption, whose dates are the photo's and whose weekdays are not the story's).
 pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
+    add_mentions(line, caption, true, ev);
+}
+
+/// Like [`mentions_in_line`], leaving `ev.dated_ctx` and `ev.weekday_ctx` alone: enough for
+/// [`infer`], which reads no context (only the collection pass does).
+pub fn mentions_in_line_without_contexts(line: &str, caption: bool, ev: &mut DateEvidence) {
+    add_mentions(line, caption, false, ev);
+}
+
+fn add_mentions(line: &str, caption: bool, contexts: bool, ev: &mut DateEvidence) {
     // A sentence's date or weekday match is a match in its line too (sentences end after
     // '.', '!' or '?', so word boundaries at their edges are the line's). A line with no
     // digit and no weekday name has none: skip splitting it into sentences.
@@ -485,7 +495,9 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
                 let ws = ws.get_or_insert_with(|| words(sent));
                 let tense = tense_in(ws, d.start, d.end);
                 ev.dated.push(DatedMention { month: d.month, day: d.day, year: d.year, tense, in_caption: caption });
-                ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
+                if contexts {
+                    ev.dated_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
+                }
             }
         }
         if caption {
@@ -510,7 +522,9 @@ pub fn mentions_in_line(line: &str, caption: bool, ev: &mut DateEvidence) {
             if ev.weekdays.len() < MAX_MENTIONS {
                 let ws = ws.get_or_insert_with(|| words(sent));
                 ev.weekdays.push(WeekdayMention { weekday, tense: tense_in(ws, m.start(), m.end()) });
-                ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
+                if contexts {
+                    ev.weekday_ctx.push(ctx.get_or_insert_with(|| context_of(ws)).clone());
+                }
             }
         }
     }
