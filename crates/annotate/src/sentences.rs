@@ -148,6 +148,20 @@ fn may_matter(b: u8) -> bool {
     matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2)
 }
 
+/// The first byte at or after `i` that [`may_matter`], or `bytes.len()`. Whole 32-byte chunks are
+/// tested first, with no early exit inside one (vector compares), so runs of plain text are
+/// skipped a chunk at a time, where a byte loop cost ~5 instructions a byte of every paragraph.
+fn next_that_matters(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        let chunk = &bytes[i..bytes.len().min(i + 32)];
+        if chunk.iter().fold(false, |seen, &b| seen | may_matter(b)) {
+            return i + chunk.iter().position(|&b| may_matter(b)).expect("a chunk with a byte that matters");
+        }
+        i += chunk.len();
+    }
+    bytes.len()
+}
+
 /// Splits one paragraph `block` (which starts at byte `base` of the whole text) into sentences.
 /// All positions are byte offsets into `block`, on char boundaries.
 pub(crate) fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)>) {
@@ -156,9 +170,9 @@ pub(crate) fn split_block(block: &str, base: usize, out: &mut Vec<(usize, usize)
     let mut start = 0usize;
     let mut i = 0usize;
     while i < n {
-        if !may_matter(bytes[i]) {
-            i += 1;
-            continue;
+        i = next_that_matters(bytes, i);
+        if i >= n {
+            break;
         }
         let c = char_at(block, i);
         if c == '\n' {
@@ -313,6 +327,22 @@ mod tests {
     fn doc(text: &str) -> Document {
         let src = SourceInfo::in_memory("x.txt", "");
         Document::new("d1".into(), src, text.to_string(), Metadata::default())
+    }
+
+    #[test]
+    fn next_that_matters_is_the_byte_loop() {
+        let pieces = ["a", " ", ".", "!", "?", "\n", "…", "’", "é", "word ", "Mr. Putin", "x", "0123456789abcdefghij"];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let n = (seed >> 57) as usize;
+            let t: String = (0..n).map(|k| pieces[((seed >> (k % 50)) as usize).wrapping_add(k * 7) % pieces.len()]).collect();
+            let bytes = t.as_bytes();
+            for i in 0..=bytes.len() {
+                let plain = (i..bytes.len()).find(|&j| may_matter(bytes[j])).unwrap_or(bytes.len());
+                assert_eq!(next_that_matters(bytes, i), plain, "{t:?} from {i}");
+            }
+        }
     }
 
     #[test]

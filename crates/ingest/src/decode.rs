@@ -112,11 +112,38 @@ pub fn sniff_binary(bytes: &[u8]) -> Option<String> {
         return Some("contains NUL bytes".to_string());
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let control = head.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f).count();
+    let control = count_controls(head);
     if control >= 8 && control * 20 > head.len() {
         return Some(format!("{control} control bytes in the first {} bytes", head.len()));
     }
     None
+}
+
+/// How many bytes of `bytes` are control bytes that text does not hold: C0 controls other than
+/// tab, line feed, form feed, carriage return and escape, and DEL. Every file is sniffed (its
+/// first 8 KB, twice a run): the test is spelled with non-short-circuit operators and summed per 32-byte chunk in a
+/// u8, which compiles to vector compares, where a filter and count cost ~8 instructions a byte.
+fn count_controls(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(32)
+        .map(|chunk| {
+            let n = chunk.iter().fold(0u8, |n, &b| {
+                let kept = (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0c) | (b == 0x1b);
+                n + u8::from(((b < 0x20) & !kept) | (b == 0x7f))
+            });
+            usize::from(n)
+        })
+        .sum()
+}
+
+/// The zero bytes of `bytes` at even and at odd offsets. Both counts come from one pass over
+/// byte pairs, summed per 64 pairs in u8s (vector compares), where two strided filters cost ~5
+/// instructions a byte on every file read.
+fn zeros_by_parity(bytes: &[u8]) -> (usize, usize) {
+    bytes.chunks(128).fold((0, 0), |(even, odd), chunk| {
+        let (e, o) = chunk.chunks_exact(2).fold((0u8, 0u8), |(e, o), pair| (e + u8::from(pair[0] == 0), o + u8::from(pair[1] == 0)));
+        (even + usize::from(e), odd + usize::from(o))
+    })
 }
 
 /// UTF-16 text without a BOM: mostly-ASCII UTF-16 has a zero in every other byte.
@@ -126,8 +153,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     let pairs = head.len() / 2;
-    let even_zero = head.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_zero = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let (even_zero, odd_zero) = zeros_by_parity(head);
     let mostly = |n: usize| n * 10 >= pairs * 7;
     let rarely = |n: usize| n * 20 <= pairs;
     if mostly(odd_zero) && rarely(even_zero) {
@@ -217,6 +243,30 @@ pub fn html_declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_counts_are_the_plain_filters() {
+        // Random bytes, weighted to the boundaries the counts test, in every length up to past
+        // a few chunks.
+        let alphabet = [0u8, 1, 8, 9, 10, 11, 12, 13, 14, 0x1a, 0x1b, 0x1c, 0x1f, 0x20, b'a', 0x7e, 0x7f, 0x80, 0xe2, 0xff];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for len in 0..300 {
+            for _ in 0..20 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        alphabet[(seed >> 59) as usize % alphabet.len()]
+                    })
+                    .collect();
+                let plain = bytes.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f).count();
+                assert_eq!(count_controls(&bytes), plain, "{bytes:?}");
+                let head = &bytes[..bytes.len() & !1];
+                let even_zero = head.iter().step_by(2).filter(|&&b| b == 0).count();
+                let odd_zero = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+                assert_eq!(zeros_by_parity(head), (even_zero, odd_zero), "{bytes:?}");
+            }
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

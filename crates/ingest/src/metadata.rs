@@ -57,20 +57,20 @@ pub fn from_text(raw: &str) -> Metadata {
 
 /// Like [`from_text`], with outside hints (see [`MetadataHints`]).
 pub fn from_text_with_hints(raw: &str, hints: &MetadataHints) -> Metadata {
-    let reading = read(raw, hints);
+    let reading = read(raw, hints, Purpose::Metadata);
     reading.meta
 }
 
 /// How the publication date of `raw` is inferred, with the reasoning; for audits and for
 /// collection-level passes that want to know how many days the text leaves open.
 pub fn estimate_publication(raw: &str, hints: &MetadataHints) -> PublicationEstimate {
-    read(raw, hints).estimate
+    read(raw, hints, Purpose::Metadata).estimate
 }
 
 /// Like [`from_text_with_hints`], plus the compact date summary the collection pass
 /// ([`collection::date_collection`]) needs to date articles whose own text cannot.
 pub fn from_text_with_summary(raw: &str, hints: &MetadataHints) -> (Metadata, collection::DateSummary) {
-    let r = read(raw, hints);
+    let r = read(raw, hints, Purpose::Summary);
     let summary = collection::DateSummary::new(r.estimate, r.evidence);
     (r.meta, summary)
 }
@@ -113,6 +113,17 @@ static DATELINE: LazyLock<BoundedRegex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+
+/// What a reading is for. The metadata and the publication estimate need the text's date and
+/// weekday mentions only when no line states the date, and never their sentence contexts: those
+/// serve only the collection pass, which reads each text once for its summary, while the main
+/// pass reads it again for the metadata alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Metadata,
+    /// The metadata and the full date evidence ([`collection::DateSummary`]).
+    Summary,
+}
 
 struct Reading {
     meta: Metadata,
@@ -191,7 +202,7 @@ fn domain_of(s: &str) -> Option<String> {
     if DOMAIN.is_match(&d) { Some(d) } else { None }
 }
 
-fn read(raw: &str, hints: &MetadataHints) -> Reading {
+fn read(raw: &str, hints: &MetadataHints, purpose: Purpose) -> Reading {
     let table = outlets::table();
     let lines: Vec<&str> = raw.split('\n').map(clean_line).collect();
     let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
@@ -451,13 +462,21 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
     // Publication date. The evidence is gathered even when a line states the date, because the
     // collection pass (see `collection`) uses dated articles to date the events they mention.
     let mut ev = dates::DateEvidence { publication_year: copyright_year.or(hints.year), ..Default::default() };
-    for &i in &nonblank {
+    let summary = purpose == Purpose::Summary;
+    // A date from the page or a line settles the estimate below without the mentions.
+    let date_stated = explicit.is_some() || hints.published.as_deref().and_then(parse_iso_prefix).is_some();
+    for &i in nonblank.iter().filter(|_| summary || !date_stated) {
         let kind = roles.get(&i).map(|r| r.kind);
         // Metadata lines say nothing about the story's days; captions date photos.
         if matches!(kind, Some(BlockKind::Masthead | BlockKind::Source | BlockKind::Copyright | BlockKind::Credit | BlockKind::Byline)) {
             continue;
         }
-        dates::mentions_in_line(lines[i], kind == Some(BlockKind::Caption), &mut ev);
+        let caption = kind == Some(BlockKind::Caption);
+        if summary {
+            dates::mentions_in_line(lines[i], caption, &mut ev);
+        } else {
+            dates::mentions_in_line_without_contexts(lines[i], caption, &mut ev);
+        }
     }
     if let Some((month, day)) = dateline_date {
         match ev.publication_year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)) {
@@ -467,7 +486,7 @@ fn read(raw: &str, hints: &MetadataHints) -> Reading {
             // Without a year it still bounds the day, like a caption date.
             None => ev.dated.push(dates::DatedMention { month, day, year: None, tense: dates::Tense::Past, in_caption: true }),
         }
-        if ev.dated_ctx.len() < ev.dated.len() {
+        if summary && ev.dated_ctx.len() < ev.dated.len() {
             ev.dated_ctx.push(dates::MentionContext::default());
         }
     }

@@ -115,7 +115,7 @@ fn eval_tml(name: &str, dirs: &[PathBuf]) {
             let off = (w.num_days_from_monday() as i64 - d.weekday().num_days_from_monday() as i64).rem_euclid(7) as usize;
             offsets.entry(src.clone()).or_insert([0; 7])[off] += 1;
             if off != 0 && src != "wsj" && std::env::var("EVAL_WEEKDAY").is_ok() {
-                let r = read(raw, &MetadataHints::default());
+                let r = read(raw, &MetadataHints::default(), super::Purpose::Summary);
                 println!("  weekday miss {file}: true {:?} got {w:?}: {:?}", d.weekday(), r.evidence.weekdays);
             }
         }

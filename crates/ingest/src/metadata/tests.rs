@@ -342,3 +342,17 @@ fn slash_credit_test_only_skips_lines_the_pattern_rejects() {
     }
     assert!(matched > 50 && long > 50, "{matched} matches, {long} long credits");
 }
+
+#[test]
+fn metadata_reading_skips_only_what_the_metadata_does_not_use() {
+    // Read for the metadata alone (no mention contexts; no mentions once a date is stated), an
+    // article gives the metadata and estimate the full reading for the collection pass gives.
+    let dated = MetadataHints { published: Some("2021-12-09".into()), ..Default::default() };
+    for text in [WAPO_000, NYT_001, AP_002, WAPO_003, BNE_004] {
+        for hints in [MetadataHints::default(), dated.clone()] {
+            let (full, summary) = from_text_with_summary(text, &hints);
+            assert_eq!(from_text_with_hints(text, &hints), full);
+            assert_eq!(estimate_publication(text, &hints), summary.estimate);
+        }
+    }
+}
