@@ -4,6 +4,7 @@
 //! succeeded is the staging folder swapped into place in one atomic step ([`Staging::commit`]). A
 //! killed or failed run therefore leaves the previous complete output untouched.
 
+mod json;
 mod report;
 pub mod rows;
 mod schemas;
