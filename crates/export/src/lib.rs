@@ -11,7 +11,7 @@ mod schemas;
 mod staging;
 mod writer;
 
-pub use report::{REPORT_FILE, write_report, write_report_with_counts};
+pub use report::{REPORT_COUNTS_ONLY, REPORT_FILE, write_report, write_report_with_counts};
 pub use schemas::{DATASETS, write_schemas};
 pub use staging::Staging;
 pub use writer::{DatasetSummary, JsonlWriter, RowBuffer, read_scratch};

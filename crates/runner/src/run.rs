@@ -310,12 +310,8 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
 
     let export_started = Instant::now();
     if let Some(staging) = staging {
-        let datasets = tracing::info_span!("finish_datasets").in_scope(|| out.finish(&amend))?;
+        let datasets = tracing::info_span!("finish_datasets").in_scope(|| out.finish(&amend, config.export.report))?;
         export::write_schemas(staging.path(), &datasets.keys().map(String::as_str).collect::<Vec<_>>())?;
-        if config.export.report {
-            let rows = datasets.iter().map(|(name, d)| (name.clone(), d.rows)).collect();
-            tracing::info_span!("report").in_scope(|| export::write_report_with_counts(staging.path(), &rows))?;
-        }
         summary.datasets = datasets;
         summary.timings = cpu;
         summary.timings.insert("export".into(), export_started.elapsed().as_secs_f64());
@@ -1186,15 +1182,21 @@ impl Outputs {
     }
 
     /// Closes every dataset, copying spooled rows into their final files: one thread per spool,
-    /// and one per written dataset, whose sync to disk would otherwise wait in turn.
-    fn finish(mut self, amend: &Amendments) -> Result<BTreeMap<String, DatasetSummary>> {
+    /// and one per written dataset, whose sync to disk would otherwise wait in turn. With `report`,
+    /// writes report.html as soon as the datasets it reads are final: the ones it only counts
+    /// (mentions, the longest copy) are still being copied meanwhile.
+    fn finish(mut self, amend: &Amendments, report: bool) -> Result<BTreeMap<String, DatasetSummary>> {
         let mut done = BTreeMap::new();
         let Some(dir) = self.dir.clone() else { return Ok(done) };
         let compression = self.compression;
-        let finished: Vec<Result<(String, DatasetSummary)>> = std::thread::scope(|scope| {
+        // Copying keeps every row on one line, so the row counts are known before it starts.
+        let rows: BTreeMap<String, u64> =
+            self.spools.iter().chain(self.writers.iter()).map(|(name, w)| (name.to_string(), w.rows())).collect();
+        let (finished, reported) = std::thread::scope(|scope| {
             let copies = std::mem::take(&mut self.spools).into_iter().map(|(name, spool)| {
                 let dir = &dir;
-                scope.spawn(move || -> Result<(String, DatasetSummary)> {
+                let handle = scope.spawn(move || -> Result<(String, DatasetSummary)> {
+                    let spooled_rows = spool.rows();
                     spool.finish()?;
                     let spooled = spool_path(dir, name);
                     let final_path = dir.join(JsonlWriter::file_name(name, compression));
@@ -1212,18 +1214,34 @@ impl Outputs {
                         line.clear();
                     }
                     std::fs::remove_file(&spooled)?;
+                    if w.rows() != spooled_rows {
+                        bail!("{}: {} rows spooled, {} copied", final_path.display(), spooled_rows, w.rows());
+                    }
                     Ok((name.to_string(), w.finish()?))
-                })
+                });
+                (name, handle)
             });
-            let written = std::mem::take(&mut self.writers)
-                .into_iter()
-                .map(|(name, w)| scope.spawn(move || -> Result<(String, DatasetSummary)> { Ok((name.to_string(), w.finish()?)) }));
-            let handles: Vec<_> = copies.chain(written).collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("output thread panicked: {}", panic_message(&p))))).collect()
+            let written = std::mem::take(&mut self.writers).into_iter().map(|(name, w)| {
+                (name, scope.spawn(move || -> Result<(String, DatasetSummary)> { Ok((name.to_string(), w.finish()?)) }))
+            });
+            let (counted_only, read_by_report): (Vec<_>, Vec<_>) =
+                copies.chain(written).partition(|(name, _)| export::REPORT_COUNTS_ONLY.contains(name));
+            let join = |handles: Vec<(&str, std::thread::ScopedJoinHandle<'_, _>)>| -> Vec<Result<(String, DatasetSummary)>> {
+                handles.into_iter().map(|(_, h)| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("output thread panicked: {}", panic_message(&p))))).collect()
+            };
+            let mut finished = join(read_by_report);
+            // A dataset that failed leaves the report unwritten, as the run fails.
+            let reported = (report && finished.iter().all(Result::is_ok))
+                .then(|| tracing::info_span!("report").in_scope(|| export::write_report_with_counts(&dir, &rows)));
+            finished.extend(join(counted_only));
+            (finished, reported)
         });
         for r in finished {
             let (name, summary) = r?;
             done.insert(name, summary);
+        }
+        if let Some(r) = reported {
+            r?;
         }
         Ok(done)
     }
