@@ -4,13 +4,14 @@
 //! succeeded is the staging folder swapped into place in one atomic step ([`Staging::commit`]). A
 //! killed or failed run therefore leaves the previous complete output untouched.
 
+mod json;
 mod report;
 pub mod rows;
 mod schemas;
 mod staging;
 mod writer;
 
-pub use report::{REPORT_FILE, write_report, write_report_with_counts};
+pub use report::{REPORT_COUNTS_ONLY, REPORT_FILE, write_report, write_report_with_counts};
 pub use schemas::{DATASETS, write_schemas};
 pub use staging::Staging;
 pub use writer::{DatasetSummary, JsonlWriter, RowBuffer, read_scratch};

@@ -72,8 +72,13 @@ pub fn write_report(out_dir: &Path) -> Result<(), ExportError> {
     write_report_with_counts(out_dir, &BTreeMap::new())
 }
 
+/// The datasets the page only counts: given their row counts ([`write_report_with_counts`]), the
+/// report does not read them, so it can be written while they are still being written.
+pub const REPORT_COUNTS_ONLY: [&str; 2] = ["sentences", "mentions"];
+
 /// [`write_report`] for the run that just wrote the datasets and knows their row counts
-/// (dataset name -> rows): datasets the page only counts are then not read back at all.
+/// (dataset name -> rows): datasets the page only counts ([`REPORT_COUNTS_ONLY`]) are then not
+/// read back at all.
 pub fn write_report_with_counts(out_dir: &Path, rows: &BTreeMap<String, u64>) -> Result<(), ExportError> {
     let facts = RunFacts::gather(out_dir, rows)?;
     let html = render(&facts);
@@ -408,8 +413,7 @@ impl RunFacts {
                 Some(&n) => Ok(Some(n)),
                 None => count_rows(dir, name),
             };
-            let sentences = s.spawn(move || counted("sentences"));
-            let mentions = s.spawn(move || counted("mentions"));
+            let [sentences, mentions] = REPORT_COUNTS_ONLY.map(|name| s.spawn(move || counted(name)));
             let entities = s.spawn(|| {
                 let mut entities = Vec::new();
                 let had = for_each_row(dir, "entities", |e: EntityFields| entities.push(e))?;
@@ -1201,6 +1205,16 @@ mod tests {
         let wrong = BTreeMap::from([("sentences".to_string(), 41)]);
         write_report_with_counts(dir.path(), &wrong).unwrap();
         assert!(std::fs::read_to_string(dir.path().join(REPORT_FILE)).unwrap().contains(">41<"));
+        // With every count given, those files are not read at all (the run writes the report
+        // while they are still being copied).
+        let all = REPORT_COUNTS_ONLY.map(|name| (name.to_string(), 9)).into_iter().collect();
+        write_report_with_counts(dir.path(), &all).unwrap();
+        let given = std::fs::read_to_string(dir.path().join(REPORT_FILE)).unwrap();
+        for name in REPORT_COUNTS_ONLY {
+            std::fs::write(dir.path().join(format!("{name}.jsonl")), "not json, half a line").unwrap();
+        }
+        write_report_with_counts(dir.path(), &all).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join(REPORT_FILE)).unwrap(), given);
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl RowBuffer {
     /// Serialises one row as a JSON line. On error the buffer is left as it was.
     pub fn push<T: Serialize>(&mut self, row: &T) -> Result<(), serde_json::Error> {
         let len = self.bytes.len();
-        if let Err(e) = serde_json::to_writer(&mut self.bytes, row) {
+        if let Err(e) = crate::json::write_compact(&mut self.bytes, row) {
             self.bytes.truncate(len);
             return Err(e);
         }
@@ -137,7 +137,7 @@ impl JsonlWriter {
 
     pub fn write_row<T: Serialize>(&mut self, row: &T) -> Result<(), ExportError> {
         self.line.clear();
-        serde_json::to_writer(&mut self.line, row)
+        crate::json::write_compact(&mut self.line, row)
             .map_err(|source| ExportError::Json { path: self.path.clone(), source })?;
         self.line.push(b'\n');
         let line = std::mem::take(&mut self.line);

@@ -310,12 +310,8 @@ fn run_in_pool(config: &Config, opts: &RunOptions, threads: usize) -> Result<Run
 
     let export_started = Instant::now();
     if let Some(staging) = staging {
-        let datasets = tracing::info_span!("finish_datasets").in_scope(|| out.finish(&amend))?;
+        let datasets = tracing::info_span!("finish_datasets").in_scope(|| out.finish(&amend, config.export.report))?;
         export::write_schemas(staging.path(), &datasets.keys().map(String::as_str).collect::<Vec<_>>())?;
-        if config.export.report {
-            let rows = datasets.iter().map(|(name, d)| (name.clone(), d.rows)).collect();
-            tracing::info_span!("report").in_scope(|| export::write_report_with_counts(staging.path(), &rows))?;
-        }
         summary.datasets = datasets;
         summary.timings = cpu;
         summary.timings.insert("export".into(), export_started.elapsed().as_secs_f64());
@@ -1010,16 +1006,12 @@ impl Amendments {
                 // A document row leads with its doc_id, so most rows (not in any cluster) are
                 // settled without parsing the document's whole text.
                 if let Some(id) = leading_str_field(line, "doc_id") {
-                    if !self.clusters.contains_key(id) {
-                        return Ok(None);
+                    let Some((cluster, dup_of)) = self.clusters.get(id) else { return Ok(None) };
+                    if let Some(spliced) = splice_cluster(line, cluster, dup_of.as_deref()) {
+                        return Ok(Some(spliced));
                     }
                 }
-                let keys: RowKeys = serde_json::from_str(line)?;
-                let Some((cluster, dup_of)) = keys.doc_id.and_then(|id| self.clusters.get(id.as_ref())) else { return Ok(None) };
-                let mut row: DocumentRow = serde_json::from_str(line)?;
-                row.cluster_id = Some(cluster.clone());
-                row.duplicate_of = dup_of.clone();
-                Ok(Some(serde_json::to_string(&row)?))
+                amend_document_parsed(line, &self.clusters)
             }
             "mentions" => {
                 let Some(res) = &self.entities else { return Ok(None) };
@@ -1050,6 +1042,28 @@ impl Amendments {
             _ => Ok(None),
         }
     }
+}
+
+/// A document row with its near-duplicate cluster, by parsing and re-serialising it; None when
+/// the document is in no cluster.
+fn amend_document_parsed(line: &str, clusters: &BTreeMap<String, (String, Option<String>)>) -> Result<Option<String>> {
+    let keys: RowKeys = serde_json::from_str(line)?;
+    let Some((cluster, dup_of)) = keys.doc_id.and_then(|id| clusters.get(id.as_ref())) else { return Ok(None) };
+    let mut row: DocumentRow = serde_json::from_str(line)?;
+    row.cluster_id = Some(cluster.clone());
+    row.duplicate_of = dup_of.clone();
+    Ok(Some(serde_json::to_string(&row)?))
+}
+
+/// A document row with its cluster fields spliced in, when it ends with both of them null as
+/// spooled (None otherwise: the caller parses it). They are a row's last two fields, and serde_json
+/// writes `,"` only as the start of a key (inside a string value a `"` is always escaped), so a
+/// line that ends with them ends with those two keys of the row itself: the splice gives the bytes
+/// a parse and re-serialisation would, without reading the document's text twice more.
+fn splice_cluster(line: &str, cluster: &str, duplicate_of: Option<&str>) -> Option<String> {
+    let head = line.strip_suffix(",\"cluster_id\":null,\"duplicate_of\":null}")?;
+    let (cluster, duplicate_of) = (serde_json::to_string(cluster).ok()?, serde_json::to_string(&duplicate_of).ok()?);
+    Some(format!("{head},\"cluster_id\":{cluster},\"duplicate_of\":{duplicate_of}}}"))
 }
 
 /// A quote row with the speaker's corpus entity id and canonical name, by parsing and
@@ -1186,15 +1200,21 @@ impl Outputs {
     }
 
     /// Closes every dataset, copying spooled rows into their final files: one thread per spool,
-    /// and one per written dataset, whose sync to disk would otherwise wait in turn.
-    fn finish(mut self, amend: &Amendments) -> Result<BTreeMap<String, DatasetSummary>> {
+    /// and one per written dataset, whose sync to disk would otherwise wait in turn. With `report`,
+    /// writes report.html as soon as the datasets it reads are final: the ones it only counts
+    /// (mentions, the longest copy) are still being copied meanwhile.
+    fn finish(mut self, amend: &Amendments, report: bool) -> Result<BTreeMap<String, DatasetSummary>> {
         let mut done = BTreeMap::new();
         let Some(dir) = self.dir.clone() else { return Ok(done) };
         let compression = self.compression;
-        let finished: Vec<Result<(String, DatasetSummary)>> = std::thread::scope(|scope| {
+        // Copying keeps every row on one line, so the row counts are known before it starts.
+        let rows: BTreeMap<String, u64> =
+            self.spools.iter().chain(self.writers.iter()).map(|(name, w)| (name.to_string(), w.rows())).collect();
+        let (finished, reported) = std::thread::scope(|scope| {
             let copies = std::mem::take(&mut self.spools).into_iter().map(|(name, spool)| {
                 let dir = &dir;
-                scope.spawn(move || -> Result<(String, DatasetSummary)> {
+                let handle = scope.spawn(move || -> Result<(String, DatasetSummary)> {
+                    let spooled_rows = spool.rows();
                     spool.finish()?;
                     let spooled = spool_path(dir, name);
                     let final_path = dir.join(JsonlWriter::file_name(name, compression));
@@ -1212,18 +1232,34 @@ impl Outputs {
                         line.clear();
                     }
                     std::fs::remove_file(&spooled)?;
+                    if w.rows() != spooled_rows {
+                        bail!("{}: {} rows spooled, {} copied", final_path.display(), spooled_rows, w.rows());
+                    }
                     Ok((name.to_string(), w.finish()?))
-                })
+                });
+                (name, handle)
             });
-            let written = std::mem::take(&mut self.writers)
-                .into_iter()
-                .map(|(name, w)| scope.spawn(move || -> Result<(String, DatasetSummary)> { Ok((name.to_string(), w.finish()?)) }));
-            let handles: Vec<_> = copies.chain(written).collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("output thread panicked: {}", panic_message(&p))))).collect()
+            let written = std::mem::take(&mut self.writers).into_iter().map(|(name, w)| {
+                (name, scope.spawn(move || -> Result<(String, DatasetSummary)> { Ok((name.to_string(), w.finish()?)) }))
+            });
+            let (counted_only, read_by_report): (Vec<_>, Vec<_>) =
+                copies.chain(written).partition(|(name, _)| export::REPORT_COUNTS_ONLY.contains(name));
+            let join = |handles: Vec<(&str, std::thread::ScopedJoinHandle<'_, _>)>| -> Vec<Result<(String, DatasetSummary)>> {
+                handles.into_iter().map(|(_, h)| h.join().unwrap_or_else(|p| Err(anyhow::anyhow!("output thread panicked: {}", panic_message(&p))))).collect()
+            };
+            let mut finished = join(read_by_report);
+            // A dataset that failed leaves the report unwritten, as the run fails.
+            let reported = (report && finished.iter().all(Result::is_ok))
+                .then(|| tracing::info_span!("report").in_scope(|| export::write_report_with_counts(&dir, &rows)));
+            finished.extend(join(counted_only));
+            (finished, reported)
         });
         for r in finished {
             let (name, summary) = r?;
             done.insert(name, summary);
+        }
+        if let Some(r) = reported {
+            r?;
         }
         Ok(done)
     }
@@ -1290,6 +1326,45 @@ mod tests {
         // An id that needs escaping takes the parsing path and is still written right.
         let line = serde_json::to_string(&mention("Putin", "odd")).unwrap();
         assert_eq!(amend.row("mentions", &line).unwrap().unwrap(), serde_json::to_string(&mention("Putin", "e\"q")).unwrap());
+    }
+
+    #[test]
+    fn spliced_document_rows_equal_reserialised_ones() {
+        let clusters: BTreeMap<String, (String, Option<String>)> = BTreeMap::from([
+            ("d1".to_string(), ("c1".to_string(), None)),
+            ("d2".to_string(), ("c\"1\\".to_string(), Some("d\u{e9}\n\"1".to_string()))),
+        ]);
+        let amend = Amendments { clusters: clusters.clone(), entities: None };
+        let document = |doc_id: &str, text: &str| {
+            let source = pipeline::SourceInfo::in_memory(text, text);
+            let row: DocumentRow = serde_json::from_value(serde_json::json!({
+                "doc_id": doc_id, "source": source, "outlet": text, "site": null, "title": text, "authors": [text],
+                "contributors": [], "dateline": null, "published": null, "published_basis": "unknown", "language": "en",
+                "text": text, "raw_text": text, "n_words": 3, "n_sentences": 1, "cluster_id": null, "duplicate_of": null,
+            }))
+            .unwrap();
+            row
+        };
+        // Texts that hold the cluster keys themselves, quotes and escapes must not fool the splice.
+        let texts = ["plain", r#"x","cluster_id":null,"duplicate_of":null}"#, r#","cluster_id":null,"duplicate_of":null}"#, "a \"b\" \\", "\\", "Мы \n «тут»"];
+        let mut spliced = 0;
+        for text in texts {
+            for doc_id in ["d1", "d2", "d3", "d\"1"] {
+                let line = serde_json::to_string(&document(doc_id, text)).unwrap();
+                let want = amend_document_parsed(&line, &clusters).unwrap();
+                if let Some((cluster, dup_of)) = clusters.get(doc_id) {
+                    let got = splice_cluster(&line, cluster, dup_of.as_deref()).expect("a spooled row ends with null clusters");
+                    assert_eq!(Some(got), want, "{line}");
+                    spliced += 1;
+                }
+                assert_eq!(amend.row("documents", &line).unwrap(), want, "{line}");
+            }
+        }
+        assert_eq!(spliced, texts.len() * 2);
+        // A row whose cluster fields are already set is not spliced.
+        let mut row = document("d1", "x");
+        row.cluster_id = Some("c0".into());
+        assert_eq!(splice_cluster(&serde_json::to_string(&row).unwrap(), "c1", None), None);
     }
 
     #[test]
