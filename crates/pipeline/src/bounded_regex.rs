@@ -30,7 +30,7 @@
 //! Unicode one when a text first needs it (like [`crate::word_regex::WordRegex`]): a run over
 //! English news may never need it, and each compile is a fixed cost of every run.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::{Captures, Regex};
 use regex_automata::meta;
@@ -43,36 +43,23 @@ use crate::word_regex::WordScan;
 const MIN_RELAXED_BOUND: u32 = 8;
 
 /// A regex whose bounded repeats of character classes are searched unbounded (see the module
-/// docs); same matches and groups as `Regex::new(pattern)`.
-#[derive(Debug)]
+/// docs); same matches and groups as `Regex::new(pattern)`. The forms compiled on first need
+/// are shared by clones: the boilerplate rules are cloned into each step before any search.
+#[derive(Debug, Clone)]
 pub struct BoundedRegex {
     pattern: String,
     /// The pattern with its bounds dropped, compiled as `relaxed`.
     relaxed_pattern: String,
     /// Compiled at once unless `ascii_words` is there, else on first need.
-    relaxed: OnceLock<Regex>,
+    relaxed: Arc<OnceLock<Regex>>,
     /// (capture group index, bound): a span of the group no longer than the bound proves the
     /// repeats it encloses kept their bounds.
     bounds: Vec<(usize, usize)>,
     /// `relaxed` with ASCII word boundaries, when it has Unicode ones.
     ascii_words: Option<Regex>,
-    exact: OnceLock<Regex>,
+    exact: Arc<OnceLock<Regex>>,
     /// The pattern as written for the NFA engines only: [`Self::is_match`]'s fallback.
-    exact_nfa: OnceLock<meta::Regex>,
-}
-
-impl Clone for BoundedRegex {
-    fn clone(&self) -> Self {
-        BoundedRegex {
-            pattern: self.pattern.clone(),
-            relaxed_pattern: self.relaxed_pattern.clone(),
-            relaxed: self.relaxed.clone(),
-            bounds: self.bounds.clone(),
-            ascii_words: self.ascii_words.clone(),
-            exact: self.exact.clone(),
-            exact_nfa: self.exact_nfa.clone(),
-        }
-    }
+    exact_nfa: Arc<OnceLock<meta::Regex>>,
 }
 
 impl BoundedRegex {
@@ -92,7 +79,7 @@ impl BoundedRegex {
         let ascii_words = if unicode_words { Some(Regex::new(&ast.to_string())?) } else { None };
         // Nothing to relax: the pattern as written is the relaxed regex too.
         let relaxed_pattern = if bounds.is_empty() { pattern.to_string() } else { relaxed_pattern };
-        let relaxed = OnceLock::new();
+        let relaxed = Arc::new(OnceLock::new());
         if ascii_words.is_none() {
             // Compiled now, so that a bad pattern is an error here. (The Unicode form of a
             // pattern whose ASCII form compiled differs only in its `\b`: it compiles too.)
@@ -104,8 +91,8 @@ impl BoundedRegex {
             relaxed,
             bounds,
             ascii_words,
-            exact: OnceLock::new(),
-            exact_nfa: OnceLock::new(),
+            exact: Arc::default(),
+            exact_nfa: Arc::default(),
         })
     }
 
