@@ -18,12 +18,19 @@
 //!   boundaries. The characters such a pattern *can* consume beyond ASCII are decimal digits
 //!   (`\d` is Unicode) and the two non-ASCII case variants of ASCII letters (KELVIN SIGN for `k`,
 //!   LONG S for `s`, under `(?i)`); a text with any of those is searched with the Unicode form.
+//!
+//! A pattern that may consume a masked character searches its ASCII form only on texts without
+//! non-ASCII word characters, so that form also has ASCII letter classes (`\p{Lu}` ->
+//! `[[:upper:]]`, exact there: see [`crate::bounded_regex`]), which compile for a fraction of
+//! the cost.
 
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::{CaptureMatches, Captures, Match, Matches, Regex};
+
+use crate::bounded_regex::ascii_words_pattern;
 
 /// One pattern compiled with ASCII word boundaries, and (lazily) as written.
 #[derive(Debug, Clone)]
@@ -39,9 +46,18 @@ pub struct WordRegex {
 impl WordRegex {
     pub fn new(pattern: &str) -> Result<Self, regex::Error> {
         // The Unicode form is compiled when a text first needs it: most runs never do, and it
-        // differs from the ASCII form only in its `\b` escapes, so it compiles too.
-        let ascii = Regex::new(&ascii_boundaries(pattern))?;
-        Ok(WordRegex { pattern: pattern.to_string(), unicode: Arc::default(), ascii, maskable: consumes_no_masked_char(pattern) })
+        // differs from the ASCII form only in its `\b` escapes and a bounded number of letter
+        // classes, so it compiles too.
+        let maskable = consumes_no_masked_char(pattern);
+        // A pattern that may consume a non-ASCII word character searches its ASCII form only on
+        // texts with none (never masked ones), so its letter classes can be ASCII there too:
+        // much cheaper to compile ([`crate::bounded_regex`]).
+        let ascii_pattern = match maskable {
+            true => ascii_boundaries(pattern),
+            false => ascii_words_pattern(pattern).unwrap_or_else(|| ascii_boundaries(pattern)),
+        };
+        let ascii = Regex::new(&ascii_pattern)?;
+        Ok(WordRegex { pattern: pattern.to_string(), unicode: Arc::default(), ascii, maskable })
     }
 
     /// The regex to run on a text whose [`WordScan`] is `scan`: same matches, faster when it can.
