@@ -30,6 +30,8 @@
 //! quote or a dash is in the text, and its classes compile to a few byte ranges where `\p{L}` is
 //! a UTF-8 automaton of hundreds of ranges, built forward and in reverse for each occurrence
 //! (~2 M instructions each; the ingest dateline pattern took 24 M to compile, its ASCII form 1.6 M).
+//! Texts whose word characters are all Latin ("tête-à-tête") get a third form, compiled on first
+//! need, with the letter classes cut to Latin ([`latin_form`]): a fifth of the Unicode cost.
 //! The ASCII form is compiled at once, the Unicode one when a text first needs it (like
 //! [`crate::word_regex::WordRegex`]): a run over English news may never need it, and each
 //! compile is a fixed cost of every run.
@@ -62,6 +64,9 @@ pub struct BoundedRegex {
     /// `relaxed` for texts whose word characters are all ASCII ([`ascii_words_form`]), when that
     /// differs from it.
     ascii_words: Option<Regex>,
+    /// `relaxed` for texts whose word characters are all Latin ([`latin_form`]), when that
+    /// differs from it: the pattern, compiled on first need.
+    latin: Option<(String, Arc<OnceLock<Regex>>)>,
     exact: Arc<OnceLock<Regex>>,
     /// The pattern as written for the NFA engines only: [`Self::is_match`]'s fallback.
     exact_nfa: Arc<OnceLock<meta::Regex>>,
@@ -79,6 +84,7 @@ impl BoundedRegex {
         let mut bounds = Vec::new();
         relax(&mut ast, 0, false, &mut bounds);
         let relaxed_pattern = ast.to_string();
+        let latin = latin_form(&ast).map(|p| (p, Arc::default()));
         let ascii_words = if ascii_words_form(&mut ast) { Some(Regex::new(&ast.to_string())?) } else { None };
         // Nothing to relax: the pattern as written is the relaxed regex too.
         let relaxed_pattern = if bounds.is_empty() { pattern.to_string() } else { relaxed_pattern };
@@ -95,6 +101,7 @@ impl BoundedRegex {
             relaxed,
             bounds,
             ascii_words,
+            latin,
             exact: Arc::default(),
             exact_nfa: Arc::default(),
         })
@@ -130,8 +137,12 @@ impl BoundedRegex {
 
     /// The relaxed regex to search `text` with: same matches as `self.relaxed`.
     fn relaxed_for(&self, text: &str) -> &Regex {
-        match &self.ascii_words {
-            Some(ascii) if WordScan::of(text).ascii_words() => ascii,
+        if self.ascii_words.is_none() && self.latin.is_none() {
+            return self.relaxed();
+        }
+        match (&self.ascii_words, &self.latin) {
+            (Some(ascii), _) if WordScan::of(text).ascii_words() => ascii,
+            (_, Some((pattern, latin))) if latin_words(text) => latin.get_or_init(|| Regex::new(pattern).expect("a smaller form of the relaxed pattern")),
             _ => self.relaxed(),
         }
     }
@@ -236,21 +247,91 @@ const MAX_ASCII_CLASS_COPIES: u32 = 100;
 fn ascii_words_form(ast: &mut Ast) -> bool {
     let mut classes = ast.clone();
     let (mut changed, mut copies) = (false, 0);
-    ascii_words_rewrite(&mut classes, 1, true, &mut changed, &mut copies);
+    ascii_words_rewrite(&mut classes, 1, Some(Classes::Ascii), &mut changed, &mut copies);
     if copies <= MAX_ASCII_CLASS_COPIES {
         *ast = classes;
     } else {
         changed = false;
-        ascii_words_rewrite(ast, 1, false, &mut changed, &mut copies);
+        ascii_words_rewrite(ast, 1, None, &mut changed, &mut copies);
     }
     changed
 }
 
-/// [`ascii_words_form`]'s rewrite; `weight` is how many copies of `ast` the compiled regex
-/// holds, `copies` counts the class copies rewritten (when `classes`).
-fn ascii_words_rewrite(ast: &mut Ast, weight: u32, classes: bool, changed: &mut bool, copies: &mut u32) {
+/// Word characters of the texts the Latin form is searched on are all below this: ASCII and
+/// Latin-1 to Latin Extended-B ("tête-à-tête", "Zürich", "Łódź"), two UTF-8 bytes at most.
+const LATIN_END: char = '\u{250}';
+
+/// Whether every word character of `text` is below [`LATIN_END`].
+fn latin_words(text: &str) -> bool {
+    text.chars().all(|c| c < LATIN_END || !regex_syntax::is_word_character(c))
+}
+
+/// The relaxed pattern `ast` for texts whose word characters are all below [`LATIN_END`], when
+/// it has letter classes to cut: each of `\p{L}`, `\p{Lu}`, `\p{Ll}` and `\w` becomes its part
+/// below [`LATIN_END`] (`[\p{Lu}&&\x00-\x{24F}]`), and a `\p{M}` beside other items in a bracket
+/// is dropped (marks start at U+0300). Exact on such texts by the argument of
+/// [`ascii_words_form`], but not under case-insensitive matching, whose folding links letters
+/// across the cut (MICRO SIGN and GREEK CAPITAL MU): such patterns get no Latin form. Word
+/// boundaries stay Unicode. About a fifth of the Unicode form's compile cost; gen-2's few
+/// accented words made the Unicode form of the ingest dateline (24 M instructions) be compiled.
+fn latin_form(ast: &Ast) -> Option<String> {
+    if folds_case(ast) {
+        return None;
+    }
+    let mut latin = ast.clone();
+    let (mut changed, mut copies) = (false, 0);
+    ascii_words_rewrite(&mut latin, 1, Some(Classes::Latin), &mut changed, &mut copies);
+    (changed && copies <= MAX_ASCII_CLASS_COPIES).then(|| latin.to_string())
+}
+
+/// Whether `ast` sets the case-insensitive flag anywhere.
+fn folds_case(ast: &Ast) -> bool {
+    let sets = |flags: &ast::Flags| flags.items.iter().any(|i| i.kind == ast::FlagsItemKind::Flag(ast::Flag::CaseInsensitive));
     match ast {
-        Ast::Assertion(a) => {
+        Ast::Flags(f) => sets(&f.flags),
+        Ast::Group(g) => matches!(&g.kind, ast::GroupKind::NonCapturing(f) if sets(f)) || folds_case(&g.ast),
+        Ast::Repetition(rep) => folds_case(&rep.ast),
+        Ast::Concat(c) => c.asts.iter().any(folds_case),
+        Ast::Alternation(a) => a.asts.iter().any(folds_case),
+        _ => false,
+    }
+}
+
+/// Which letter classes a rewrite makes.
+#[derive(Clone, Copy, PartialEq)]
+enum Classes {
+    Ascii,
+    Latin,
+}
+
+/// The class item that stands for a letter class in the `classes` form; None to keep it.
+fn letter_class(classes: Classes, kind: ast::ClassAsciiKind, negated: bool, span: ast::Span) -> Option<ast::ClassSetItem> {
+    use ast::ClassAsciiKind::*;
+    match classes {
+        Classes::Ascii => Some(ast::ClassSetItem::Ascii(ast::ClassAscii { span, kind, negated })),
+        // A negated class keeps the characters above the cut: left as it is.
+        Classes::Latin if negated => None,
+        Classes::Latin => {
+            let name = match kind {
+                Alpha => r"\p{L}",
+                Upper => r"\p{Lu}",
+                Lower => r"\p{Ll}",
+                _ => r"\w",
+            };
+            match &ast::parse::Parser::new().parse(&format!(r"[{name}&&\x00-\x{{24F}}]")) {
+                Ok(Ast::ClassBracketed(b)) => Some(ast::ClassSetItem::Bracketed(b.clone())),
+                _ => unreachable!("a valid class"),
+            }
+        }
+    }
+}
+
+/// [`ascii_words_form`]'s and [`latin_form`]'s rewrite; `weight` is how many copies of `ast`
+/// the compiled regex holds, `copies` counts the class copies rewritten. Word boundaries are
+/// made ASCII in the ASCII form and when no classes are rewritten (`classes` None).
+fn ascii_words_rewrite(ast: &mut Ast, weight: u32, classes: Option<Classes>, changed: &mut bool, copies: &mut u32) {
+    match ast {
+        Ast::Assertion(a) if classes != Some(Classes::Latin) => {
             use AssertionKind::*;
             if matches!(
                 a.kind,
@@ -269,22 +350,28 @@ fn ascii_words_rewrite(ast: &mut Ast, weight: u32, classes: bool, changed: &mut 
                 *changed = true;
             }
         }
-        Ast::ClassUnicode(u) if classes => {
-            if let Some(Some(kind)) = ascii_letters(u) {
-                let ascii = ast::ClassSetItem::Ascii(ast::ClassAscii { span: u.span, kind, negated: u.negated });
-                *ast = Ast::class_bracketed(ast::ClassBracketed { span: u.span, negated: false, kind: ast::ClassSet::Item(ascii) });
+        Ast::ClassUnicode(u) => {
+            if let (Some(classes), Some(Some(kind))) = (classes, ascii_letters(u))
+                && let Some(item) = letter_class(classes, kind, u.negated, u.span)
+            {
+                *ast = Ast::class_bracketed(ast::ClassBracketed { span: u.span, negated: false, kind: ast::ClassSet::Item(item) });
                 (*changed, *copies) = (true, copies.saturating_add(weight));
             }
         }
-        Ast::ClassPerl(p) if classes && p.kind == ast::ClassPerlKind::Word => {
-            let ascii = ast::ClassSetItem::Ascii(ast::ClassAscii { span: p.span, kind: ast::ClassAsciiKind::Word, negated: p.negated });
-            *ast = Ast::class_bracketed(ast::ClassBracketed { span: p.span, negated: false, kind: ast::ClassSet::Item(ascii) });
-            (*changed, *copies) = (true, copies.saturating_add(weight));
+        Ast::ClassPerl(p) if p.kind == ast::ClassPerlKind::Word => {
+            if let Some(classes) = classes
+                && let Some(item) = letter_class(classes, ast::ClassAsciiKind::Word, p.negated, p.span)
+            {
+                *ast = Ast::class_bracketed(ast::ClassBracketed { span: p.span, negated: false, kind: ast::ClassSet::Item(item) });
+                (*changed, *copies) = (true, copies.saturating_add(weight));
+            }
         }
-        Ast::ClassBracketed(b) if classes => {
-            let before = *copies;
-            ascii_class_set(&mut b.kind, weight, copies);
-            *changed |= *copies != before;
+        Ast::ClassBracketed(b) => {
+            if let Some(classes) = classes {
+                let before = *copies;
+                ascii_class_set(&mut b.kind, classes, weight, copies);
+                *changed |= *copies != before;
+            }
         }
         Ast::Repetition(rep) => {
             // The regex crate compiles `x{2,5}` as five copies of `x`, `x{2,}` as three.
@@ -303,39 +390,43 @@ fn ascii_words_rewrite(ast: &mut Ast, weight: u32, classes: bool, changed: &mut 
     }
 }
 
-/// The items of a bracketed class: letter classes made ASCII, `\p{M}` dropped from a union
-/// that keeps other items.
-fn ascii_class_set(set: &mut ast::ClassSet, weight: u32, copies: &mut u32) {
+/// The items of a bracketed class: letter classes rewritten, `\p{M}` dropped from a union that
+/// keeps other items.
+fn ascii_class_set(set: &mut ast::ClassSet, classes: Classes, weight: u32, copies: &mut u32) {
     match set {
         ast::ClassSet::BinaryOp(op) => {
-            ascii_class_set(&mut op.lhs, weight, copies);
-            ascii_class_set(&mut op.rhs, weight, copies);
+            ascii_class_set(&mut op.lhs, classes, weight, copies);
+            ascii_class_set(&mut op.rhs, classes, weight, copies);
         }
-        ast::ClassSet::Item(item) => ascii_class_item(item, weight, copies),
+        ast::ClassSet::Item(item) => ascii_class_item(item, classes, weight, copies),
     }
 }
 
-fn ascii_class_item(item: &mut ast::ClassSetItem, weight: u32, copies: &mut u32) {
+fn ascii_class_item(item: &mut ast::ClassSetItem, classes: Classes, weight: u32, copies: &mut u32) {
     use ast::ClassSetItem;
     match item {
         ClassSetItem::Unicode(u) => {
-            if let Some(Some(kind)) = ascii_letters(u) {
-                *item = ClassSetItem::Ascii(ast::ClassAscii { span: u.span, kind, negated: u.negated });
+            if let Some(Some(kind)) = ascii_letters(u)
+                && let Some(class) = letter_class(classes, kind, u.negated, u.span)
+            {
+                *item = class;
                 *copies = copies.saturating_add(weight);
             }
         }
         ClassSetItem::Perl(p) if p.kind == ast::ClassPerlKind::Word => {
-            *item = ClassSetItem::Ascii(ast::ClassAscii { span: p.span, kind: ast::ClassAsciiKind::Word, negated: p.negated });
-            *copies = copies.saturating_add(weight);
+            if let Some(class) = letter_class(classes, ast::ClassAsciiKind::Word, p.negated, p.span) {
+                *item = class;
+                *copies = copies.saturating_add(weight);
+            }
         }
-        ClassSetItem::Bracketed(b) => ascii_class_set(&mut b.kind, weight, copies),
+        ClassSetItem::Bracketed(b) => ascii_class_set(&mut b.kind, classes, weight, copies),
         ClassSetItem::Union(union) => {
             let marks = |i: &ClassSetItem| matches!(i, ClassSetItem::Unicode(u) if ascii_letters(u) == Some(None));
             if union.items.iter().any(|i| !marks(i)) && union.items.iter().any(marks) {
                 union.items.retain(|i| !marks(i));
                 *copies = copies.saturating_add(weight);
             }
-            union.items.iter_mut().for_each(|i| ascii_class_item(i, weight, copies));
+            union.items.iter_mut().for_each(|i| ascii_class_item(i, classes, weight, copies));
         }
         _ => {}
     }
@@ -483,12 +574,36 @@ mod tests {
     }
 
     #[test]
+    fn latin_letter_classes_agree_on_texts_without_other_word_characters() {
+        let mut buf = [0; 4];
+        let chars: Vec<String> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| c < LATIN_END || !regex_syntax::is_word_character(c)).map(|c| c.encode_utf8(&mut buf).to_string()).collect();
+        let classes = [r"\p{L}", r"\pL", r"\p{Lu}", r"\p{Ll}", r"\w", r"[\p{Lu}\p{M} .'’-]", r"[^\p{L}\p{M}]", r"[\p{L}&&[^a-c]]", r"[\w--\p{Ll}]", r"[\p{L}\p{N}]", r"\P{L}"];
+        for class in classes {
+            let pattern = format!("^{class}$");
+            let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
+            let Some(latin) = latin_form(&ast) else {
+                assert!(class.starts_with(r"\P"), "{class}");
+                continue;
+            };
+            let (u, l) = (Regex::new(&pattern).unwrap(), Regex::new(&latin).unwrap());
+            for c in &chars {
+                assert_eq!(u.is_match(c), l.is_match(c), "{pattern} / {latin} on {c:?}");
+            }
+        }
+        for p in [r"(?i)\p{Lu}", r"x(?i:y)\p{L}", r"(?i:x)|[\p{L}]"] {
+            assert!(latin_form(&ast::parse::Parser::new().parse(p).unwrap()).is_none(), "{p}");
+        }
+        assert!(latin_words("tête-à-tête in Łódź — “ok”") && !latin_words("Київ") && !latin_words("e\u{301}"));
+    }
+
+    #[test]
     fn letter_classes_wait_for_a_text_that_needs_them() {
         let b = BoundedRegex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,12}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$").unwrap();
         assert!(b.ascii_words.as_ref().unwrap().as_str().starts_with("^[[:upper:]][[:upper:] .'’-]{2,}"));
         assert!(b.is_match("WASHINGTON, Del. —") && b.relaxed.get().is_none());
         assert!(!b.is_match("“WASHINGTON” —") && b.relaxed.get().is_none());
-        assert!(b.is_match("ZÜRICH —") && b.relaxed.get().is_some());
+        assert!(b.is_match("ZÜRICH —") && b.relaxed.get().is_none() && b.latin.as_ref().unwrap().1.get().is_some());
+        assert!(b.is_match("МОСКВА —") && b.relaxed.get().is_some());
         // Too many copies for the Unicode form to be sure to compile later: classes as written.
         let b = BoundedRegex::new(r"\b\p{L}{150}").unwrap();
         assert!(b.ascii_words.as_ref().unwrap().as_str().contains(r"\p{L}{150}"));
