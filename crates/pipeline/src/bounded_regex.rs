@@ -23,14 +23,20 @@
 //! instructions for the slash caption credit, against ~45 M for the forward NFA alone), where a
 //! rare yes-or-no answer on a short line needs no fast engine.
 //!
-//! A pattern with Unicode word boundaries (`\b`) also gets a form with ASCII ones, for texts
-//! whose word characters are all ASCII (see [`WordScan`]): there the two agree at every position,
-//! and the ASCII form stays on the DFAs where the Unicode one falls back to the slow PikeVM as
-//! soon as a curly quote or a dash is in the text. The ASCII form is compiled at once, the
-//! Unicode one when a text first needs it (like [`crate::word_regex::WordRegex`]): a run over
-//! English news may never need it, and each compile is a fixed cost of every run.
+//! A pattern with Unicode word boundaries (`\b`) or letter classes (`\p{L}`, `\p{Lu}`, `\p{Ll}`,
+//! `\p{M}` in a bracket, `\w`) also gets an ASCII form, for texts whose word characters are all
+//! ASCII (see [`WordScan`]); [`ascii_words_form`] tells why it finds the same matches there. Its
+//! `\b` stays on the DFAs where the Unicode one falls back to the slow PikeVM as soon as a curly
+//! quote or a dash is in the text, and its classes compile to a few byte ranges where `\p{L}` is
+//! a UTF-8 automaton of hundreds of ranges, built forward and in reverse for each occurrence
+//! (~2 M instructions each; the ingest dateline pattern took 24 M to compile, its ASCII form 1.6 M).
+//! Texts whose word characters are all Latin ("tête-à-tête") get a third form, compiled on first
+//! need, with the letter classes cut to Latin ([`latin_form`]): a fifth of the Unicode cost.
+//! The ASCII form is compiled at once, the Unicode one when a text first needs it (like
+//! [`crate::word_regex::WordRegex`]): a run over English news may never need it, and each
+//! compile is a fixed cost of every run.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::{Captures, Regex};
 use regex_automata::meta;
@@ -43,36 +49,27 @@ use crate::word_regex::WordScan;
 const MIN_RELAXED_BOUND: u32 = 8;
 
 /// A regex whose bounded repeats of character classes are searched unbounded (see the module
-/// docs); same matches and groups as `Regex::new(pattern)`.
-#[derive(Debug)]
+/// docs); same matches and groups as `Regex::new(pattern)`. The forms compiled on first need
+/// are shared by clones: the boilerplate rules are cloned into each step before any search.
+#[derive(Debug, Clone)]
 pub struct BoundedRegex {
     pattern: String,
     /// The pattern with its bounds dropped, compiled as `relaxed`.
     relaxed_pattern: String,
     /// Compiled at once unless `ascii_words` is there, else on first need.
-    relaxed: OnceLock<Regex>,
+    relaxed: Arc<OnceLock<Regex>>,
     /// (capture group index, bound): a span of the group no longer than the bound proves the
     /// repeats it encloses kept their bounds.
     bounds: Vec<(usize, usize)>,
-    /// `relaxed` with ASCII word boundaries, when it has Unicode ones.
+    /// `relaxed` for texts whose word characters are all ASCII ([`ascii_words_form`]), when that
+    /// differs from it.
     ascii_words: Option<Regex>,
-    exact: OnceLock<Regex>,
+    /// `relaxed` for texts whose word characters are all Latin ([`latin_form`]), when that
+    /// differs from it: the pattern, compiled on first need.
+    latin: Option<(String, Arc<OnceLock<Regex>>)>,
+    exact: Arc<OnceLock<Regex>>,
     /// The pattern as written for the NFA engines only: [`Self::is_match`]'s fallback.
-    exact_nfa: OnceLock<meta::Regex>,
-}
-
-impl Clone for BoundedRegex {
-    fn clone(&self) -> Self {
-        BoundedRegex {
-            pattern: self.pattern.clone(),
-            relaxed_pattern: self.relaxed_pattern.clone(),
-            relaxed: self.relaxed.clone(),
-            bounds: self.bounds.clone(),
-            ascii_words: self.ascii_words.clone(),
-            exact: self.exact.clone(),
-            exact_nfa: self.exact_nfa.clone(),
-        }
-    }
+    exact_nfa: Arc<OnceLock<meta::Regex>>,
 }
 
 impl BoundedRegex {
@@ -87,15 +84,15 @@ impl BoundedRegex {
         let mut bounds = Vec::new();
         relax(&mut ast, 0, false, &mut bounds);
         let relaxed_pattern = ast.to_string();
-        let mut unicode_words = false;
-        ascii_word_boundaries(&mut ast, &mut unicode_words);
-        let ascii_words = if unicode_words { Some(Regex::new(&ast.to_string())?) } else { None };
+        let latin = latin_form(&ast).map(|p| (p, Arc::default()));
+        let ascii_words = if ascii_words_form(&mut ast) { Some(Regex::new(&ast.to_string())?) } else { None };
         // Nothing to relax: the pattern as written is the relaxed regex too.
         let relaxed_pattern = if bounds.is_empty() { pattern.to_string() } else { relaxed_pattern };
-        let relaxed = OnceLock::new();
+        let relaxed = Arc::new(OnceLock::new());
         if ascii_words.is_none() {
             // Compiled now, so that a bad pattern is an error here. (The Unicode form of a
-            // pattern whose ASCII form compiled differs only in its `\b`: it compiles too.)
+            // pattern whose ASCII form compiled differs in its `\b` and in a few classes
+            // ([`MAX_ASCII_CLASS_COPIES`]): it compiles too.)
             relaxed.set(Regex::new(&relaxed_pattern)?).expect("just made");
         }
         Ok(BoundedRegex {
@@ -104,8 +101,9 @@ impl BoundedRegex {
             relaxed,
             bounds,
             ascii_words,
-            exact: OnceLock::new(),
-            exact_nfa: OnceLock::new(),
+            latin,
+            exact: Arc::default(),
+            exact_nfa: Arc::default(),
         })
     }
 
@@ -139,8 +137,12 @@ impl BoundedRegex {
 
     /// The relaxed regex to search `text` with: same matches as `self.relaxed`.
     fn relaxed_for(&self, text: &str) -> &Regex {
-        match &self.ascii_words {
-            Some(ascii) if WordScan::of(text).ascii_words() => ascii,
+        if self.ascii_words.is_none() && self.latin.is_none() {
+            return self.relaxed();
+        }
+        match (&self.ascii_words, &self.latin) {
+            (Some(ascii), _) if WordScan::of(text).ascii_words() => ascii,
+            (_, Some((pattern, latin))) if latin_words(text) => latin.get_or_init(|| Regex::new(pattern).expect("a smaller form of the relaxed pattern")),
             _ => self.relaxed(),
         }
     }
@@ -218,11 +220,118 @@ fn relax(ast: &mut Ast, group: usize, in_loop: bool, bounds: &mut Vec<(usize, us
     }
 }
 
-/// Wraps `ast`'s word-boundary assertions in `(?-u:...)`; `changed` tells whether it had any.
-/// (One that was ASCII already stays ASCII: a needless but harmless second regex.)
-fn ascii_word_boundaries(ast: &mut Ast, changed: &mut bool) {
+/// `pattern` for texts whose word characters are all ASCII ([`ascii_words_form`]), for a regex
+/// searched only on such texts; None when it does not parse (`Regex::new` tells why).
+pub(crate) fn ascii_words_pattern(pattern: &str) -> Option<String> {
+    let mut ast = ast::parse::Parser::new().parse(pattern).ok()?;
+    ascii_words_form(&mut ast);
+    Some(ast.to_string())
+}
+
+/// A pattern's ASCII form has at most this many copies of the letter classes it makes ASCII
+/// (a class in `{3}` counts thrice), or it keeps them as written: the Unicode form, compiled
+/// only when a text needs it, must then still fit the regex crate's size limit, which `\w{1000}`
+/// exceeds and ~900 copies of `\w` would.
+const MAX_ASCII_CLASS_COPIES: u32 = 100;
+
+/// Rewrites `ast` (the relaxed pattern) into its form for texts whose word characters are all
+/// ASCII; false when that is `ast` as it was. Two rewrites, each exact on such texts:
+///
+/// - Word-boundary assertions are wrapped in `(?-u:...)`: with no non-ASCII word character
+///   around, Unicode and ASCII `\b` agree at every position.
+/// - `\p{L}`, `\p{Lu}`, `\p{Ll}` and `\w` (negated too) become `[[:alpha:]]`, `[[:upper:]]`,
+///   `[[:lower:]]` and `[[:word:]]`, and a `\p{M}` beside other items in a bracket is dropped.
+///   Each Unicode class differs from its ASCII one only in non-ASCII word characters (letters
+///   and marks are word characters), which these texts lack; set operations, negation and
+///   case-insensitive folding keep that so (checked over all of Unicode by a test).
+fn ascii_words_form(ast: &mut Ast) -> bool {
+    let mut classes = ast.clone();
+    let (mut changed, mut copies) = (false, 0);
+    ascii_words_rewrite(&mut classes, 1, Some(Classes::Ascii), &mut changed, &mut copies);
+    if copies <= MAX_ASCII_CLASS_COPIES {
+        *ast = classes;
+    } else {
+        changed = false;
+        ascii_words_rewrite(ast, 1, None, &mut changed, &mut copies);
+    }
+    changed
+}
+
+/// Word characters of the texts the Latin form is searched on are all below this: ASCII and
+/// Latin-1 to Latin Extended-B ("tête-à-tête", "Zürich", "Łódź"), two UTF-8 bytes at most.
+const LATIN_END: char = '\u{250}';
+
+/// Whether every word character of `text` is below [`LATIN_END`].
+fn latin_words(text: &str) -> bool {
+    text.chars().all(|c| c < LATIN_END || !regex_syntax::is_word_character(c))
+}
+
+/// The relaxed pattern `ast` for texts whose word characters are all below [`LATIN_END`], when
+/// it has letter classes to cut: each of `\p{L}`, `\p{Lu}`, `\p{Ll}` and `\w` becomes its part
+/// below [`LATIN_END`] (`[\p{Lu}&&\x00-\x{24F}]`), and a `\p{M}` beside other items in a bracket
+/// is dropped (marks start at U+0300). Exact on such texts by the argument of
+/// [`ascii_words_form`], but not under case-insensitive matching, whose folding links letters
+/// across the cut (MICRO SIGN and GREEK CAPITAL MU): such patterns get no Latin form. Word
+/// boundaries stay Unicode. About a fifth of the Unicode form's compile cost; gen-2's few
+/// accented words made the Unicode form of the ingest dateline (24 M instructions) be compiled.
+fn latin_form(ast: &Ast) -> Option<String> {
+    if folds_case(ast) {
+        return None;
+    }
+    let mut latin = ast.clone();
+    let (mut changed, mut copies) = (false, 0);
+    ascii_words_rewrite(&mut latin, 1, Some(Classes::Latin), &mut changed, &mut copies);
+    (changed && copies <= MAX_ASCII_CLASS_COPIES).then(|| latin.to_string())
+}
+
+/// Whether `ast` sets the case-insensitive flag anywhere.
+fn folds_case(ast: &Ast) -> bool {
+    let sets = |flags: &ast::Flags| flags.items.iter().any(|i| i.kind == ast::FlagsItemKind::Flag(ast::Flag::CaseInsensitive));
     match ast {
-        Ast::Assertion(a) => {
+        Ast::Flags(f) => sets(&f.flags),
+        Ast::Group(g) => matches!(&g.kind, ast::GroupKind::NonCapturing(f) if sets(f)) || folds_case(&g.ast),
+        Ast::Repetition(rep) => folds_case(&rep.ast),
+        Ast::Concat(c) => c.asts.iter().any(folds_case),
+        Ast::Alternation(a) => a.asts.iter().any(folds_case),
+        _ => false,
+    }
+}
+
+/// Which letter classes a rewrite makes.
+#[derive(Clone, Copy, PartialEq)]
+enum Classes {
+    Ascii,
+    Latin,
+}
+
+/// The class item that stands for a letter class in the `classes` form; None to keep it.
+fn letter_class(classes: Classes, kind: ast::ClassAsciiKind, negated: bool, span: ast::Span) -> Option<ast::ClassSetItem> {
+    use ast::ClassAsciiKind::*;
+    match classes {
+        Classes::Ascii => Some(ast::ClassSetItem::Ascii(ast::ClassAscii { span, kind, negated })),
+        // A negated class keeps the characters above the cut: left as it is.
+        Classes::Latin if negated => None,
+        Classes::Latin => {
+            let name = match kind {
+                Alpha => r"\p{L}",
+                Upper => r"\p{Lu}",
+                Lower => r"\p{Ll}",
+                _ => r"\w",
+            };
+            match &ast::parse::Parser::new().parse(&format!(r"[{name}&&\x00-\x{{24F}}]")) {
+                Ok(Ast::ClassBracketed(b)) => Some(ast::ClassSetItem::Bracketed(b.clone())),
+                _ => unreachable!("a valid class"),
+            }
+        }
+    }
+}
+
+/// [`ascii_words_form`]'s and [`latin_form`]'s rewrite; `weight` is how many copies of `ast`
+/// the compiled regex holds, `copies` counts the class copies rewritten. Word boundaries are
+/// made ASCII in the ASCII form and when no classes are rewritten (`classes` None).
+fn ascii_words_rewrite(ast: &mut Ast, weight: u32, classes: Option<Classes>, changed: &mut bool, copies: &mut u32) {
+    match ast {
+        Ast::Assertion(a) if classes != Some(Classes::Latin) => {
             use AssertionKind::*;
             if matches!(
                 a.kind,
@@ -241,11 +350,105 @@ fn ascii_word_boundaries(ast: &mut Ast, changed: &mut bool) {
                 *changed = true;
             }
         }
-        Ast::Repetition(rep) => ascii_word_boundaries(&mut rep.ast, changed),
-        Ast::Group(g) => ascii_word_boundaries(&mut g.ast, changed),
-        Ast::Concat(c) => c.asts.iter_mut().for_each(|a| ascii_word_boundaries(a, changed)),
-        Ast::Alternation(a) => a.asts.iter_mut().for_each(|a| ascii_word_boundaries(a, changed)),
+        Ast::ClassUnicode(u) => {
+            if let (Some(classes), Some(Some(kind))) = (classes, ascii_letters(u))
+                && let Some(item) = letter_class(classes, kind, u.negated, u.span)
+            {
+                *ast = Ast::class_bracketed(ast::ClassBracketed { span: u.span, negated: false, kind: ast::ClassSet::Item(item) });
+                (*changed, *copies) = (true, copies.saturating_add(weight));
+            }
+        }
+        Ast::ClassPerl(p) if p.kind == ast::ClassPerlKind::Word => {
+            if let Some(classes) = classes
+                && let Some(item) = letter_class(classes, ast::ClassAsciiKind::Word, p.negated, p.span)
+            {
+                *ast = Ast::class_bracketed(ast::ClassBracketed { span: p.span, negated: false, kind: ast::ClassSet::Item(item) });
+                (*changed, *copies) = (true, copies.saturating_add(weight));
+            }
+        }
+        Ast::ClassBracketed(b) => {
+            if let Some(classes) = classes {
+                let before = *copies;
+                ascii_class_set(&mut b.kind, classes, weight, copies);
+                *changed |= *copies != before;
+            }
+        }
+        Ast::Repetition(rep) => {
+            // The regex crate compiles `x{2,5}` as five copies of `x`, `x{2,}` as three.
+            let n = match rep.op.kind {
+                RepetitionKind::ZeroOrOne | RepetitionKind::ZeroOrMore => 1,
+                RepetitionKind::OneOrMore => 2,
+                RepetitionKind::Range(RepetitionRange::Exactly(n) | RepetitionRange::Bounded(_, n)) => n.max(1),
+                RepetitionKind::Range(RepetitionRange::AtLeast(n)) => n.saturating_add(1),
+            };
+            ascii_words_rewrite(&mut rep.ast, weight.saturating_mul(n), classes, changed, copies)
+        }
+        Ast::Group(g) => ascii_words_rewrite(&mut g.ast, weight, classes, changed, copies),
+        Ast::Concat(c) => c.asts.iter_mut().for_each(|a| ascii_words_rewrite(a, weight, classes, changed, copies)),
+        Ast::Alternation(a) => a.asts.iter_mut().for_each(|a| ascii_words_rewrite(a, weight, classes, changed, copies)),
         _ => {}
+    }
+}
+
+/// The items of a bracketed class: letter classes rewritten, `\p{M}` dropped from a union that
+/// keeps other items.
+fn ascii_class_set(set: &mut ast::ClassSet, classes: Classes, weight: u32, copies: &mut u32) {
+    match set {
+        ast::ClassSet::BinaryOp(op) => {
+            ascii_class_set(&mut op.lhs, classes, weight, copies);
+            ascii_class_set(&mut op.rhs, classes, weight, copies);
+        }
+        ast::ClassSet::Item(item) => ascii_class_item(item, classes, weight, copies),
+    }
+}
+
+fn ascii_class_item(item: &mut ast::ClassSetItem, classes: Classes, weight: u32, copies: &mut u32) {
+    use ast::ClassSetItem;
+    match item {
+        ClassSetItem::Unicode(u) => {
+            if let Some(Some(kind)) = ascii_letters(u)
+                && let Some(class) = letter_class(classes, kind, u.negated, u.span)
+            {
+                *item = class;
+                *copies = copies.saturating_add(weight);
+            }
+        }
+        ClassSetItem::Perl(p) if p.kind == ast::ClassPerlKind::Word => {
+            if let Some(class) = letter_class(classes, ast::ClassAsciiKind::Word, p.negated, p.span) {
+                *item = class;
+                *copies = copies.saturating_add(weight);
+            }
+        }
+        ClassSetItem::Bracketed(b) => ascii_class_set(&mut b.kind, classes, weight, copies),
+        ClassSetItem::Union(union) => {
+            let marks = |i: &ClassSetItem| matches!(i, ClassSetItem::Unicode(u) if ascii_letters(u) == Some(None));
+            if union.items.iter().any(|i| !marks(i)) && union.items.iter().any(marks) {
+                union.items.retain(|i| !marks(i));
+                *copies = copies.saturating_add(weight);
+            }
+            union.items.iter_mut().for_each(|i| ascii_class_item(i, classes, weight, copies));
+        }
+        _ => {}
+    }
+}
+
+/// The ASCII class a Unicode letter class has on texts without non-ASCII word characters:
+/// `Some(Some(kind))`, or `Some(None)` for the marks (none there); `None` for any other class,
+/// and for negated marks.
+fn ascii_letters(u: &ast::ClassUnicode) -> Option<Option<ast::ClassAsciiKind>> {
+    use ast::ClassAsciiKind::*;
+    // Property names as the regex crate loosely matches them: case, spaces, `_` and `-` aside.
+    let name: String = match &u.kind {
+        ast::ClassUnicodeKind::OneLetter(c) => c.to_string(),
+        ast::ClassUnicodeKind::Named(n) => n.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).collect(),
+        ast::ClassUnicodeKind::NamedValue { .. } => return None,
+    };
+    match name.to_ascii_lowercase().as_str() {
+        "l" | "letter" => Some(Some(Alpha)),
+        "lu" | "uppercaseletter" => Some(Some(Upper)),
+        "ll" | "lowercaseletter" => Some(Some(Lower)),
+        "m" | "mark" | "combiningmark" if !u.negated => Some(None),
+        _ => None,
     }
 }
 
@@ -345,6 +548,66 @@ mod tests {
             matched += usize::from(want.is_some());
         }
         assert!(matched > 100, "{matched}");
+    }
+
+    #[test]
+    fn ascii_letter_classes_agree_on_texts_without_non_ascii_word_characters() {
+        // Every character such a text can hold: ASCII, or not a word character.
+        let word = Regex::new(r"^\w$").unwrap();
+        let mut buf = [0; 4];
+        let chars: Vec<String> = (0..=0x10FFFF).filter_map(char::from_u32).map(|c| c.encode_utf8(&mut buf).to_string()).filter(|s| s.is_ascii() || !word.is_match(s)).collect();
+        let classes = [
+            r"\p{L}", r"\pL", r"\p{Letter}", r"\p{Lu}", r"\p{Uppercase_Letter}", r"\p{Ll}", r"\P{L}", r"\P{Lu}", r"\w", r"\W",
+            r"[\p{Lu}\p{M} .'’-]", r"[^\p{L}\p{M}]", r"[\p{L}&&[^a-c]]", r"[\w--\p{Ll}]", r"[^\p{Lu}[\p{Ll}\p{M}]]", r"[\p{L}\p{N}]",
+        ];
+        for flags in ["", "(?i)"] {
+            for class in classes {
+                let pattern = format!("{flags}^{class}$");
+                let ascii = ascii_words_pattern(&pattern).unwrap();
+                assert!(!ascii.contains(r"\p{L") && !ascii.contains(r"\pL") && !ascii.contains(r"\P") && !ascii.contains(r"\w") && !ascii.contains(r"\W"), "{ascii}");
+                let (u, a) = (Regex::new(&pattern).unwrap(), Regex::new(&ascii).unwrap());
+                for c in &chars {
+                    assert_eq!(u.is_match(c), a.is_match(c), "{pattern} / {ascii} on {c:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn latin_letter_classes_agree_on_texts_without_other_word_characters() {
+        let mut buf = [0; 4];
+        let chars: Vec<String> = (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| c < LATIN_END || !regex_syntax::is_word_character(c)).map(|c| c.encode_utf8(&mut buf).to_string()).collect();
+        let classes = [r"\p{L}", r"\pL", r"\p{Lu}", r"\p{Ll}", r"\w", r"[\p{Lu}\p{M} .'’-]", r"[^\p{L}\p{M}]", r"[\p{L}&&[^a-c]]", r"[\w--\p{Ll}]", r"[\p{L}\p{N}]", r"\P{L}"];
+        for class in classes {
+            let pattern = format!("^{class}$");
+            let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
+            let Some(latin) = latin_form(&ast) else {
+                assert!(class.starts_with(r"\P"), "{class}");
+                continue;
+            };
+            let (u, l) = (Regex::new(&pattern).unwrap(), Regex::new(&latin).unwrap());
+            for c in &chars {
+                assert_eq!(u.is_match(c), l.is_match(c), "{pattern} / {latin} on {c:?}");
+            }
+        }
+        for p in [r"(?i)\p{Lu}", r"x(?i:y)\p{L}", r"(?i:x)|[\p{L}]"] {
+            assert!(latin_form(&ast::parse::Parser::new().parse(p).unwrap()).is_none(), "{p}");
+        }
+        assert!(latin_words("tête-à-tête in Łódź — “ok”") && !latin_words("Київ") && !latin_words("e\u{301}"));
+    }
+
+    #[test]
+    fn letter_classes_wait_for_a_text_that_needs_them() {
+        let b = BoundedRegex::new(r"^[\p{Lu}][\p{Lu}\p{M} .'’-]{2,12}(,\s*[\p{Lu}][\p{L}.]*\.?)?\s*[—–-]{0,2}$").unwrap();
+        assert!(b.ascii_words.as_ref().unwrap().as_str().starts_with("^[[:upper:]][[:upper:] .'’-]{2,}"));
+        assert!(b.is_match("WASHINGTON, Del. —") && b.relaxed.get().is_none());
+        assert!(!b.is_match("“WASHINGTON” —") && b.relaxed.get().is_none());
+        assert!(b.is_match("ZÜRICH —") && b.relaxed.get().is_none() && b.latin.as_ref().unwrap().1.get().is_some());
+        assert!(b.is_match("МОСКВА —") && b.relaxed.get().is_some());
+        // Too many copies for the Unicode form to be sure to compile later: classes as written.
+        let b = BoundedRegex::new(r"\b\p{L}{150}").unwrap();
+        assert!(b.ascii_words.as_ref().unwrap().as_str().contains(r"\p{L}{150}"));
+        assert_eq!(ascii_words_pattern(r"\p{L}{3}[\w\p{M}]{2,}").unwrap(), "[[:alpha:]]{3}[[:word:]]{2,}");
     }
 
     #[test]
