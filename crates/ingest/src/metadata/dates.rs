@@ -816,6 +816,11 @@ pub fn infer(ev: &DateEvidence) -> PublicationEstimate {
 #[cfg(test)]
 mod tests {
 
+    /// Next state of the seeded generator the randomized tests below draw their texts from.
+    fn lcg(seed: u64) -> u64 {
+        seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407)
+    }
+
     /// The definition `sentence_ranges` keeps: every word token, then the character after it.
     fn sentence_ranges_by_words(line: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
@@ -846,7 +851,7 @@ mod tests {
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..20000 {
             let mut t = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             for k in 0..(seed >> 60) as usize + 2 {
                 t.push_str(pieces[((seed >> (3 * k)) as usize) % pieces.len()]);
             }
@@ -859,7 +864,7 @@ mod tests {
         let pieces = ["a", ".", "!", "?", " ", "é", "word ", "Sentence one. ", "x", "…", "“"];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..5000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             let n = (seed >> 56) as usize;
             let t: String = (0..n).map(|k| pieces[((seed >> (k % 60)) as usize ^ k) % pieces.len()]).collect();
             let want: Vec<(usize, u8)> = t.bytes().enumerate().filter(|(_, b)| matches!(b, b'.' | b'!' | b'?')).collect();
@@ -874,7 +879,7 @@ mod tests {
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..20000 {
             let mut t = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             // Mostly digit-free texts of up to ~100 bytes, a digit anywhere in the rest.
             for k in 0..(seed >> 58) as usize {
                 let i = ((seed >> (k % 50)) as usize).wrapping_add(k * 7) % pieces.len();
@@ -896,7 +901,7 @@ mod tests {
         let pieces = ["a", "0", " ", "é", "٢", "“", "’", "—", "１", "①", "४", "𝟘", "€", "x", "Monday", "Кремль"];
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..20000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             let n = (seed >> 58) as usize;
             let t: String = (0..n).map(|k| pieces[((seed >> (k % 50)) as usize).wrapping_add(k * 7) % pieces.len()]).collect();
             assert_eq!(may_hold_digit(&t), DIGIT.is_match(&t), "{t:?}");
@@ -909,7 +914,7 @@ mod tests {
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..20000 {
             let mut w = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             for k in 0..(seed >> 61) as usize {
                 w.push_str(pieces[((seed >> (4 * k)) as usize) % pieces.len()]);
             }
@@ -939,7 +944,7 @@ mod tests {
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let start = ymd(1790, 1, 1);
         for _ in 0..20000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             let a = start + Duration::days((seed >> 20) as i64 % 160_000);
             let b = start + Duration::days((seed >> 40) as i64 % 160_000);
             assert_eq!(days_between(a, b), (b - a).num_days(), "{a} {b}");
@@ -953,7 +958,7 @@ mod tests {
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut found = 0;
         for _ in 0..20000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             let t: String = (0..(seed >> 60) as usize).map(|k| pieces[((seed >> (4 * k)) as usize) % pieces.len()]).collect();
             for m in WEEKDAY.find_iter(&t) {
                 assert!(m.as_str().contains("day"), "{t:?}");
@@ -968,7 +973,7 @@ mod tests {
         let pieces = ["a", "B", "said", "Putin", "É", "é", "’s", "'", "X", "KYIV", "0"];
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..20000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             let w: String = (0..(seed >> 60) as usize).map(|k| pieces[((seed >> (4 * k)) as usize) % pieces.len()]).collect();
             let (mut buf, mut owned) = ([0u8; 32], String::new());
             assert_eq!(lower(&w, &mut buf, &mut owned), w.to_lowercase(), "{w:?}");
@@ -982,7 +987,7 @@ mod tests {
         // year changes back and forth.
         let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = lcg(seed);
             (seed >> 33) % n
         };
         let days: Vec<NaiveDate> = ymd(2019, 1, 1).iter_days().take_while(|d| d.year() <= 2021).collect();
